@@ -1,0 +1,5 @@
+import sys
+
+from klarsyn.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""The ``klarsyn`` command. It never imports the language-server stack."""

@@ -1,0 +1,95 @@
+"""Renderers for ``klarsyn check``: text lines for people and editors, JSON for tools."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import TextIO
+
+from klarsyn.cli.messages import text as t
+from klarsyn.engine.runner import CheckResult
+from klarsyn.findings import Finding, Severity
+from klarsyn.metrics.lix import band
+
+WIRE_VERSION = 1
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+def render_text(results: list[CheckResult], out: TextIO, ui_lang: str, summary: bool = True) -> None:
+    """``path:line:col: severity rule message``, one per finding, then a summary."""
+    totals: Counter[Severity] = Counter()
+    for result in results:
+        doc = result.document
+        for f in result.findings:
+            line, col = doc.lines.position(f.start)
+            out.write(f"{doc.path}:{line}:{col}: {f.severity.value} {f.rule} {_one_line(f.message)}\n")
+            totals[f.severity] += 1
+    if not summary:
+        return
+    if any(r.findings for r in results):
+        out.write("\n")
+    for result in results:
+        counts = result.analysis.counts
+        lix = counts.lix
+        figure = f"LIX {lix:.0f} ({band(lix, ui_lang)}), " if lix is not None else ""
+        per = Counter(f.severity for f in result.findings)
+        out.write(
+            f"{result.document.path}: {figure}{counts.words} {t(ui_lang, 'words')}, "
+            f"{counts.sentences} {t(ui_lang, 'sentences')}; {_count_phrase(per, ui_lang)}\n"
+        )
+    if len(results) > 1:
+        files = f"{len(results)} {t(ui_lang, 'files')}"
+        out.write(f"{t(ui_lang, 'total')}: {files}; {_count_phrase(totals, ui_lang)}\n")
+
+
+def _count_phrase(counts: Counter[Severity], ui_lang: str) -> str:
+    total = sum(counts.values())
+    if not total:
+        return t(ui_lang, "no_findings")
+    parts = [f"{counts[s]} {t(ui_lang, s.value)}" for s in Severity if counts[s]]
+    return f"{total} {t(ui_lang, 'findings')} ({', '.join(parts)})"
+
+
+def finding_to_wire(result: CheckResult, f: Finding) -> dict[str, object]:
+    lines = result.document.lines
+    line, col = lines.position(f.start)
+    end_line, end_col = lines.position(f.end)
+    return {
+        "rule": f.rule,
+        "severity": f.severity.value,
+        "message": f.message,
+        "location": {"line": line, "column": col},
+        "end_location": {"line": end_line, "column": end_col},
+        "offset": [f.start, f.end],
+        "fixes": [
+            {
+                "title": fix.title,
+                "safety": fix.safety.value,
+                "edits": [{"offset": [e.start, e.end], "new_text": e.new_text} for e in fix.edits],
+            }
+            for fix in f.fixes
+        ],
+    }
+
+
+def render_json(results: list[CheckResult], errors: list[tuple[str, str]], out: TextIO) -> None:
+    """The JSON wire format, version 1 (docs/wire-format.md)."""
+    payload: dict[str, object] = {
+        "version": WIRE_VERSION,
+        "files": [
+            {
+                "path": r.document.path,
+                "language": r.document.language,
+                "stats": r.analysis.counts.as_dict(),
+                "diagnostics": [finding_to_wire(r, f) for f in r.findings],
+            }
+            for r in results
+        ],
+    }
+    if errors:
+        payload["errors"] = [{"path": path, "message": problem} for path, problem in errors]
+    json.dump(payload, out, ensure_ascii=False, indent=2)
+    out.write("\n")

@@ -1,0 +1,204 @@
+"""Project configuration: ``klarsyn.yml`` found by walking up from the checked file.
+
+A project keeps its decisions (language, rule settings, what fails CI) in the
+repository, so the whole team shares them. See docs/configuration.md.
+
+    language: nb            # auto | nb | nn | en
+    fail_on: error          # error | warning | info | hint | never
+    select: [lang-setning]  # only these rules (ids or globs such as lix-*)
+    ignore: [langt-ord]     # never these
+    exclude: [arkiv/**]     # paths (relative to this file) that folder checks skip
+    rules:
+      lang-setning:
+        severity: info      # or off
+        max_words: 30
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from klarsyn.checks.base import CheckSpec
+from klarsyn.errors import ConfigError, UsageError
+from klarsyn.findings import Severity
+from klarsyn.text.language import normalize_language
+from klarsyn.yamlfile import compose_file, line_of, mapping_items, scalar, string_list
+
+CONFIG_NAMES = ("klarsyn.yml", ".klarsyn.yml")
+FAIL_LEVELS = ("error", "warning", "info", "hint", "never")
+_TOP_KEYS = ("language", "fail_on", "select", "ignore", "exclude", "rules")
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    severity: Severity | None = None  # None: the rule's default
+    enabled: bool = True
+    options: dict[str, int | float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None = None  # the file it came from; None for defaults
+    language: str | None = None  # None: front matter, then detection
+    fail_on: str = "error"
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    rules: dict[str, RuleSettings] = field(default_factory=dict)
+
+    def with_overrides(
+        self,
+        language: str | None = None,
+        fail_on: str | None = None,
+        select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+    ) -> "Config":
+        """Command-line flags win over the file: --select replaces, --ignore adds."""
+        return replace(
+            self,
+            language=language or self.language,
+            fail_on=fail_on or self.fail_on,
+            select=select or self.select,
+            ignore=self.ignore + ignore,
+        )
+
+    def excludes(self, path: Path) -> bool:
+        if not self.exclude or self.path is None:
+            return False
+        try:
+            rel = path.resolve().relative_to(self.path.parent.resolve()).as_posix()
+        except ValueError:
+            return False
+        return any(fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel + "/", pattern) for pattern in self.exclude)
+
+
+def _suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def match_rules(patterns: tuple[str, ...], known: list[str], where: str) -> set[str]:
+    """Rule ids matched by ids or globs; an unknown id is an error, not a silent no-op."""
+    matched: set[str] = set()
+    for pattern in patterns:
+        hits = fnmatch.filter(known, pattern)
+        if not hits:
+            raise UsageError(f"{where}unknown rule id '{pattern}'{_suggest(pattern, known)}")
+        matched.update(hits)
+    return matched
+
+
+def load_config(path: Path, checks: tuple[CheckSpec, ...]) -> Config:
+    name = str(path)
+    root = compose_file(path)
+    if root is None:
+        return Config(path=path)
+    values: dict[str, object] = {}
+    known_ids = [c.id for c in checks]
+    by_id = {c.id: c for c in checks}
+    rules: dict[str, RuleSettings] = {}
+    for key, key_node, node in mapping_items(root, name, "the config file"):
+        line = line_of(key_node)
+        if key not in _TOP_KEYS:
+            raise ConfigError(name, line, f"unknown key '{key}'{_suggest(key, _TOP_KEYS)}")
+        if key == "language":
+            value = str(scalar(node) or "")
+            if value != "auto" and normalize_language(value) is None:
+                raise ConfigError(name, line_of(node), f"language must be auto, nb, nn or en, not '{value}'")
+            values["language"] = None if value == "auto" else normalize_language(value)
+        elif key == "fail_on":
+            value = str(scalar(node))
+            if value not in FAIL_LEVELS:
+                raise ConfigError(name, line_of(node), f"fail_on must be one of {', '.join(FAIL_LEVELS)}, not '{value}'")
+            values["fail_on"] = value
+        elif key in ("select", "ignore"):
+            patterns = tuple(string_list(node, name, key))
+            for pattern in patterns:
+                if not fnmatch.filter(known_ids, pattern):
+                    raise ConfigError(name, line_of(node), f"unknown rule id '{pattern}' in {key}{_suggest(pattern, known_ids)}")
+            values[key] = patterns
+        elif key == "exclude":
+            values["exclude"] = tuple(string_list(node, name, key))
+        elif key == "rules":
+            for rule_id, rule_key_node, rule_node in mapping_items(node, name, "rules"):
+                spec = by_id.get(rule_id)
+                if spec is None:
+                    raise ConfigError(
+                        name, line_of(rule_key_node), f"unknown rule id '{rule_id}'{_suggest(rule_id, known_ids)}"
+                    )
+                rules[rule_id] = _rule_settings(spec, rule_node, name)
+    return Config(path=path, rules=rules, **values)  # type: ignore[arg-type]
+
+
+def _rule_settings(spec: CheckSpec, node: object, name: str) -> RuleSettings:
+    import yaml
+
+    assert isinstance(node, yaml.Node)
+    # "lang-setning: off" and "lang-setning: warning" are shorthands.
+    if isinstance(node, yaml.ScalarNode):
+        return _severity_setting(str(node.value), line_of(node), name, spec)
+    severity: Severity | None = None
+    enabled = True
+    options: dict[str, int | float] = {}
+    option_specs = {o.name: o for o in spec.options}
+    for key, key_node, value_node in mapping_items(node, name, f"rules.{spec.id}"):
+        if key == "severity":
+            s = _severity_setting(str(scalar(value_node)), line_of(value_node), name, spec)
+            severity, enabled = s.severity, s.enabled
+            continue
+        option = option_specs.get(key)
+        if option is None:
+            allowed = ["severity", *option_specs]
+            raise ConfigError(
+                name, line_of(key_node), f"rule {spec.id} has no option '{key}'{_suggest(key, allowed)}; it takes: {', '.join(allowed)}"
+            )
+        value = scalar(value_node)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(name, line_of(value_node), f"{spec.id}.{key} must be a number, not {value!r}")
+        if value < option.minimum:
+            raise ConfigError(name, line_of(value_node), f"{spec.id}.{key} must be at least {option.minimum:g}")
+        options[key] = value
+    return RuleSettings(severity, enabled, options)
+
+
+def _severity_setting(value: str, line: int, name: str, spec: CheckSpec) -> RuleSettings:
+    if value in ("off", "False", "false"):
+        return RuleSettings(enabled=False)
+    try:
+        return RuleSettings(severity=Severity.parse(value))
+    except ValueError:
+        raise ConfigError(name, line, f"severity of {spec.id} must be error, warning, info, hint or off, not '{value}'") from None
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest config file in ``start`` (a folder or a file's folder) or above it."""
+    folder = start if start.is_dir() else start.parent
+    folder = folder.resolve()
+    for candidate in (folder, *folder.parents):
+        for config_name in CONFIG_NAMES:
+            path = candidate / config_name
+            if path.is_file():
+                return path
+    return None
+
+
+class ConfigCache:
+    """Config per folder, each file parsed once per run."""
+
+    def __init__(self, checks: tuple[CheckSpec, ...], explicit: Path | None = None) -> None:
+        self._checks = checks
+        self._explicit = load_config(explicit, checks) if explicit else None
+        self._by_file: dict[Path, Config] = {}
+
+    def for_path(self, path: Path) -> Config:
+        if self._explicit is not None:
+            return self._explicit
+        found = find_config_file(path)
+        if found is None:
+            return Config()
+        if found not in self._by_file:
+            self._by_file[found] = load_config(found, self._checks)
+        return self._by_file[found]

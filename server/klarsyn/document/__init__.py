@@ -1,0 +1,1 @@
+"""Bytes to :class:`~klarsyn.document.model.Document`, one front end per format."""

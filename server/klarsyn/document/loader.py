@@ -1,0 +1,101 @@
+"""Read a draft from disk and hand it to the right front end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from klarsyn.document.markdown import parse_markdown
+from klarsyn.document.model import Document
+from klarsyn.document.plaintext import parse_plaintext
+from klarsyn.errors import InputError
+from klarsyn.text.language import detect_language, normalize_language
+
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
+TEXT_SUFFIXES = frozenset({".txt", ".text"})
+SUPPORTED_SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES
+MAX_BYTES = 20 * 1024 * 1024  # about 3 million words: far beyond any programme
+_BINARY_SIGNATURES = {
+    b"PK\x03\x04": "a ZIP archive (a Word or OpenDocument file?)",
+    b"%PDF": "a PDF file",
+    b"\xd0\xcf\x11\xe0": "an old Word/Excel file",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+}
+
+
+def format_for(path: Path) -> str | None:
+    suffix = path.suffix.lower()
+    if suffix in MARKDOWN_SUFFIXES:
+        return "markdown"
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    return None
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 text (a BOM is dropped), or an InputError that says what is wrong and where."""
+    for signature, what in _BINARY_SIGNATURES.items():
+        if data.startswith(signature):
+            raise InputError(name, f"this is {what}, not a text draft")
+    if b"\x00" in data[:8192]:
+        raise InputError(name, "looks like a binary file (it contains NUL bytes), not a text draft")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        byte = data[exc.start]
+        hint = ""
+        try:
+            data.decode("cp1252")
+            hint = "; it may be saved as Windows-1252/Latin-1: save it as UTF-8"
+        except UnicodeDecodeError:
+            pass
+        raise InputError(name, f"not valid UTF-8 at line {line}, column {column} (byte 0x{byte:02X}){hint}") from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def read_source(path: Path) -> str:
+    name = str(path)
+    try:
+        if path.is_dir():
+            raise InputError(name, "is a folder, not a file")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(name, f"is too large ({size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB)")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(name, "no such file") from None
+    except PermissionError:
+        raise InputError(name, "permission denied") from None
+    except IsADirectoryError:
+        raise InputError(name, "is a folder, not a file") from None
+    except OSError as exc:
+        raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_BYTES:
+        raise InputError(name, f"is too large (the limit is {MAX_BYTES / 1e6:.0f} MB)")
+    return decode(data, name)
+
+
+def parse(source: str, path: str, fmt: str, language: str | None = None) -> Document:
+    """Build the document and settle its language: given > front matter > detected > nb."""
+    document = parse_markdown(source, path) if fmt == "markdown" else parse_plaintext(source, path)
+    if language:
+        document.language, document.language_source = language, "config"
+        return document
+    declared = document.front_matter.get("lang") or document.front_matter.get("language")
+    if isinstance(declared, str) and normalize_language(declared):
+        document.language = normalize_language(declared) or "nb"
+        document.language_source = "front-matter"
+        return document
+    detected = detect_language(" ".join(b.text for b in document.blocks[:200]))
+    if detected:
+        document.language, document.language_source = detected, "detected"
+    return document
+
+
+def load_document(path: Path, language: str | None = None, fmt: str | None = None) -> Document:
+    fmt = fmt or format_for(path) or "text"
+    return parse(read_source(path), str(path), fmt, language)

@@ -1,0 +1,182 @@
+"""Plain-text front end, tuned for drafts pasted or extracted from PDF and Word.
+
+- Paragraphs are separated by blank lines; wrapped lines are joined with a space.
+- A line that starts with a list marker (``1.``, ``2)``, ``-``, ``•``) starts a list item.
+- A line indented after a line that ended a sentence starts a new paragraph (PDF
+  extraction often loses the blank line but keeps the indent).
+- A paragraph that starts in lower case continues the previous unfinished one
+  (a blank line that a page break left inside a sentence).
+- Heading guesses: a single short line without final punctuation that is followed
+  by more text. ``2. Klima og natur`` is a level-2 heading when what follows is not
+  another numbered line; ``2.1 Tiltak`` is level 3; an unnumbered guess is level 1
+  when it opens the document and level 2 after that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from klarsyn.document.model import Block, BlockKind, Document
+from klarsyn.document.offsets import TextBuilder
+
+_LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_LIST_MARKER = regex.compile(r"[ \t\u00a0]*(?:(\d{1,3}(?:\.\d{1,3})*)[.)]|[-•*–▪◦])[ \t\u00a0]+(?=\S)")
+_NUMBERED_HEADING = regex.compile(r"[ \t\u00a0]*(\d{1,3}(?:\.\d{1,3})*)\.?[ \t\u00a0]+\p{L}")
+_BLANK = regex.compile(r"[\s\u00a0]*")
+_SPACE = " \t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u3000"
+_TERMINAL = ".!?:;,…"
+_MAX_HEADING_WORDS = 12
+
+
+@dataclass
+class _Line:
+    start: int  # offset of the first character
+    end: int  # offset after the last non-break character
+    brk: int  # length of the line break (0 on the last line)
+    text: str
+
+    @property
+    def content(self) -> str:
+        return self.text.strip(_SPACE)
+
+
+@dataclass
+class _Unit:
+    lines: list[_Line] = field(default_factory=list)
+    numbered: str | None = None  # "2" or "2.1" when the unit starts with a number
+    marker_end: int = 0  # offset where the text after a list marker begins
+    is_list: bool = False
+
+    @property
+    def last_char(self) -> str:
+        content = self.lines[-1].content
+        return content[-1] if content else ""
+
+    @property
+    def first_char(self) -> str:
+        content = self.lines[0].content
+        if self.is_list:
+            content = self.lines[0].text[self.marker_end - self.lines[0].start :].strip(_SPACE)
+        return content[:1]
+
+
+def _split_lines(source: str) -> list[_Line]:
+    lines = []
+    pos = 0
+    n = len(source)
+    while pos < n:
+        m = _LINE.match(source, pos)
+        raw = m.group()
+        body = raw.rstrip("\r\n")
+        lines.append(_Line(pos, pos + len(body), len(raw) - len(body), body))
+        pos = m.end()
+    return lines
+
+
+def _start_unit(line: _Line) -> _Unit:
+    unit = _Unit([line])
+    marker = _LIST_MARKER.match(line.text)
+    if marker:
+        unit.is_list = True
+        unit.numbered = marker.group(1)
+        unit.marker_end = line.start + marker.end()
+    return unit
+
+
+def _units(lines: list[_Line]) -> list[_Unit]:
+    units: list[_Unit] = []
+    current: _Unit | None = None
+    after_blank = True
+    for line in lines:
+        if _BLANK.fullmatch(line.text):
+            after_blank = True
+            continue
+        content = line.content
+        starts_item = bool(_LIST_MARKER.match(line.text))
+        indented = line.text[:1] in _SPACE
+        if current is None:
+            current = _start_unit(line)
+            units.append(current)
+        elif after_blank:
+            # A paragraph in lower case continues an unfinished one across a stray blank line.
+            if content[:1].islower() and current.last_char not in _TERMINAL:
+                current.lines.append(line)
+            else:
+                current = _start_unit(line)
+                units.append(current)
+        elif starts_item or (indented and current.last_char in ".!?…:"):
+            current = _start_unit(line)
+            units.append(current)
+        elif _looks_like_heading_line(current) and len(current.lines) == 1 and content[:1].isupper():
+            # "4. En god oppvekst varer hele livet" directly followed by its first paragraph.
+            current = _start_unit(line)
+            units.append(current)
+        else:
+            current.lines.append(line)
+        after_blank = False
+    return units
+
+
+def _looks_like_heading_line(unit: _Unit) -> bool:
+    line = unit.lines[0]
+    content = line.content
+    if not content or content[-1] in _TERMINAL or not content[:1].isupper() and not content[:1].isdigit():
+        return False
+    numbered = _NUMBERED_HEADING.match(line.text)
+    if content[:1].isdigit() and not numbered:
+        return False
+    words = len(content.split())
+    return 0 < words <= _MAX_HEADING_WORDS
+
+
+def _heading_level(unit: _Unit, next_unit: _Unit | None, seen_heading: bool) -> int:
+    """0 when the unit is not a heading guess, else the guessed level."""
+    if len(unit.lines) != 1 or next_unit is None or not _looks_like_heading_line(unit):
+        return 0
+    first = next_unit.first_char
+    if not (first.isupper() or first.isdigit()):
+        return 0
+    numbered = _NUMBERED_HEADING.match(unit.lines[0].text)
+    if numbered:
+        # Numbered items followed by their sibling are a list, not headings.
+        if next_unit.numbered is not None:
+            return 0
+        return 1 + numbered.group(1).count(".") + 1
+    return 2 if seen_heading else 1
+
+
+def _block(unit: _Unit, kind: BlockKind, level: int = 0) -> Block:
+    builder = TextBuilder()
+    for i, line in enumerate(unit.lines):
+        begin = line.start
+        if i == 0 and kind is BlockKind.LIST_ITEM:
+            begin = unit.marker_end
+        text = line.text[begin - line.start :]
+        stripped = text.lstrip(_SPACE)
+        begin += len(text) - len(stripped)
+        stripped = stripped.rstrip(_SPACE)
+        if i:
+            prev = unit.lines[i - 1]
+            # The joined line break stands for the previous line's break.
+            builder.add_synthetic(" ", prev.end, prev.brk)
+        builder.add(stripped, begin)
+    plain, offsets = builder.build(anchor=unit.lines[0].start)
+    return Block(kind=kind, text=plain, offsets=offsets, level=level)
+
+
+def parse_plaintext(source: str, path: str = "") -> Document:
+    units = _units(_split_lines(source))
+    blocks: list[Block] = []
+    seen_heading = False
+    for i, unit in enumerate(units):
+        level = _heading_level(unit, units[i + 1] if i + 1 < len(units) else None, seen_heading)
+        if level:
+            blocks.append(_block(unit, BlockKind.HEADING, level))
+            seen_heading = True
+        elif unit.is_list:
+            blocks.append(_block(unit, BlockKind.LIST_ITEM))
+        else:
+            blocks.append(_block(unit, BlockKind.PARAGRAPH))
+    return Document(path=path, source=source, format="text", blocks=blocks)

@@ -1,0 +1,1 @@
+"""Rule selection and the runner that applies checks to a document."""

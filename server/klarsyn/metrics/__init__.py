@@ -1,0 +1,1 @@
+"""Readability figures: LIX per sentence, paragraph, section and document."""

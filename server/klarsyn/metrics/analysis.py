@@ -1,0 +1,97 @@
+"""Sentences, words and readability counts for every block and section of a document.
+
+Counting conventions (docs/readability.md): headings and table cells are not
+counted in paragraph, section or document LIX (they are labels, not sentences);
+paragraphs, list items and quotes are. A section runs from its heading to the
+next heading of the same or a higher level, so a chapter's figures include its
+subsections. Text before the first heading forms a section of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from klarsyn.document.model import Block, BlockKind, Document
+from klarsyn.metrics.lix import Counts
+from klarsyn.text.sentences import Sentence, split_sentences
+
+COUNTED_KINDS = frozenset({BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.QUOTE})
+
+
+@dataclass(slots=True)
+class BlockAnalysis:
+    index: int
+    block: Block
+    sentences: list[Sentence]
+    counts: Counts
+
+    @property
+    def counted(self) -> bool:
+        return self.block.kind in COUNTED_KINDS
+
+
+@dataclass(slots=True)
+class Section:
+    heading: BlockAnalysis | None  # None for text before the first heading
+    level: int
+    first: int  # index of the first block (the heading itself)
+    last: int  # index after the last block
+    counts: Counts = field(default_factory=Counts)
+    path: tuple[str, ...] = ()  # heading texts from the top level down
+
+    @property
+    def title(self) -> str:
+        return self.heading.block.text.strip() if self.heading else ""
+
+
+@dataclass(slots=True)
+class DocumentAnalysis:
+    document: Document
+    blocks: list[BlockAnalysis]
+    sections: list[Section]
+    counts: Counts
+
+
+def analyze_block(index: int, block: Block, lang: str) -> BlockAnalysis:
+    sentences = split_sentences(block.text, lang)
+    counts = Counts()
+    for s in sentences:
+        counts.words += len(s.words)
+        counts.long_words += s.long_words
+    counts.sentences = sum(1 for s in sentences if s.words)
+    return BlockAnalysis(index, block, sentences, counts)
+
+
+def analyze(document: Document) -> DocumentAnalysis:
+    lang = document.language
+    blocks = [analyze_block(i, b, lang) for i, b in enumerate(document.blocks)]
+    total = Counts()
+    for ba in blocks:
+        if ba.counted:
+            total.add(ba.counts)
+    return DocumentAnalysis(document, blocks, _sections(blocks), total)
+
+
+def _sections(blocks: list[BlockAnalysis]) -> list[Section]:
+    sections: list[Section] = []
+    open_sections: list[Section] = []  # the chain of enclosing sections
+    first_heading = next((i for i, b in enumerate(blocks) if b.block.is_heading), len(blocks))
+    if first_heading > 0:
+        intro = Section(None, 0, 0, first_heading)
+        for ba in blocks[:first_heading]:
+            if ba.counted:
+                intro.counts.add(ba.counts)
+        sections.append(intro)
+    for ba in blocks[first_heading:]:
+        if ba.block.is_heading:
+            level = ba.block.level
+            while open_sections and open_sections[-1].level >= level:
+                open_sections.pop().last = ba.index
+            path = tuple(s.title for s in open_sections) + (ba.block.text.strip(),)
+            section = Section(ba, level, ba.index, len(blocks), path=path)
+            sections.append(section)
+            open_sections.append(section)
+        elif ba.counted:
+            for section in open_sections:
+                section.counts.add(ba.counts)
+    return sections

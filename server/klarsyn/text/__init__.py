@@ -1,0 +1,1 @@
+"""Language-aware splitting of block text into sentences and words."""

@@ -1,0 +1,95 @@
+"""Read YAML with line numbers, safely: every value keeps the line it came from.
+
+Only PyYAML's safe composer and constructor are used, so no tag can run code,
+and aliases are refused (a "billion laughs" file cannot blow up memory).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from klarsyn.errors import ConfigError
+
+MAX_YAML_BYTES = 2 * 1024 * 1024
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed here", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def compose_file(path: Path) -> yaml.Node | None:
+    """The YAML node tree of a file, or a ConfigError naming the line that is wrong."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_YAML_BYTES:
+        raise ConfigError(str(path), None, f"file is too large ({len(data)} bytes; the limit is {MAX_YAML_BYTES})")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError(str(path), line, "not valid UTF-8") from None
+    return compose_text(text, str(path))
+
+
+def compose_text(text: str, name: str) -> yaml.Node | None:
+    loader = _NoAliasLoader(text)
+    try:
+        return loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ConfigError(name, line, f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(name, None, f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+
+
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+def line_of(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def scalar(node: yaml.Node) -> Any:
+    """The Python value of a scalar node (int, float, bool, str or None)."""
+    return _CONSTRUCTOR.construct_object(node, deep=True)
+
+
+def mapping_items(node: yaml.Node, name: str, what: str) -> list[tuple[str, yaml.Node, yaml.Node]]:
+    """(key, key node, value node) of a mapping node; ConfigError when it is not one."""
+    if not isinstance(node, yaml.MappingNode):
+        raise ConfigError(name, line_of(node), f"{what} must be a mapping (key: value)")
+    out = []
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise ConfigError(name, line_of(key_node), f"keys in {what} must be plain words")
+        out.append((str(key_node.value), key_node, value_node))
+    return out
+
+
+def string_list(node: yaml.Node, name: str, what: str) -> list[str]:
+    """A list of strings, or a single string taken as a one-item list."""
+    if isinstance(node, yaml.ScalarNode):
+        return [str(node.value)]
+    if not isinstance(node, yaml.SequenceNode):
+        raise ConfigError(name, line_of(node), f"{what} must be a list of strings")
+    out = []
+    for item in node.value:
+        if not isinstance(item, yaml.ScalarNode):
+            raise ConfigError(name, line_of(item), f"{what} must be a list of strings")
+        out.append(str(item.value))
+    return out
