@@ -2,19 +2,44 @@
 
 from __future__ import annotations
 
+# Counted nouns: (singular, plural).
+_COUNTED: dict[str, dict[str, tuple[str, str]]] = {
+    "nb": {
+        "error": ("feil", "feil"),
+        "warning": ("advarsel", "advarsler"),
+        "info": ("info", "info"),
+        "hint": ("hint", "hint"),
+        "finding": ("funn", "funn"),
+        "file": ("fil", "filer"),
+        "word": ("ord", "ord"),
+        "sentence": ("setning", "setninger"),
+    },
+    "nn": {
+        "error": ("feil", "feil"),
+        "warning": ("åtvaring", "åtvaringar"),
+        "info": ("info", "info"),
+        "hint": ("hint", "hint"),
+        "finding": ("funn", "funn"),
+        "file": ("fil", "filer"),
+        "word": ("ord", "ord"),
+        "sentence": ("setning", "setningar"),
+    },
+    "en": {
+        "error": ("error", "errors"),
+        "warning": ("warning", "warnings"),
+        "info": ("info", "info"),
+        "hint": ("hint", "hints"),
+        "finding": ("finding", "findings"),
+        "file": ("file", "files"),
+        "word": ("word", "words"),
+        "sentence": ("sentence", "sentences"),
+    },
+}
+
 _TEXT: dict[str, dict[str, str]] = {
     "nb": {
-        "error": "feil",
-        "warning": "advarsler",
-        "info": "info",
-        "hint": "hint",
-        "findings": "funn",
-        "files": "filer",
-        "file": "fil",
         "total": "Totalt",
         "no_findings": "ingen funn",
-        "words": "ord",
-        "sentences": "setninger",
         "section": "Seksjon",
         "col_words": "Ord",
         "col_sentences": "Setn.",
@@ -22,20 +47,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "col_band": "Nivå",
         "whole": "Hele dokumentet",
         "intro": "(før første overskrift)",
-        "language": {"nb": "bokmål", "nn": "nynorsk", "en": "engelsk"},  # type: ignore[dict-item]
     },
     "nn": {
-        "error": "feil",
-        "warning": "åtvaringar",
-        "info": "info",
-        "hint": "hint",
-        "findings": "funn",
-        "files": "filer",
-        "file": "fil",
         "total": "Totalt",
         "no_findings": "ingen funn",
-        "words": "ord",
-        "sentences": "setningar",
         "section": "Seksjon",
         "col_words": "Ord",
         "col_sentences": "Setn.",
@@ -43,20 +58,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "col_band": "Nivå",
         "whole": "Heile dokumentet",
         "intro": "(før første overskrift)",
-        "language": {"nb": "bokmål", "nn": "nynorsk", "en": "engelsk"},  # type: ignore[dict-item]
     },
     "en": {
-        "error": "errors",
-        "warning": "warnings",
-        "info": "info",
-        "hint": "hints",
-        "findings": "findings",
-        "files": "files",
-        "file": "file",
         "total": "Total",
         "no_findings": "no findings",
-        "words": "words",
-        "sentences": "sentences",
         "section": "Section",
         "col_words": "Words",
         "col_sentences": "Sent.",
@@ -64,16 +69,25 @@ _TEXT: dict[str, dict[str, str]] = {
         "col_band": "Band",
         "whole": "Whole document",
         "intro": "(before the first heading)",
-        "language": {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"},  # type: ignore[dict-item]
     },
+}
+
+_LANGUAGE_NAMES = {
+    "nb": {"nb": "bokmål", "nn": "nynorsk", "en": "engelsk"},
+    "nn": {"nb": "bokmål", "nn": "nynorsk", "en": "engelsk"},
+    "en": {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"},
 }
 
 
 def text(lang: str, key: str) -> str:
-    return str(_TEXT.get(lang, _TEXT["nb"])[key])
+    return _TEXT.get(lang, _TEXT["nb"])[key]
+
+
+def count(lang: str, key: str, n: int) -> str:
+    """``n`` and the noun in the right number: "1 advarsel", "2 advarsler"."""
+    singular, plural = _COUNTED.get(lang, _COUNTED["nb"])[key]
+    return f"{n} {singular if n == 1 else plural}"
 
 
 def language_name(ui_lang: str, lang: str) -> str:
-    names = _TEXT.get(ui_lang, _TEXT["nb"])["language"]
-    assert isinstance(names, dict)
-    return str(names.get(lang, lang))
+    return _LANGUAGE_NAMES.get(ui_lang, _LANGUAGE_NAMES["nb"]).get(lang, lang)

@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from typing import TextIO
 
+from klarsyn.cli.messages import count
 from klarsyn.cli.messages import text as t
 from klarsyn.engine.runner import CheckResult
 from klarsyn.findings import Finding, Severity
@@ -37,11 +38,11 @@ def render_text(results: list[CheckResult], out: TextIO, ui_lang: str, summary: 
         figure = f"LIX {lix:.0f} ({band(lix, ui_lang)}), " if lix is not None else ""
         per = Counter(f.severity for f in result.findings)
         out.write(
-            f"{result.document.path}: {figure}{counts.words} {t(ui_lang, 'words')}, "
-            f"{counts.sentences} {t(ui_lang, 'sentences')}; {_count_phrase(per, ui_lang)}\n"
+            f"{result.document.path}: {figure}{count(ui_lang, 'word', counts.words)}, "
+            f"{count(ui_lang, 'sentence', counts.sentences)}; {_count_phrase(per, ui_lang)}\n"
         )
     if len(results) > 1:
-        files = f"{len(results)} {t(ui_lang, 'files')}"
+        files = count(ui_lang, "file", len(results))
         out.write(f"{t(ui_lang, 'total')}: {files}; {_count_phrase(totals, ui_lang)}\n")
 
 
@@ -49,8 +50,8 @@ def _count_phrase(counts: Counter[Severity], ui_lang: str) -> str:
     total = sum(counts.values())
     if not total:
         return t(ui_lang, "no_findings")
-    parts = [f"{counts[s]} {t(ui_lang, s.value)}" for s in Severity if counts[s]]
-    return f"{total} {t(ui_lang, 'findings')} ({', '.join(parts)})"
+    parts = [count(ui_lang, s.value, counts[s]) for s in Severity if counts[s]]
+    return f"{count(ui_lang, 'finding', total)} ({', '.join(parts)})"
 
 
 def finding_to_wire(result: CheckResult, f: Finding) -> dict[str, object]:

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from klarsyn.document.loader import parse
+from klarsyn.document.model import BlockKind
+from klarsyn.document.plaintext import parse_plaintext
+
+from tests.conftest import SAMPLE_TXT
+from tests.helpers import assert_words_map_exactly
+
+
+def blocks(src: str) -> list[tuple[str, int, str]]:
+    return [(b.kind.value, b.level, b.text) for b in parse_plaintext(src).blocks]
+
+
+def test_wrapped_lines_are_joined_and_blank_lines_split() -> None:
+    src = "Første linje fortsetter \npå neste linje.\n\nNytt avsnitt.\n"
+    assert blocks(src) == [
+        ("paragraph", 0, "Første linje fortsetter på neste linje."),
+        ("paragraph", 0, "Nytt avsnitt."),
+    ]
+
+
+def test_numbered_lines_are_list_items_or_headings() -> None:
+    src = (
+        "Valgprogram\n\n"
+        "Innledning her.\n\n"
+        "1. Skape arbeidsplasser\n\n"
+        "Tekst om arbeid.\n\n"
+        "1. Tilrettelegge for flere\narbeidsplasser.\n"
+        "2. Følge opp modellen.\n\n"
+        "2.1 Tiltak for klima\n\n"
+        "Mer tekst.\n"
+    )
+    assert blocks(src) == [
+        ("heading", 1, "Valgprogram"),
+        ("paragraph", 0, "Innledning her."),
+        ("heading", 2, "1. Skape arbeidsplasser"),
+        ("paragraph", 0, "Tekst om arbeid."),
+        ("list_item", 0, "Tilrettelegge for flere arbeidsplasser."),
+        ("list_item", 0, "Følge opp modellen."),
+        ("heading", 3, "2.1 Tiltak for klima"),
+        ("paragraph", 0, "Mer tekst."),
+    ]
+
+
+def test_pdf_artefacts_indent_and_broken_item() -> None:
+    src = (
+        "4. En god oppvekst \n Familie og venner er viktige. Det vet alle.\n"
+        " Neste avsnitt starter med innrykk.\n\n"
+        "3. Styrke idretten for alle \n\n"
+        "gjennom samarbeid med frivillige.\n"
+    )
+    assert blocks(src) == [
+        ("heading", 2, "4. En god oppvekst"),
+        ("paragraph", 0, "Familie og venner er viktige. Det vet alle."),
+        ("paragraph", 0, "Neste avsnitt starter med innrykk."),
+        ("list_item", 0, "Styrke idretten for alle gjennom samarbeid med frivillige."),
+    ]
+
+
+def test_last_short_line_is_not_a_heading() -> None:
+    assert blocks("Tekst her.\n\nSlutt uten punktum\n") == [
+        ("paragraph", 0, "Tekst her."),
+        ("paragraph", 0, "Slutt uten punktum"),
+    ]
+
+
+def test_offsets_through_crlf_tabs_and_nbsp() -> None:
+    src = "Overskrift\r\n\r\n\tVi vil\u00a0styrke \r\nfellesskapet.\r\n"
+    doc = parse_plaintext(src)
+    para = doc.blocks[1]
+    assert para.text == "Vi vil\u00a0styrke fellesskapet."
+    i = para.text.index("fellesskapet")
+    s, e = para.source_span(i, i + len("fellesskapet"))
+    assert src[s:e] == "fellesskapet" and doc.lines.position(s) == (4, 1)
+    assert src[slice(*para.source_span(0, 2))] == "Vi"
+
+
+def test_sample_draft_structure() -> None:
+    doc = parse(SAMPLE_TXT.read_text(encoding="utf-8"), str(SAMPLE_TXT), "text")
+    numbered = [b.text for b in doc.blocks if b.is_heading and b.text[:1].isdigit()]
+    assert numbered == [
+        "1. Skape arbeidsplasser og et seriøst arbeidsliv",
+        "2. Klima og natur - rammen rundt all politikk",
+        "3. God helse og livskvalitet for alle",
+        "4. En god oppvekst varer hele livet",
+        "5. Levende byer og bygder",
+    ]
+    assert sum(1 for b in doc.blocks if b.kind is BlockKind.LIST_ITEM) == 38
+    assert doc.blocks[0].text == "Valgseier i lokalvalget 2023" and doc.blocks[0].level == 1
+    assert assert_words_map_exactly(doc) > 2000
