@@ -1,0 +1,77 @@
+"""Benchmark: words per second for ``klarsyn check`` on a large draft, start-up included.
+
+Builds a draft of about 50,000 words from the bundled sample (chapters repeated
+with their numbers changed, so headings and sections stay distinct), then times
+the real command in a fresh process several times and prints the figures.
+
+    python bench/bench_check.py [--words 50000] [--runs 5] [--format md|txt]
+
+With --max-seconds the script exits 1 when the median run is slower: CI uses a
+generous bound so that only a real regression fails it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def build_draft(words: int, suffix: str) -> tuple[str, int]:
+    sample = (ROOT / "examples" / f"lokalvalg-2023-utkast.{suffix}").read_text(encoding="utf-8")
+    body = sample.split("\n---\n", 1)[1] if suffix == "md" and sample.startswith("---") else sample
+    per_copy = len(body.split())
+    parts = []
+    copies = max(1, round(words / per_copy))
+    for i in range(copies):
+        parts.append(body.replace("Valgseier i lokalvalget 2023", f"Valgseier i lokalvalget 2023, del {i + 1}"))
+    text = "\n\n".join(parts)
+    return text, len(text.split())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--words", type=int, default=50_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--format", choices=("md", "txt"), default="md")
+    parser.add_argument("--max-seconds", type=float, default=None)
+    args = parser.parse_args()
+
+    text, words = build_draft(args.words, args.format)
+    with tempfile.TemporaryDirectory() as tmp:
+        draft = Path(tmp) / f"program.{args.format}"
+        draft.write_text(text, encoding="utf-8")
+        command = [sys.executable, "-m", "klarsyn", "check", str(draft), "--format", "json"]
+        times = []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            result = subprocess.run(command, capture_output=True)
+            times.append(time.perf_counter() - start)
+            if result.returncode not in (0, 1):
+                print(result.stderr.decode(), file=sys.stderr)
+                return 2
+        startup = []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "klarsyn", "--version"], capture_output=True)
+            startup.append(time.perf_counter() - start)
+
+    median = statistics.median(times)
+    print(f"draft: {words} words ({len(text)} characters, .{args.format})")
+    print(f"klarsyn check: median {median:.3f} s, best {min(times):.3f} s over {args.runs} runs (start-up included)")
+    print(f"start-up alone (klarsyn --version): median {statistics.median(startup):.3f} s")
+    print(f"throughput: {words / median:,.0f} words per second")
+    if args.max_seconds is not None and median > args.max_seconds:
+        print(f"slower than the bound of {args.max_seconds} s", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
