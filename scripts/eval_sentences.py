@@ -6,7 +6,8 @@ split by klarsyn, and the boundaries inside each block are compared. A boundary 
 the offset where one sentence ends and the next begins; block ends are not counted
 because they are given.
 
-Two figures per file:
+A plain regex splitter (a period, ``!`` or ``?``, space, capital letter) is
+measured the same way as a baseline. Two figures per file and splitter:
 - ``run-in``: every paragraph is one block, headlines and bylines included. A
   headline without final punctuation then runs into the next sentence, which no
   splitter can see; this is the lower bound.
@@ -24,7 +25,17 @@ import glob
 import sys
 from pathlib import Path
 
+import regex
+
 from klarsyn.text.sentences import split_sentences
+
+# The plain splitter the task compares against: a period, ! or ? followed by space
+# and a capital letter.
+_BASELINE = regex.compile(r"(?<=[.!?])\s+(?=[\p{Lu}])")
+
+
+def baseline_ends(text: str) -> set[int]:
+    return {m.start() for m in _BASELINE.finditer(text)}
 
 
 def read_paragraphs(path: Path) -> list[list[str]]:
@@ -59,7 +70,9 @@ def laid_out(paragraphs: list[list[str]]) -> list[list[str]]:
     return blocks
 
 
-def evaluate(path: Path, lang: str, layout: bool, show_errors: int = 0) -> tuple[int, int, int]:
+def evaluate(
+    path: Path, lang: str, layout: bool, show_errors: int = 0, baseline: bool = False
+) -> tuple[int, int, int]:
     tp = fp = fn = 0
     shown = 0
     paragraphs = read_paragraphs(path)
@@ -71,7 +84,10 @@ def evaluate(path: Path, lang: str, layout: bool, show_errors: int = 0) -> tuple
             pos += len(s)
             gold.add(pos)
             pos += 1
-        predicted = {s.end for s in split_sentences(text, lang)[:-1]}
+        if baseline:
+            predicted = baseline_ends(text)
+        else:
+            predicted = {s.end for s in split_sentences(text, lang)[:-1]}
         tp += len(gold & predicted)
         fp += len(predicted - gold)
         fn += len(gold - predicted)
@@ -92,16 +108,17 @@ def main() -> int:
     if not files:
         print("no .conllu files found; pass them as arguments", file=sys.stderr)
         return 2
-    for layout in (False, True):
-        mode = "laid-out" if layout else "run-in"
-        total = [0, 0, 0]
-        for name in files:
-            path = Path(name)
-            lang = "nn" if "nynorsk" in path.name else "nb"
-            tp, fp, fn = evaluate(path, lang, layout, args.errors)
-            print(f"{mode:8} {path.name}: {_scores(tp, fp, fn)}")
-            total = [total[0] + tp, total[1] + fp, total[2] + fn]
-        print(f"{mode:8} all: {_scores(*total)}")
+    for splitter in ("baseline", "klarsyn"):
+        for layout in (False, True):
+            mode = f"{splitter} {'laid-out' if layout else 'run-in'}"
+            total = [0, 0, 0]
+            for name in files:
+                path = Path(name)
+                lang = "nn" if "nynorsk" in path.name else "nb"
+                tp, fp, fn = evaluate(path, lang, layout, args.errors, baseline=splitter == "baseline")
+                print(f"{mode:17} {path.name}: {_scores(tp, fp, fn)}")
+                total = [total[0] + tp, total[1] + fp, total[2] + fn]
+            print(f"{mode:17} all: {_scores(*total)}")
     return 0
 
 
