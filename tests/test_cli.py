@@ -177,3 +177,14 @@ def test_no_traceback_on_unreadable_file(run_cli, tmp_path: Path) -> None:
     f.chmod(0)
     code, _, err = run_cli("check", str(f))
     assert code == 2 and "permission denied" in err
+
+
+def test_huge_file_is_refused_with_a_clear_line(run_cli, tmp_path: Path) -> None:
+    from klarsyn.document.loader import MAX_BYTES
+
+    huge = tmp_path / "stor.txt"
+    with huge.open("wb") as handle:
+        handle.truncate(MAX_BYTES + 1)
+    code, _, err = run_cli("check", str(huge))
+    assert code == 2
+    assert err.splitlines() == [f"klarsyn: {huge}: is too large (20.0 MiB; the limit is 20 MiB)"]

@@ -63,7 +63,7 @@ def read_source(path: Path) -> str:
             raise InputError(name, "is a folder, not a file")
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise InputError(name, f"is too large ({size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB)")
+            raise InputError(name, f"is too large ({size / 2**20:.1f} MiB; the limit is {MAX_BYTES // 2**20} MiB)")
         with path.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
@@ -75,7 +75,7 @@ def read_source(path: Path) -> str:
     except OSError as exc:
         raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
     if len(data) > MAX_BYTES:
-        raise InputError(name, f"is too large (the limit is {MAX_BYTES / 1e6:.0f} MB)")
+        raise InputError(name, f"is too large (the limit is {MAX_BYTES // 2**20} MiB)")
     return decode(data, name)
 
 
