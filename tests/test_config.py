@@ -22,7 +22,7 @@ def project(tmp_path: Path, config: str) -> Path:
 
 
 def test_config_found_by_walking_up_and_applied(run_cli, tmp_path: Path) -> None:
-    draft = project(tmp_path, "rules:\n  lang-setning:\n    max_words: 40\n")
+    draft = project(tmp_path, "rules:\n  lang-setning:\n    max: 40\n")
     code, out, _ = run_cli("check", str(draft), "-q")
     assert code == 0 and out == ""
 
@@ -50,10 +50,11 @@ def test_exclude_skips_files_in_folder_checks(run_cli, tmp_path: Path) -> None:
     [
         ("lanugage: nb\n", 1, "unknown key 'lanugage' (did you mean 'language'?)"),
         ("language: nb\nfail_on: sometimes\n", 2, "fail_on must be one of error, warning, info, hint, never, not 'sometimes'"),
-        ("rules:\n  lang-setning:\n    max_word: 30\n", 3, "rule lang-setning has no option 'max_word' (did you mean 'max_words'?); it takes: severity, max_words"),
-        ("rules:\n  lang-setning:\n    max_words: mange\n", 3, "lang-setning.max_words must be a number, not 'mange'"),
+        ("rules:\n  lang-setning:\n    min_word: 30\n", 3, "rule lang-setning has no option 'min_word' (did you mean 'min_words'?); it takes: severity, max, min_words"),
+        ("rules:\n  lang-setning:\n    max: mange\n", 3, "lang-setning.max must be a number, not 'mange'"),
+        ("packs: [finnes-ikke]\n", 1, "packs: 'finnes-ikke' is not a rule pack folder (no pack.yml)"),
         ("rules:\n  lang-setnig: off\n", 2, "unknown rule id 'lang-setnig' (did you mean 'lang-setning'?)"),
-        ("select: [lix-*, passiv]\n", 1, "unknown rule id 'passiv' in select"),
+        ("select: [lix-*, passivum]\n", 1, "unknown rule id 'passivum' in select"),
         ("rules:\n  lang-setning: loud\n", 2, "severity of lang-setning must be error, warning, info, hint or off, not 'loud'"),
         ("rules: [\n  unclosed\n", 3, "invalid YAML: expected ',' or ']', but got '<stream end>'"),
         ("a: &x [1]\nb: *x\n", 2, "invalid YAML: aliases (*name) are not allowed here"),

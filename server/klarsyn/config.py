@@ -8,10 +8,11 @@ repository, so the whole team shares them. See docs/configuration.md.
     select: [lang-setning]  # only these rules (ids or globs such as lix-*)
     ignore: [langt-ord]     # never these
     exclude: [arkiv/**]     # paths (relative to this file) that folder checks skip
+    packs: [regler/]        # the project's own rule packs (folders with pack.yml)
     rules:
       lang-setning:
         severity: info      # or off
-        max_words: 30
+        max: 30             # numeric options of the rule's type
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ import fnmatch
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from klarsyn.checks.base import CheckSpec
+from klarsyn.engine.packs import load_rules
+from klarsyn.engine.rules import Rule
 from klarsyn.errors import ConfigError, UsageError
 from klarsyn.findings import Severity
 from klarsyn.text.language import normalize_language
@@ -29,7 +31,7 @@ from klarsyn.yamlfile import compose_file, line_of, mapping_items, scalar, strin
 
 CONFIG_NAMES = ("klarsyn.yml", ".klarsyn.yml")
 FAIL_LEVELS = ("error", "warning", "info", "hint", "never")
-_TOP_KEYS = ("language", "fail_on", "select", "ignore", "exclude", "rules")
+_TOP_KEYS = ("language", "fail_on", "select", "ignore", "exclude", "packs", "rules")
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,10 @@ class Config:
     ignore: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     rules: dict[str, RuleSettings] = field(default_factory=dict)
+    catalog: tuple[Rule, ...] = ()  # built-in rules plus the project's packs
+
+    def all_rules(self) -> tuple[Rule, ...]:
+        return self.catalog or load_rules()
 
     def with_overrides(
         self,
@@ -91,16 +97,27 @@ def match_rules(patterns: tuple[str, ...], known: list[str], where: str) -> set[
     return matched
 
 
-def load_config(path: Path, checks: tuple[CheckSpec, ...]) -> Config:
+def load_config(path: Path) -> Config:
     name = str(path)
     root = compose_file(path)
     if root is None:
-        return Config(path=path)
+        return Config(path=path, catalog=load_rules())
     values: dict[str, object] = {}
-    known_ids = [c.id for c in checks]
-    by_id = {c.id: c for c in checks}
+    items = mapping_items(root, name, "the config file")
+    # Project packs first: the rule ids the rest of the file may name depend on them.
+    packs: list[Path] = []
+    for key, _key_node, node in items:
+        if key == "packs":
+            for entry in string_list(node, name, "packs"):
+                folder = (path.parent / entry).resolve()
+                if not (folder / "pack.yml").is_file():
+                    raise ConfigError(name, line_of(node), f"packs: '{entry}' is not a rule pack folder (no pack.yml)")
+                packs.append(folder)
+    catalog = load_rules(tuple(packs))
+    known_ids = [c.id for c in catalog]
+    by_id = {c.id: c for c in catalog}
     rules: dict[str, RuleSettings] = {}
-    for key, key_node, node in mapping_items(root, name, "the config file"):
+    for key, key_node, node in items:
         line = line_of(key_node)
         if key not in _TOP_KEYS:
             raise ConfigError(name, line, f"unknown key '{key}'{_suggest(key, _TOP_KEYS)}")
@@ -122,6 +139,8 @@ def load_config(path: Path, checks: tuple[CheckSpec, ...]) -> Config:
             values[key] = patterns
         elif key == "exclude":
             values["exclude"] = tuple(string_list(node, name, key))
+        elif key == "packs":
+            continue
         elif key == "rules":
             for rule_id, rule_key_node, rule_node in mapping_items(node, name, "rules"):
                 spec = by_id.get(rule_id)
@@ -130,10 +149,10 @@ def load_config(path: Path, checks: tuple[CheckSpec, ...]) -> Config:
                         name, line_of(rule_key_node), f"unknown rule id '{rule_id}'{_suggest(rule_id, known_ids)}"
                     )
                 rules[rule_id] = _rule_settings(spec, rule_node, name)
-    return Config(path=path, rules=rules, **values)  # type: ignore[arg-type]
+    return Config(path=path, rules=rules, catalog=catalog, **values)  # type: ignore[arg-type]
 
 
-def _rule_settings(spec: CheckSpec, node: object, name: str) -> RuleSettings:
+def _rule_settings(spec: Rule, node: object, name: str) -> RuleSettings:
     import yaml
 
     assert isinstance(node, yaml.Node)
@@ -143,14 +162,13 @@ def _rule_settings(spec: CheckSpec, node: object, name: str) -> RuleSettings:
     severity: Severity | None = None
     enabled = True
     options: dict[str, int | float] = {}
-    option_specs = {o.name: o for o in spec.options}
+    option_specs = {o: spec.options.get(o, 0) for o in spec.OPTIONS}
     for key, key_node, value_node in mapping_items(node, name, f"rules.{spec.id}"):
         if key == "severity":
             s = _severity_setting(str(scalar(value_node)), line_of(value_node), name, spec)
             severity, enabled = s.severity, s.enabled
             continue
-        option = option_specs.get(key)
-        if option is None:
+        if key not in option_specs:
             allowed = ["severity", *option_specs]
             raise ConfigError(
                 name, line_of(key_node), f"rule {spec.id} has no option '{key}'{_suggest(key, allowed)}; it takes: {', '.join(allowed)}"
@@ -158,13 +176,13 @@ def _rule_settings(spec: CheckSpec, node: object, name: str) -> RuleSettings:
         value = scalar(value_node)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(name, line_of(value_node), f"{spec.id}.{key} must be a number, not {value!r}")
-        if value < option.minimum:
-            raise ConfigError(name, line_of(value_node), f"{spec.id}.{key} must be at least {option.minimum:g}")
+        if value < 0:
+            raise ConfigError(name, line_of(value_node), f"{spec.id}.{key} must be at least 0")
         options[key] = value
     return RuleSettings(severity, enabled, options)
 
 
-def _severity_setting(value: str, line: int, name: str, spec: CheckSpec) -> RuleSettings:
+def _severity_setting(value: str, line: int, name: str, spec: Rule) -> RuleSettings:
     if value in ("off", "False", "false"):
         return RuleSettings(enabled=False)
     try:
@@ -188,9 +206,8 @@ def find_config_file(start: Path) -> Path | None:
 class ConfigCache:
     """Config per folder, each file parsed once per run."""
 
-    def __init__(self, checks: tuple[CheckSpec, ...], explicit: Path | None = None) -> None:
-        self._checks = checks
-        self._explicit = load_config(explicit, checks) if explicit else None
+    def __init__(self, explicit: Path | None = None) -> None:
+        self._explicit = load_config(explicit) if explicit else None
         self._by_file: dict[Path, Config] = {}
 
     def for_path(self, path: Path) -> Config:
@@ -198,7 +215,7 @@ class ConfigCache:
             return self._explicit
         found = find_config_file(path)
         if found is None:
-            return Config()
+            return Config(catalog=load_rules())
         if found not in self._by_file:
-            self._by_file[found] = load_config(found, self._checks)
+            self._by_file[found] = load_config(found)
         return self._by_file[found]

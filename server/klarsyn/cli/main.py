@@ -62,7 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     common(stats)
     stats.add_argument("--format", choices=("text", "json"), default="text")
 
-    sub.add_parser("rules", help="list the rules")
+    rules = sub.add_parser("rules", help="list the rules")
+    rules.add_argument("--lang", type=_language, help="only rules that apply to this language")
+    explain = sub.add_parser("explain", help="what a rule checks, why, its examples and source")
+    explain.add_argument("rule", metavar="RULE")
     return parser
 
 
@@ -81,7 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "stats":
             return _stats(args)
         if args.command == "rules":
-            return _rules()
+            return _rules(args.lang)
+        if args.command == "explain":
+            return _explain(args.rule)
     except KlarsynError as exc:
         print(f"klarsyn: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -90,13 +95,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_ERROR
 
 
-def _load(args: argparse.Namespace, checks: tuple) -> tuple[list, list[tuple[str, str]], object]:
+def _load(args: argparse.Namespace) -> tuple[list, list[tuple[str, str]], object]:
     """Documents to check, input errors, and the config cache."""
     from klarsyn.config import ConfigCache
     from klarsyn.cli.files import expand_paths
     from klarsyn.document.loader import load_document
 
-    configs = ConfigCache(checks, args.config)
+    configs = ConfigCache(args.config)
     files, errors = expand_paths(args.paths, configs)
     documents = []
     for path in files:
@@ -117,24 +122,27 @@ def _report_errors(errors: list[tuple[str, str]]) -> None:
 def _check(args: argparse.Namespace) -> int:
     from klarsyn.cli.render import render_json, render_text
     from klarsyn.config import match_rules
-    from klarsyn.engine.runner import ALL_CHECKS, check_document, rule_ids
+    from klarsyn.engine.packs import load_rules
+    from klarsyn.engine.rules import RuleTimeout
+    from klarsyn.engine.runner import check_document
     from klarsyn.findings import Severity
 
-    known = rule_ids()
-    try:
-        match_rules(tuple(args.select), known, "--select: ")
-        match_rules(tuple(args.ignore), known, "--ignore: ")
-    except UsageError as exc:
-        print(f"klarsyn: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    documents, errors, _ = _load(args, ALL_CHECKS)
+    documents, errors, _ = _load(args)
+    known = sorted({r.id for r in load_rules()} | {r.id for _d, c in documents for r in c.all_rules()})
+    match_rules(tuple(args.select), known, "--select: ")
+    match_rules(tuple(args.ignore), known, "--ignore: ")
     results = []
     failed = False
     for document, config in documents:
         config = config.with_overrides(
             language=None, fail_on=args.fail_on, select=tuple(args.select), ignore=tuple(args.ignore)
         )
-        result = check_document(document, config)
+        try:
+            result = check_document(document, config)
+        except RuleTimeout as exc:
+            raise UsageError(
+                f"rule {exc.rule}: a regular expression took too long on {document.path}; simplify the pattern"
+            ) from None
         results.append(result)
         if config.fail_on != "never":
             threshold = Severity(config.fail_on).rank
@@ -152,10 +160,9 @@ def _check(args: argparse.Namespace) -> int:
 
 def _stats(args: argparse.Namespace) -> int:
     from klarsyn.cli.stats import render_stats_json, render_stats_text
-    from klarsyn.engine.runner import ALL_CHECKS
     from klarsyn.metrics.analysis import analyze
 
-    documents, errors, _ = _load(args, ALL_CHECKS)
+    documents, errors, _ = _load(args)
     analyses = [analyze(document) for document, _config in documents]
     if args.format == "json":
         render_stats_json(analyses, errors, sys.stdout)
@@ -166,12 +173,42 @@ def _stats(args: argparse.Namespace) -> int:
     return EXIT_ERROR if errors else EXIT_OK
 
 
-def _rules() -> int:
-    from klarsyn.engine.runner import ALL_CHECKS
+def _rules(lang: str | None) -> int:
+    from klarsyn.engine.packs import load_rules
 
-    for spec in ALL_CHECKS:
-        options = ", ".join(f"{o.name}={o.default:g}" for o in spec.options)
-        print(f"{spec.id:<14} {spec.severity.value:<8} {spec.summary}" + (f" [{options}]" if options else ""))
+    for rule in load_rules():
+        if lang and lang != "auto" and rule.languages and lang not in rule.languages:
+            continue
+        languages = ",".join(rule.languages) or "alle"
+        summary = " ".join(rule.description.split())
+        summary = summary.split(". ")[0].rstrip(".") + "."
+        print(f"{rule.id:<24} {rule.severity.value:<8} {languages:<5} {summary}")
+    return EXIT_OK
+
+
+def _explain(rule_id: str) -> int:
+    import difflib
+
+    from klarsyn.engine.packs import load_rules
+
+    rules = {r.id: r for r in load_rules()}
+    rule = rules.get(rule_id)
+    if rule is None:
+        close = difflib.get_close_matches(rule_id, list(rules), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise UsageError(f"unknown rule id '{rule_id}'{hint}")
+    print(f"{rule.id} ({rule.type}, {rule.severity.value}, {','.join(rule.languages) or 'alle språk'})\n")
+    print(" ".join(rule.description.split()) + "\n")
+    if rule.options:
+        print("Innstillinger: " + ", ".join(f"{k}={v:g}" for k, v in rule.options.items()) + "\n")
+    print("Flagges:")
+    for example in rule.bad:
+        print(f"  - {example.text}")
+    print("Flagges ikke:")
+    for example in rule.good:
+        print(f"  - {example.text}")
+    if rule.source or rule.link:
+        print(f"\nKilde: {rule.source}" + (f" ({rule.link})" if rule.link else ""))
     return EXIT_OK
 
 

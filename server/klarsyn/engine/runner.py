@@ -1,28 +1,29 @@
-"""Run the enabled checks on a document, honouring the project config."""
+"""Run the enabled rules on a document, honouring the project config."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from klarsyn.checks.base import CheckContext, CheckSpec
-from klarsyn.checks.readability import CHECKS as READABILITY_CHECKS
 from klarsyn.config import Config, match_rules
 from klarsyn.document.model import Document
+from klarsyn.engine.rules import Rule, RunContext
 from klarsyn.findings import Finding
 from klarsyn.metrics.analysis import DocumentAnalysis, analyze
 
-ALL_CHECKS: tuple[CheckSpec, ...] = READABILITY_CHECKS
 
-
-def rule_ids() -> list[str]:
-    return [c.id for c in ALL_CHECKS]
-
-
-def enabled_checks(config: Config) -> list[CheckSpec]:
-    ids = rule_ids()
+def enabled_rules(config: Config, language: str) -> list[Rule]:
+    """Rules for a document in ``language``: selected, not ignored, not off, language-matched."""
+    catalog = config.all_rules()
+    ids = [r.id for r in catalog]
     chosen = match_rules(config.select, ids, "") if config.select else set(ids)
     chosen -= match_rules(config.ignore, ids, "") if config.ignore else set()
-    return [c for c in ALL_CHECKS if c.id in chosen and (c.id not in config.rules or config.rules[c.id].enabled)]
+    return [
+        r
+        for r in catalog
+        if r.id in chosen
+        and (r.id not in config.rules or config.rules[r.id].enabled)
+        and (not r.languages or language in r.languages)
+    ]
 
 
 @dataclass
@@ -38,13 +39,13 @@ class CheckResult:
 def check_document(document: Document, config: Config) -> CheckResult:
     analysis = analyze(document)
     findings: list[Finding] = []
-    for spec in enabled_checks(config):
-        settings = config.rules.get(spec.id)
-        options = {o.name: o.default for o in spec.options}
-        severity = spec.severity
+    for rule in enabled_rules(config, document.language):
+        settings = config.rules.get(rule.id)
+        options = dict(rule.options)
+        severity = rule.severity
         if settings is not None:
             options.update(settings.options)
             severity = settings.severity or severity
-        findings.extend(spec.run(CheckContext(analysis, spec, severity, options)))
+        findings.extend(rule.run(RunContext(analysis, severity, options)))
     findings.sort(key=Finding.sort_key)
     return CheckResult(analysis, findings)

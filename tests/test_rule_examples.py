@@ -1,0 +1,51 @@
+"""Every rule's examples: each bad text yields that rule's finding (at the given span),
+each good text yields none. The examples are also the rules' documentation."""
+
+from __future__ import annotations
+
+import pytest
+
+from klarsyn.config import Config
+from klarsyn.document.loader import parse
+from klarsyn.engine.packs import builtin_rules
+from klarsyn.engine.rules import TermRule
+from klarsyn.engine.runner import check_document
+
+RULES = builtin_rules()
+CASES = [(r, kind, i) for r in RULES for kind in ("bad", "good") for i in range(len(getattr(r, kind)))]
+
+
+def _findings(rule, text: str):
+    lang = rule.languages[0] if rule.languages else "nb"
+    doc = parse(text, "example.md", "markdown", lang)
+    result = check_document(doc, Config(select=(rule.id,), catalog=RULES))
+    return doc, [f for f in result.findings if f.rule == rule.id]
+
+
+@pytest.mark.parametrize("rule, kind, index", CASES, ids=[f"{r.id}-{k}{i}" for r, k, i in CASES])
+def test_rule_example(rule, kind: str, index: int) -> None:
+    example = getattr(rule, kind)[index]
+    doc, findings = _findings(rule, example.text)
+    if kind == "good":
+        assert findings == [], [doc.source[f.start : f.end] for f in findings]
+        return
+    assert findings, f"{rule.id} did not flag: {example.text}"
+    flagged = [doc.source[f.start : f.end] for f in findings]
+    if example.match is not None:
+        assert example.match in flagged, flagged
+    if isinstance(rule, TermRule):
+        forms = {form for t in rule.terms for form in rule.matcher.forms_of(t)}
+        for text in flagged:
+            assert " ".join(text.split()).lower() in forms, text
+
+
+def test_every_rule_has_messages_in_all_languages() -> None:
+    for rule in RULES:
+        langs = rule.languages or ("nb", "nn", "en")
+        for lang in langs:
+            assert lang in rule.message, (rule.id, lang)
+
+
+def test_rule_ids_are_unique() -> None:
+    ids = [r.id for r in RULES]
+    assert len(ids) == len(set(ids))
