@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", type=_rule_list, action="extend", default=[], metavar="RULE[,RULE]", help="skip these rules")
     check.add_argument("--fail-on", choices=_FAIL_LEVELS, help="lowest severity that makes the exit code 1 (default: config, else error)")
     check.add_argument("-q", "--quiet", action="store_true", help="no summary after the findings")
+    check.add_argument("--report-unused-suppressions", action="store_true", help="report suppression comments that silence nothing")
 
     stats = sub.add_parser("stats", help="readability per section (LIX, words, sentences)")
     common(stats)
@@ -138,7 +139,7 @@ def _check(args: argparse.Namespace) -> int:
             language=None, fail_on=args.fail_on, select=tuple(args.select), ignore=tuple(args.ignore)
         )
         try:
-            result = check_document(document, config)
+            result = check_document(document, config, args.report_unused_suppressions)
         except RuleTimeout as exc:
             raise UsageError(
                 f"rule {exc.rule}: a regular expression took too long on {document.path}; simplify the pattern"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from klarsyn.config import Config, match_rules
 from klarsyn.document.model import Document
 from klarsyn.engine.rules import Rule, RunContext
+from klarsyn.engine.suppress import apply_suppressions, parse_suppressions
 from klarsyn.findings import Finding
 from klarsyn.metrics.analysis import DocumentAnalysis, analyze
 
@@ -36,7 +37,7 @@ class CheckResult:
         return self.analysis.document
 
 
-def check_document(document: Document, config: Config) -> CheckResult:
+def check_document(document: Document, config: Config, report_unused_suppressions: bool = False) -> CheckResult:
     analysis = analyze(document)
     findings: list[Finding] = []
     for rule in enabled_rules(config, document.language):
@@ -47,5 +48,7 @@ def check_document(document: Document, config: Config) -> CheckResult:
             options.update(settings.options)
             severity = settings.severity or severity
         findings.extend(rule.run(RunContext(analysis, severity, options)))
+    suppressions = parse_suppressions(document, {r.id for r in config.all_rules()})
+    findings = apply_suppressions(findings, suppressions, report_unused_suppressions, document.language)
     findings.sort(key=Finding.sort_key)
     return CheckResult(analysis, findings)

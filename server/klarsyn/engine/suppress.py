@@ -1,0 +1,104 @@
+"""Suppression comments in Markdown (HTML comments), with an optional reason after ``--``:
+
+    <!-- klarsyn-disable-next-line lang-setning -- sitat fra vedtaket -->
+    <!-- klarsyn-disable kanselli, forkortelser -->  … <!-- klarsyn-enable kanselli -->
+    <!-- klarsyn-disable-file versaler -->
+
+Without rule ids a comment covers every rule. A comment naming an unknown rule is
+reported (rule ``unntak``), and so, with --report-unused-suppressions, is a comment that
+silenced nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from klarsyn.document.model import Document
+from klarsyn.findings import Finding, Severity
+
+RULE_ID = "unntak"
+_COMMENT = regex.compile(r"<!--\s*klarsyn-(disable-next-line|disable-line|disable-file|disable|enable)\b(.*?)-->", regex.DOTALL)
+_MESSAGES = {
+    "unknown": {"nb": "Ukjent regel «{0}» i unntakskommentaren.", "nn": "Ukjend regel «{0}» i unntakskommentaren.", "en": "Unknown rule “{0}” in the suppression comment."},
+    "unused": {"nb": "Unntaket demper ingen funn og kan fjernes.", "nn": "Unntaket dempar ingen funn og kan fjernast.", "en": "This suppression silences nothing and can be removed."},
+}
+
+
+@dataclass
+class Suppression:
+    start: int  # source range of the comment
+    end: int
+    rules: frozenset[str]  # empty: every rule
+    first: int  # covered source range
+    last: int
+    used: bool = False
+    reason: str = ""
+
+    def covers(self, finding: Finding) -> bool:
+        return (not self.rules or finding.rule in self.rules) and self.first <= finding.start < self.last
+
+
+@dataclass
+class Suppressions:
+    items: list[Suppression] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
+
+
+def parse_suppressions(document: Document, known: set[str]) -> Suppressions:
+    out = Suppressions()
+    if document.format != "markdown":
+        return out
+    source = document.source
+    lines = document.lines
+    open_blocks: list[Suppression] = []
+    lang = document.language
+    for m in _COMMENT.finditer(source):
+        kind, body = m.group(1), m.group(2)
+        ids_text, _, reason = body.partition("--")
+        ids = [i for i in regex.split(r"[,\s]+", ids_text.strip()) if i]
+        for rule_id in ids:
+            if rule_id not in known:
+                out.problems.append(Finding(RULE_ID, Severity.WARNING, _MESSAGES["unknown"].get(lang, _MESSAGES["unknown"]["nb"]).format(rule_id), m.start(), m.end()))
+        rules = frozenset(i for i in ids if i in known)
+        if ids and not rules:
+            continue
+        line, _ = lines.position(m.start())
+        end_line, _ = lines.position(m.end())
+        if kind == "disable-next-line":
+            first = lines.starts[end_line] if end_line < lines.count else len(source)
+            last = lines.starts[end_line + 1] if end_line + 1 < lines.count else len(source)
+        elif kind == "disable-line":
+            first = lines.starts[line - 1]
+            last = lines.starts[end_line] if end_line < lines.count else len(source)
+        elif kind == "disable-file":
+            first, last = 0, len(source)
+        elif kind == "disable":
+            first, last = m.end(), len(source)
+        else:  # enable: close the open blocks it names
+            for block in list(open_blocks):
+                if not rules or block.rules & rules or not block.rules:
+                    block.last = m.start()
+                    open_blocks.remove(block)
+            continue
+        item = Suppression(m.start(), m.end(), rules, first, last, reason=reason.strip())
+        out.items.append(item)
+        if kind == "disable":
+            open_blocks.append(item)
+    return out
+
+
+def apply_suppressions(findings: list[Finding], suppressions: Suppressions, report_unused: bool, lang: str) -> list[Finding]:
+    kept = []
+    for f in findings:
+        hit = next((s for s in suppressions.items if s.covers(f)), None)
+        if hit is None:
+            kept.append(f)
+        else:
+            hit.used = True
+    kept.extend(suppressions.problems)
+    if report_unused:
+        message = _MESSAGES["unused"].get(lang, _MESSAGES["unused"]["nb"])
+        kept.extend(Finding(RULE_ID, Severity.INFO, message, s.start, s.end) for s in suppressions.items if not s.used)
+    return kept
