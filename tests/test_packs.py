@@ -1,0 +1,70 @@
+"""Project rule packs: loaded from klarsyn.yml, and broken ones stop with one clear line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from klarsyn.engine.terms import Term, inflected_forms
+
+RULE = """id: {id}
+type: existence
+severity: warning
+message:
+  nb: "Ikke bruk «{{match}}»."
+description: Prosjektets egen regel.
+{body}
+examples:
+  bad: ["{bad}"]
+  good: ["Helt greit."]
+"""
+
+
+def project(tmp_path: Path, rule_id: str, body: str, bad: str = "x") -> Path:
+    pack = tmp_path / "regler"
+    pack.mkdir()
+    (pack / "pack.yml").write_text("id: prosjekt\nlanguage: nb\n", encoding="utf-8")
+    (pack / f"{rule_id}.yml").write_text(RULE.format(id=rule_id, body=body, bad=bad), encoding="utf-8")
+    (tmp_path / "klarsyn.yml").write_text("packs: [regler]\n", encoding="utf-8")
+    return pack / f"{rule_id}.yml"
+
+
+def test_project_pack_rule_runs(run_cli, tmp_path: Path) -> None:
+    project(tmp_path, "vaar-term", "terms:\n  - term: brukerne\n    inflect: false\n")
+    draft = tmp_path / "a.md"
+    draft.write_text("Vi spør brukerne og brukerrådet.\n", encoding="utf-8")
+    _, out, _ = run_cli("check", str(draft), "-q", "--select", "vaar-term")
+    assert out.strip() == f"{draft}:1:9: warning vaar-term Ikke bruk «brukerne»."
+
+
+def test_broken_rule_file_is_one_line(run_cli, tmp_path: Path) -> None:
+    path = project(tmp_path, "feil", "terms:\n  - term: x\n    erstatt: [y]\n")
+    draft = tmp_path / "a.md"
+    draft.write_text("Tekst.\n", encoding="utf-8")
+    code, out, err = run_cli("check", str(draft))
+    assert code == 2 and out == ""
+    assert err.splitlines() == [
+        f"klarsyn: {path.resolve()}:9: unknown term field 'erstatt' (use term, replace, forms, inflect, note, severity, source)"
+    ]
+
+
+def test_catastrophic_regex_is_stopped(run_cli, tmp_path: Path) -> None:
+    project(tmp_path, "treg", "patterns: ['(a|a)+$']\n", bad="aaaa")
+    draft = tmp_path / "a.md"
+    draft.write_text("a" * 40 + "!\n", encoding="utf-8")
+    code, out, err = run_cli("check", str(draft))
+    assert code == 2
+    assert err.strip() == f"klarsyn: rule treg: a regular expression took too long on {draft}; simplify the pattern"
+
+
+def test_bad_regex_is_reported_at_its_line(run_cli, tmp_path: Path) -> None:
+    path = project(tmp_path, "ugyldig", "patterns: ['(uavsluttet']\n")
+    code, _, err = run_cli("check", str(tmp_path / "klarsyn.yml"))
+    assert code == 2 and f"{path.resolve()}:7: bad regular expression '(uavsluttet'" in err
+
+
+def test_inflected_forms() -> None:
+    forms = inflected_forms(Term("formann", forms=("formenn", "formennene")))
+    assert {"formann", "formannen", "formannens", "formenn", "formennene"} <= forms
+    assert "formannskapet" not in forms
+    assert {"lider av", "lides av"} <= inflected_forms(Term("lide av"))
+    assert inflected_forms(Term("f.eks.")) == {"f.eks."}
