@@ -45,6 +45,16 @@ def test_exclude_skips_files_in_folder_checks(run_cli, tmp_path: Path) -> None:
     assert code == 0 and out == "" and err == ""
 
 
+def test_per_file_ignores(run_cli, tmp_path: Path) -> None:
+    draft = project(tmp_path, "per_file_ignores:\n  'kapitler/del/*.md': [lang-*]\n")
+    code, out, _ = run_cli("check", str(draft), "-q")
+    assert code == 0 and "lang-setning" not in out
+    other = tmp_path / "annet.md"
+    other.write_text(LONG + "\n", encoding="utf-8")
+    _, out, _ = run_cli("check", str(other), "-q")
+    assert "lang-setning" in out
+
+
 @pytest.mark.parametrize(
     "config, line, problem",
     [
@@ -52,6 +62,7 @@ def test_exclude_skips_files_in_folder_checks(run_cli, tmp_path: Path) -> None:
         ("language: nb\nfail_on: sometimes\n", 2, "fail_on must be one of error, warning, info, hint, never, not 'sometimes'"),
         ("rules:\n  lang-setning:\n    min_word: 30\n", 3, "rule lang-setning has no option 'min_word' (did you mean 'min_words'?); it takes: severity, max, min_words"),
         ("rules:\n  lang-setning:\n    max: mange\n", 3, "lang-setning.max must be a number, not 'mange'"),
+        ("per_file_ignores:\n  '*.md': [langsetning]\n", 2, "unknown rule id 'langsetning' in per_file_ignores (did you mean 'lang-setning'?)"),
         ("packs: [finnes-ikke]\n", 1, "packs: 'finnes-ikke' is not a rule pack folder (no pack.yml)"),
         ("rules:\n  lang-setnig: off\n", 2, "unknown rule id 'lang-setnig' (did you mean 'lang-setning'?)"),
         ("select: [lix-*, passivum]\n", 1, "unknown rule id 'passivum' in select"),

@@ -8,6 +8,8 @@ repository, so the whole team shares them. See docs/configuration.md.
     select: [lang-setning]  # only these rules (ids or globs such as lix-*)
     ignore: [langt-ord]     # never these
     exclude: [arkiv/**]     # paths (relative to this file) that folder checks skip
+    per_file_ignores:       # rules turned off for some files
+      "kapitler/sammendrag.md": [lix-*]
     packs: [regler/]        # the project's own rule packs (folders with pack.yml)
     rules:
       lang-setning:
@@ -31,7 +33,7 @@ from klarsyn.yamlfile import compose_file, line_of, mapping_items, scalar, strin
 
 CONFIG_NAMES = ("klarsyn.yml", ".klarsyn.yml")
 FAIL_LEVELS = ("error", "warning", "info", "hint", "never")
-_TOP_KEYS = ("language", "fail_on", "select", "ignore", "exclude", "packs", "rules")
+_TOP_KEYS = ("language", "fail_on", "select", "ignore", "per_file_ignores", "exclude", "packs", "rules")
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Config:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, rule patterns)
     rules: dict[str, RuleSettings] = field(default_factory=dict)
     catalog: tuple[Rule, ...] = ()  # built-in rules plus the project's packs
 
@@ -71,14 +74,24 @@ class Config:
             ignore=self.ignore + ignore,
         )
 
-    def excludes(self, path: Path) -> bool:
-        if not self.exclude or self.path is None:
-            return False
+    def _relative(self, path: Path) -> str | None:
+        if self.path is None:
+            return None
         try:
-            rel = path.resolve().relative_to(self.path.parent.resolve()).as_posix()
+            return path.resolve().relative_to(self.path.parent.resolve()).as_posix()
         except ValueError:
-            return False
-        return any(fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel + "/", pattern) for pattern in self.exclude)
+            return None
+
+    def excludes(self, path: Path) -> bool:
+        rel = self._relative(path) if self.exclude else None
+        return rel is not None and any(fnmatch.fnmatch(rel, pattern) for pattern in self.exclude)
+
+    def ignores_for(self, path: Path) -> tuple[str, ...]:
+        """Rule patterns that ``per_file_ignores`` turns off for this file."""
+        rel = self._relative(path) if self.per_file_ignores else None
+        if rel is None:
+            return ()
+        return tuple(p for glob, patterns in self.per_file_ignores if fnmatch.fnmatch(rel, glob) for p in patterns)
 
 
 def _suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
@@ -139,6 +152,15 @@ def load_config(path: Path) -> Config:
             values[key] = patterns
         elif key == "exclude":
             values["exclude"] = tuple(string_list(node, name, key))
+        elif key == "per_file_ignores":
+            entries = []
+            for glob, _glob_node, patterns_node in mapping_items(node, name, "per_file_ignores"):
+                patterns = tuple(string_list(patterns_node, name, f"per_file_ignores.{glob}"))
+                for pattern in patterns:
+                    if not fnmatch.filter(known_ids, pattern):
+                        raise ConfigError(name, line_of(patterns_node), f"unknown rule id '{pattern}' in per_file_ignores{_suggest(pattern, known_ids)}")
+                entries.append((glob, patterns))
+            values["per_file_ignores"] = tuple(entries)
         elif key == "packs":
             continue
         elif key == "rules":

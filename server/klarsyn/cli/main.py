@@ -136,7 +136,10 @@ def _check(args: argparse.Namespace) -> int:
     failed = False
     for document, config in documents:
         config = config.with_overrides(
-            language=None, fail_on=args.fail_on, select=tuple(args.select), ignore=tuple(args.ignore)
+            language=None,
+            fail_on=args.fail_on,
+            select=tuple(args.select),
+            ignore=tuple(args.ignore) + config.ignores_for(Path(document.path)),
         )
         try:
             result = check_document(document, config, args.report_unused_suppressions)
