@@ -69,6 +69,7 @@ class Rule:
     path: str = ""
     line: int = 0
     languages: tuple[str, ...] = ()  # empty: every language
+    enabled: bool = True  # false: off unless the project config turns it on
     options: dict[str, float] = field(default_factory=dict)
 
     OPTIONS: ClassVar[tuple[str, ...]] = ()  # numeric fields a project config may override

@@ -16,7 +16,11 @@ def enabled_rules(config: Config, language: str) -> list[Rule]:
     """Rules for a document in ``language``: selected, not ignored, not off, language-matched."""
     catalog = config.all_rules()
     ids = [r.id for r in catalog]
-    chosen = match_rules(config.select, ids, "") if config.select else set(ids)
+    # Rules that are off by default run when selected by name or given settings in the config.
+    if config.select:
+        chosen = match_rules(config.select, ids, "")
+    else:
+        chosen = {r.id for r in catalog if r.enabled} | {i for i, s in config.rules.items() if s.enabled}
     chosen -= match_rules(config.ignore, ids, "") if config.ignore else set()
     return [
         r
