@@ -188,3 +188,20 @@ def test_huge_file_is_refused_with_a_clear_line(run_cli, tmp_path: Path) -> None
     code, _, err = run_cli("check", str(huge))
     assert code == 2
     assert err.splitlines() == [f"klarsyn: {huge}: is too large (20.0 MiB; the limit is 20 MiB)"]
+
+
+def test_rules_lists_packs_by_language(run_cli) -> None:
+    code, out, _ = run_cli("rules", "--lang", "nb")
+    ids = [line.split()[0] for line in out.splitlines()]
+    assert code == 0 and {"lang-setning", "akronymer", "versaler"} <= set(ids)
+    _, out_en, _ = run_cli("rules", "--lang", "en")
+    assert "akronymer" not in out_en and "lang-setning" in out_en
+
+
+def test_explain_prints_description_examples_and_source(run_cli) -> None:
+    code, out, _ = run_cli("explain", "akronymer")
+    assert code == 0
+    assert "Vi vil innføre gratis SFO for alle førsteklassinger." in out
+    assert "Flagges ikke:" in out and "Kilde: Språkrådet" in out
+    code, _, err = run_cli("explain", "akronym")
+    assert code == 2 and err.strip() == "klarsyn: unknown rule id 'akronym' (did you mean 'akronymer'?)"
