@@ -67,7 +67,7 @@ def test_per_file_ignores(run_cli, tmp_path: Path) -> None:
         ("rules:\n  lang-setnig: off\n", 2, "unknown rule id 'lang-setnig' (did you mean 'lang-setning'?)"),
         ("select: [lix-*, passivum]\n", 1, "unknown rule id 'passivum' in select"),
         ("rules:\n  lang-setning: loud\n", 2, "severity of lang-setning must be error, warning, info, hint or off, not 'loud'"),
-        ("rules: [\n  unclosed\n", 3, "invalid YAML: expected ',' or ']', but got '<stream end>'"),
+        ("rules: [\n  unclosed\n", 3, "invalid YAML: *"),
         ("a: &x [1]\nb: *x\n", 2, "invalid YAML: aliases (*name) are not allowed here"),
         ("- just\n- a list\n", 1, "the config file must be a mapping (key: value)"),
     ],
@@ -76,7 +76,10 @@ def test_bad_config_is_one_line_with_file_and_line(run_cli, tmp_path: Path, conf
     draft = project(tmp_path, config)
     code, out, err = run_cli("check", str(draft))
     assert code == 2 and out == ""
-    assert err.splitlines() == [f"klarsyn: {(tmp_path / 'klarsyn.yml').resolve()}:{line}: {problem}"]
+    expected = f"klarsyn: {(tmp_path / 'klarsyn.yml').resolve()}:{line}: {problem}"
+    [got] = err.splitlines()
+    # libyaml and pure-Python PyYAML word syntax errors differently; the place is what matters.
+    assert got.startswith(expected[:-1]) if problem.endswith("*") else got == expected
 
 
 def test_explicit_config_flag(run_cli, tmp_path: Path) -> None:

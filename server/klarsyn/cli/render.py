@@ -92,5 +92,6 @@ def render_json(results: list[CheckResult], errors: list[tuple[str, str]], out: 
     }
     if errors:
         payload["errors"] = [{"path": path, "message": problem} for path, problem in errors]
-    json.dump(payload, out, ensure_ascii=False, indent=2)
+    # No indent: the C encoder is several times faster on thousands of findings.
+    json.dump(payload, out, ensure_ascii=False)
     out.write("\n")

@@ -14,7 +14,7 @@ from typing import Callable, ClassVar
 import regex
 
 from klarsyn.document.model import Block, BlockKind
-from klarsyn.engine.terms import Term, TermMatcher, normalize_space
+from klarsyn.engine.terms import Term, TermMatcher, Token, normalize_space, term_tokens
 from klarsyn.errors import ConfigError
 from klarsyn.findings import Edit, Finding, Fix, FixSafety, Severity
 from klarsyn.metrics.analysis import BlockAnalysis, DocumentAnalysis
@@ -42,6 +42,14 @@ class RunContext:
     @property
     def lang(self) -> str:
         return self.analysis.document.language
+
+    def tokens(self, ba: BlockAnalysis) -> list[Token]:
+        """Term-matching tokens of a block, computed once for all rules."""
+        key = ("term_tokens", ba.index)
+        cached = self.analysis.cache.get(key)
+        if cached is None:
+            cached = self.analysis.cache[key] = term_tokens(ba.block.text)
+        return cached  # type: ignore[return-value]
 
 
 @dataclass
@@ -135,7 +143,7 @@ class TermRule(Rule):
     def run(self, ctx: RunContext) -> list[Finding]:
         out = []
         for ba in self.blocks(ctx.analysis):
-            for start, end, matched, term in self.matcher.finditer(ba.block.text):
+            for start, end, matched, term in self.matcher.finditer(ba.block.text, ctx.tokens(ba)):
                 fixes = []
                 exact = matched.lower() == term.term.lower()
                 safety = self.fix_safety if exact else FixSafety.UNSAFE
@@ -238,7 +246,7 @@ class OccurrenceRule(Rule):
         limit = ctx.options["max"]
         out = []
         for ba in self.blocks(ctx.analysis):
-            hits = [start for start, _e, _m, _t in self._matcher.finditer(ba.block.text)]
+            hits = [start for start, _e, _m, _t in self._matcher.finditer(ba.block.text, ctx.tokens(ba))]
             units = [(s.start, s.end) for s in ba.sentences] if self.unit == "sentence" else [(0, len(ba.block.text))]
             for a, b in units:
                 count = sum(1 for h in hits if a <= h < b)
@@ -316,16 +324,23 @@ class ConsistencyRule(Rule):
     flagged, pointing at the dominant one with counts."""
 
     groups: list[list[Term]] = field(default_factory=list)
+    _matcher: TermMatcher | None = field(default=None, repr=False)
+    _group_of: dict[int, int] = field(default_factory=dict, repr=False)
 
     def run(self, ctx: RunContext) -> list[Finding]:
         out: list[Finding] = []
         blocks = self.blocks(ctx.analysis)
-        for group in self.groups:
-            matcher = TermMatcher(group)
-            hits: dict[str, list[tuple[BlockAnalysis, int, int, str]]] = {t.term: [] for t in group}
-            for ba in blocks:
-                for start, end, matched, term in matcher.finditer(ba.block.text):
-                    hits[term.term].append((ba, start, end, matched))
+        if self._matcher is None:
+            self._matcher = TermMatcher([t for group in self.groups for t in group])
+            self._group_of = {id(t): i for i, group in enumerate(self.groups) for t in group}
+        # One pass over the text for every group; hits sorted into their groups after.
+        by_group: list[dict[str, list[tuple[BlockAnalysis, int, int, str]]]] = [
+            {t.term: [] for t in group} for group in self.groups
+        ]
+        for ba in blocks:
+            for start, end, matched, term in self._matcher.finditer(ba.block.text, ctx.tokens(ba)):
+                by_group[self._group_of[id(term)]][term.term].append((ba, start, end, matched))
+        for hits in by_group:
             used = {k: v for k, v in hits.items() if v}
             if len(used) < 2:
                 continue

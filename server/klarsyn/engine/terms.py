@@ -2,10 +2,10 @@
 
 A term's forms are generated with regular Norwegian endings (noun, adjective and
 verb suffixes on the base and on the base without a final ``-e``); irregular forms
-(``formenn``) are listed in the pack. All forms of a rule go into one ``regex``
-named list, which the regex module turns into a trie, so a rule with hundreds of
-terms is still one scan of the text. A term matches only as a whole word: no letter,
-digit or hyphen may touch it, so ``formann`` never fires inside ``formannskapet``.
+(``formenn``) are listed in the pack. All forms of a rule go into one table keyed by
+their first word, so a rule with hundreds of terms costs one dictionary probe per word
+of text. A term matches only whole tokens: ``formann`` never fires inside
+``formannskapet`` or ``formann-rollen``.
 """
 
 from __future__ import annotations
@@ -54,38 +54,95 @@ def inflected_forms(term: Term) -> set[str]:
     return forms
 
 
+# A token for term matching: letters and digits, joined by inner periods, apostrophes
+# or hyphens (so "f.eks.", "NAVs" and "formann-rollen" are each one token), with a
+# final period kept so abbreviations match; the period is tried off as well.
+_TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:[.'’\-][\p{L}\p{N}][\p{L}\p{M}\p{N}]*)*\.?")
+
+Token = tuple[int, int, str, str]  # start, end, text, text in lower case
+
+
+def term_tokens(text: str) -> list[Token]:
+    return [(m.start(), m.end(), (w := m.group()), w.lower()) for m in _TOKEN.finditer(text)]
+
+
 @dataclass
 class TermMatcher:
+    """Finds terms by looking tokens up in a table of forms: one dictionary probe per
+    token, whatever the number of terms, instead of a regular expression over the text."""
+
     terms: list[Term]
     case_sensitive: bool = False
-    _by_form: dict[str, Term] = field(init=False, repr=False)
-    _pattern: regex.Pattern[str] | None = field(init=False, default=None, repr=False)
+    # first word -> [(the following words, term)], longest phrases first
+    _index: dict[str, list[tuple[tuple[str, ...], Term]]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._by_form = {}
+        index: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
+        seen: set[str] = set()
         for term in self.terms:
-            for form in inflected_forms(term):
+            for form in sorted(inflected_forms(term)):
                 key = form if self.case_sensitive else form.lower()
-                # The first entry wins; a form shared by two terms belongs to the earlier one.
-                self._by_form.setdefault(key, term)
+                if key in seen:
+                    continue  # a form shared by two terms belongs to the earlier one
+                seen.add(key)
+                words = key.split(" ")
+                index.setdefault(words[0], []).append((tuple(words[1:]), term))
+        for candidates in index.values():
+            candidates.sort(key=lambda c: -len(c[0]))
+        self._index = index
 
-    @property
-    def pattern(self) -> regex.Pattern[str]:
-        if self._pattern is None:
-            flags = "" if self.case_sensitive else "(?i)"
-            self._pattern = regex.compile(
-                rf"{flags}(?<![\p{{L}}\p{{N}}\-])\L<forms>(?![\p{{L}}\p{{N}}])(?!-\p{{L}})",
-                forms=list(self._by_form),
-            )
-        return self._pattern
+    def _key(self, token: Token) -> str:
+        return token[2] if self.case_sensitive else token[3]
 
-    def finditer(self, text: str):  # type: ignore[no-untyped-def]
+    def _lookup(self, token: Token) -> tuple[str, list[tuple[tuple[str, ...], Term]] | None]:
+        """The key that matched (the token, or the token without its final period) and its entries."""
+        key = self._key(token)
+        found = self._index.get(key)
+        if found is None and key.endswith("."):
+            key = key[:-1]
+            found = self._index.get(key)
+        return key, found
+
+    def finditer(self, text: str, tokens: list[Token] | None = None):  # type: ignore[no-untyped-def]
         """(start, end, matched text, term) for each match in ``text``."""
-        for m in self.pattern.finditer(normalize_space(text)):
-            key = m.group() if self.case_sensitive else m.group().lower()
-            term = self._by_form.get(key)
-            if term is not None:
-                yield m.start(), m.end(), text[m.start() : m.end()], term
+        tokens = term_tokens(text) if tokens is None else tokens
+        n = len(tokens)
+        i = 0
+        while i < n:
+            start = tokens[i][0]
+            first, candidates = self._lookup(tokens[i])
+            for rest, term in candidates or ():
+                j = i + len(rest)
+                if j >= n or not self._follows(text, tokens, i, first, rest):
+                    continue
+                last_end, last_word = tokens[j][1], tokens[j][3]
+                expected = rest[-1] if rest else first
+                # A sentence's final period is not part of the term, unless the term ends in one.
+                stop = last_end - 1 if last_word.endswith(".") and not expected.endswith(".") else last_end
+                yield start, stop, text[start:stop], term
+                i = j
+                break
+            i += 1
+
+    def _follows(self, text: str, tokens: list[Token], i: int, first: str, rest: tuple[str, ...]) -> bool:
+        """Do the tokens after ``i`` spell ``rest``, separated by white space only?"""
+        expected_words = (first, *rest)
+        for k, expected in enumerate(rest, start=1):
+            prev_end, prev_word = tokens[i + k - 1][1], tokens[i + k - 1][3]
+            start = tokens[i + k][0]
+            if text[prev_end:start].strip():
+                return False
+            if prev_word.endswith(".") and not expected_words[k - 1].endswith("."):
+                return False  # a phrase never runs across the end of a sentence
+            key = self._key(tokens[i + k])
+            if key != expected and not (k == len(rest) and key.endswith(".") and key[:-1] == expected):
+                return False
+        return True
 
     def forms_of(self, term: Term) -> set[str]:
-        return {f for f, t in self._by_form.items() if t is term}
+        out = set()
+        for first, candidates in self._index.items():
+            for rest, t in candidates:
+                if t is term:
+                    out.add(" ".join((first, *rest)))
+        return out

@@ -50,6 +50,8 @@ class DocumentAnalysis:
     blocks: list[BlockAnalysis]
     sections: list[Section]
     counts: Counts
+    # Per-document scratch space shared by rules (term tokens of each block).
+    cache: dict[object, object] = field(default_factory=dict)
 
 
 def analyze_block(index: int, block: Block, lang: str) -> BlockAnalysis:
