@@ -68,3 +68,13 @@ def test_inflected_forms() -> None:
     assert "formannskapet" not in forms
     assert {"lider av", "lides av"} <= inflected_forms(Term("lide av"))
     assert inflected_forms(Term("f.eks.")) == {"f.eks."}
+
+
+def test_abbreviation_fix_keeps_the_sentence_period(run_cli, tmp_path: Path) -> None:
+    import json
+
+    draft = tmp_path / "a.md"
+    draft.write_text("Vi kjøper epler, pærer osv. Deretter gir vi f.eks. bort noen.\n", encoding="utf-8")
+    _, out, _ = run_cli("check", str(draft), "--select", "forkortelser", "--format", "json")
+    edits = [d["fixes"][0]["edits"][0]["new_text"] for d in json.loads(out)["files"][0]["diagnostics"]]
+    assert edits == ["og så videre.", "for eksempel"]

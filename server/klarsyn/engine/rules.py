@@ -143,13 +143,18 @@ class TermRule(Rule):
     def run(self, ctx: RunContext) -> list[Finding]:
         out = []
         for ba in self.blocks(ctx.analysis):
+            sentence_ends = {sentence.end for sentence in ba.sentences}
             for start, end, matched, term in self.matcher.finditer(ba.block.text, ctx.tokens(ba)):
                 fixes = []
                 exact = matched.lower() == term.term.lower()
                 safety = self.fix_safety if exact else FixSafety.UNSAFE
                 s, e = ba.block.source_span(start, end)
+                # "… epler, pærer osv." : the abbreviation's period also ends the sentence.
+                keep_period = matched.endswith(".") and end in sentence_ends
                 for alternative in term.replace[:4]:
                     new = _match_case(alternative, matched)
+                    if keep_period and not new.endswith("."):
+                        new += "."
                     fixes.append(Fix(_REPLACE_TITLE.get(ctx.lang, _REPLACE_TITLE["nb"]).format(new), (Edit(s, e, new),), safety))
                 severity = Severity.parse(term.severity) if term.severity else None
                 out.append(
