@@ -78,3 +78,30 @@ def test_abbreviation_fix_keeps_the_sentence_period(run_cli, tmp_path: Path) -> 
     _, out, _ = run_cli("check", str(draft), "--select", "forkortelser", "--format", "json")
     edits = [d["fixes"][0]["edits"][0]["new_text"] for d in json.loads(out)["files"][0]["diagnostics"]]
     assert edits == ["og så videre.", "for eksempel"]
+
+
+def test_opt_in_rule_runs_only_when_the_project_turns_it_on(run_cli, tmp_path: Path) -> None:
+    draft = tmp_path / "a.md"
+    draft.write_text("Skolen skal ta imot autister og alle andre barn.\n", encoding="utf-8")
+    _, out, _ = run_cli("check", str(draft), "-q")
+    assert "personforst" not in out
+    (tmp_path / "klarsyn.yml").write_text("rules:\n  personforst: warning\n", encoding="utf-8")
+    _, out, _ = run_cli("check", str(draft), "-q")
+    assert f"{draft}:1:21: warning personforst Prosjektet har valgt å skrive personen først: «person med autisme» i stedet for «autister»." in out
+
+
+def test_occurrence_rule_from_a_project_pack(run_cli, tmp_path: Path) -> None:
+    pack = tmp_path / "regler"
+    pack.mkdir()
+    (pack / "pack.yml").write_text("id: prosjekt\nlanguage: nb\n", encoding="utf-8")
+    (pack / "mange-og.yml").write_text(
+        "id: mange-og\ntype: occurrence\nseverity: info\nunit: sentence\nmax: 2\n"
+        "terms: [og]\nmessage: {nb: '{count} «og» i én setning (grensen er {limit}).'}\n"
+        "description: For mange «og».\nexamples: {bad: ['a og b og c og d.'], good: ['a og b.']}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "klarsyn.yml").write_text("packs: [regler]\n", encoding="utf-8")
+    draft = tmp_path / "a.md"
+    draft.write_text("Vi vil ha skoler og barnehager. Vi vil ha skoler og barnehager og idrett og kultur.\n", encoding="utf-8")
+    _, out, _ = run_cli("check", str(draft), "-q", "--select", "mange-og")
+    assert out.strip() == f"{draft}:1:33: info mange-og 3 «og» i én setning (grensen er 2)."
