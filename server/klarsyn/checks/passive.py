@@ -1,0 +1,264 @@
+"""Passive voice in Bokmål and Nynorsk, without a tagger.
+
+Two constructions:
+
+- **s-passive**: a verb with the passive ending ``-s``/``-es`` (Nynorsk ``-ast``):
+  ``skal innføres``, ``kan løses``, ``veksten tas med``, ``skal gjerast``.
+- **bli/verte passive**: a form of *bli*/*verte* followed by a past participle:
+  ``blir gjennomført``, ``ble vedtatt``, ``vart vedteken``, ``har vorte gjort``.
+
+Norsk ordbank lists deponent verbs (``finnes``, ``synes``, ``lykkes``, ``trives``,
+``møtes``) as lemmas of their own, so a word that is itself a lemma is never an
+s-passive; a candidate must be a verb lemma plus the ending. A genitive (``kommunes
+ansvar``) has the same shape as a present s-passive, so a present s-passive must be
+followed by a word that cannot start a noun phrase's head (a preposition, an adverb,
+a particle, punctuation) or be preceded by a word that introduces a clause (``som``,
+``der``). After a modal (``skal``, ``kan``, ``må``) or ``å`` the infinitive passive
+needs no such context. The finding covers the passive verb only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from klarsyn.text.lexicon import lemmas
+
+_WORD = regex.compile(r"\p{L}[\p{L}\p{M}]*(?:-\p{L}[\p{L}\p{M}]*)*|[^\s\p{L}]")
+
+MODALS = {
+    "nb": frozenset("skal kan må bør vil skulle kunne måtte burde ville får fikk".split()),
+    "nn": frozenset("skal kan må bør vil skulle kunne måtte burde ville får fekk".split()),
+}
+BLI = {
+    "nb": frozenset("bli blir ble blei blitt".split()),
+    "nn": frozenset("bli blir blei blitt vert vart verte verta vorte vorten vortne".split()),
+}
+# Words that may stand between an auxiliary and its verb without changing the construction.
+_BETWEEN = frozenset(
+    """ikke ikkje også òg bare berre alltid aldri ofte heller derfor difor da då nå no snart
+    likevel gjerne dessuten fortsatt framleis allerede alt enda ennå endå helst kanskje nok vel
+    jo visst neppe trolig truleg sannsynligvis antakelig altså ytterligere raskt straks fort
+    formelt lett enkelt lettere best mest mer meir først lenger lenge normalt vanligvis
+    vanlegvis dermed således slik sjølv selv litt noe noko hverken verken heller så svært
+    særlig særleg delvis helt heilt stadig igjen hardest""".split()
+)
+# Subjects that stand between the auxiliary and the verb in a question or after a fronted
+# adverbial ("Nå skal det bygges", "Da ble de valgt").
+_SUBJECTS = frozenset("det den de han hun vi du dere jeg eg man ein en alle dette disse desse dei ho me".split())
+# Words after which a clause starts, so a following -s form is a finite verb, not a genitive.
+_CLAUSE_OPENERS = frozenset("som der hvor kor når hvis dersom fordi at da då mens medan om".split())
+# What may follow a present s-passive but never a genitive: prepositions, adverbs,
+# particles, conjunctions, determiners and pronouns.
+_AFTER_FINITE = frozenset(
+    """av i på til med for fra frå om over under gjennom etter ved mot hos uten utan innen
+    blant mellom rundt langs ifølge inn ut opp ned fram frem bort vekk hjem heim sammen
+    igjen tilbake unna videre vidare først sist også òg ikke ikkje bare berre alltid aldri
+    ofte heller derfor difor da då nå no snart likevel gjerne dessuten fortsatt framleis
+    allerede alt enda ennå helst kanskje nok jo mest best mer meir mindre bedre betre
+    lokalt regionalt nasjonalt sentralt og eller men samt slik så som at når hvis dersom
+    fordi hvor der her dit hit den det de dei denne dette disse desse en ein et eit ei
+    han hun ho vi me du dere jeg eg man seg sin sitt sine alle hver kvar ingen noen nokon
+    mye mykje hvorvidt hvordan korleis hva kva hvem kven hvilke kva""".split()
+)
+# Past participles of strong and irregular verbs, which no ending rule produces.
+IRREGULAR_PARTICIPLES = {
+    "nb": frozenset(
+        """gitt tatt sett fått gått stått slått sagt lagt lagd valgt solgt fortalt talt kalt
+        telt spurt gjort vedtatt antatt foretatt overtatt innført brakt bragt funnet
+        skrevet beskrevet foreskrevet brutt bundet drevet dratt fløyet født glemt gravd
+        grepet holdt hugget kastet kommet latt lest løpet nevnt rammet revet ridd satt sittet
+        skutt skåret slitt sluppet sprukket stjålet strukket sunget sveket tvunget vunnet
+        båret truffet grepet nedlagt pålagt fastsatt utsatt oppnevnt opprettet besluttet omgjort utgitt
+        avgjort avslått oppdaget forlatt forutsatt fremlagt framlagt godtatt iverksatt
+        pålagt tillatt fordelt oversatt erstattet""".split()
+    ),
+    "nn": frozenset(
+        """gjeven gjevne gitt teken tekne teke tatt sett sette fått gått stått slått sagt lagt
+        lagd lagde vald valt valde seld selde fortalt kalla spurt gjort gjorde vedteken
+        vedtekne vedteke vedtatt funnen funne funne skriven skrivne skrive broten brotne
+        bunden bundne driven drivne fødd fødde gløymd halden haldne komen komne late lese
+        nemnd nemnde riven rivne skoten skotne sleppt sprokken stolen stolne tvinga vunnen
+        vunne boren borne drepen drepne bunden nedlagd pålagd pålagde fastsett utsett
+        oppnemnd oppretta avgjort avslått forlaten godteken iverksett tillaten fordelt omsett
+        erstatta innført""".split()
+    ),
+}
+# Predicative adjectives that look like participles after "bli" ("blir lett", "ble godt").
+_ADJECTIVE_LOOKALIKES = frozenset(
+    """lett tett rett godt stort klart flott trett kort svart sterkt svakt høyt lavt dyrt
+    kaldt varmt vått tørt fritt nytt rått sent tidlig mulig vanskelig viktig nødvendig
+    ferdig klar glad sint syk sjuk frisk lei kjent borte igjen kvitt litt""".split()
+)
+
+
+# After an article a participle is attributive ("bli ein integrert del"), not passive.
+_ARTICLES = frozenset("en et ei ein eit".split())
+_CLAUSE_EDGE = frozenset("og men eller samt som at om fordi når hvis dersom der hvor mens medan enn".split())
+_DEFINITE_ENDINGS = ("en", "et", "ene", "na", "a")
+
+
+def _definite(word: str, lex: frozenset[str]) -> bool:
+    """A definite noun form (planene, tiltaket): ends like one and is not itself a lemma."""
+    return word.endswith(_DEFINITE_ENDINGS) and len(word) > 4 and word not in lex and any(
+        word[: -len(end)] in lex or word[: -len(end)] + "e" in lex for end in _DEFINITE_ENDINGS if word.endswith(end)
+    )
+
+
+def _nominal(word: str, lex: frozenset[str]) -> bool:
+    """A noun form that can be an inverted subject: a definite form or an -er plural."""
+    return _definite(word, lex) or (word.endswith("er") and len(word) > 4 and word not in lex and word[:-2] in lex)
+
+
+def _looks_nominal(word: str, lex: frozenset[str]) -> bool:
+    """Could this word be part of a noun phrase between "ble" and its participle?"""
+    return word in _SUBJECTS or word in _BETWEEN or word in lex or _definite(word, lex) or word.isdigit()
+
+
+@dataclass(frozen=True, slots=True)
+class Passive:
+    start: int
+    end: int
+    kind: str  # "s" or "bli"
+    word: str
+
+
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+
+
+def _verb(lemma: str, lex: frozenset[str]) -> bool:
+    return len(lemma) >= 2 and lemma in lex and lemma[-1] in "aeiouyæøåé"
+
+
+def s_passive_lemma(word: str, lang: str, lex: frozenset[str]) -> str | None:
+    """The infinitive of an s-passive form, or None (deponents and non-verbs give None)."""
+    w = word.lower()
+    if w in lex or len(w) < 3:
+        return None
+    if lang == "nn":
+        if w.endswith("ast") and _verb(w[:-3] + "a", lex):
+            return w[:-3] + "a"
+        if w.endswith("ast") and _verb(w[:-3] + "e", lex):
+            return w[:-3] + "e"
+        if w.endswith("ast") and _verb(w[:-3], lex):
+            return w[:-3]
+        if w.endswith("st") and _verb(w[:-2], lex):  # presens: "vert gjort" aside, "gjerst"
+            return None
+        return None
+    if w.endswith("es"):
+        if _verb(w[:-1], lex):
+            return w[:-1]
+        if _verb(w[:-2], lex):  # sies, fries
+            return w[:-2]
+        return None
+    if w.endswith("s") and _verb(w[:-1], lex):  # tas, gis, fås
+        return w[:-1]
+    return None
+
+
+def is_participle(word: str, lang: str, lex: frozenset[str]) -> bool:
+    w = word.lower()
+    irregular = IRREGULAR_PARTICIPLES.get(lang, frozenset())
+    if w in irregular:
+        return True
+    if w in _ADJECTIVE_LOOKALIKES or len(w) < 4:
+        return False
+    # A prefixed strong verb: ødelagt, igangsatt, mottatt, oppfunnet.
+    if any(w.endswith(p) and len(w) - len(p) >= 2 for p in irregular if len(p) >= 4):
+        return True
+    if lang == "nn":
+        if w.endswith("a") and (_verb(w[:-1] + "e", lex) or _verb(w, lex)):  # kasta, fanga
+            return True
+        if w.endswith(("d", "t")) and (_verb(w[:-1] + "e", lex) or _verb(w[:-1] + "a", lex)):  # stengt, skadd
+            return True
+        if w.endswith(("te", "de")) and (_verb(w[:-2] + "e", lex) or _verb(w[:-2] + "a", lex)):  # betalte (plural)
+            return True
+        return False
+    if w.endswith("et") and _verb(w[:-2] + "e", lex):  # bygget, kastet
+        return True
+    if w.endswith(("dd", "tt")) and _verb(w[:-2], lex):  # bodd, nådd
+        return True
+    if w.endswith(("t", "d")) and not w.endswith("et"):
+        stem = w[:-1]
+        if _verb(stem + "e", lex):  # gjennomført, bygd, brukt
+            return True
+        if len(stem) >= 2 and stem[-1] not in "aeiouyæøå" and _verb(stem + stem[-1] + "e", lex):  # kalt, stilt
+            return True
+    return False
+
+
+def find_passives(text: str, lang: str, sentence_spans: list[tuple[int, int]] | None = None) -> list[Passive]:
+    """Passive verbs in one block of text (offsets into ``text``)."""
+    if lang not in ("nb", "nn"):
+        return []
+    lex = lemmas(lang)
+    modals, bli = MODALS[lang], BLI[lang]
+    found: list[Passive] = []
+    spans = sentence_spans or [(0, len(text))]
+    for a, b in spans:
+        toks = _tokens(text[a:b])
+        lower = [t[2].lower() for t in toks]
+        n = len(toks)
+        for i, (s, e, word) in enumerate(toks):
+            w = lower[i]
+            if not word[0].isalpha():
+                continue
+            # bli/verte + participle
+            if w in bli:
+                # The participle may come after adverbs or, in an inverted clause, after
+                # the subject ("ble de to journalistene likevel dømt"); stop at a clause edge.
+                for j in range(i + 1, min(n, i + 7)):
+                    word_j = toks[j][2]
+                    if not word_j[0].isalpha() or lower[j] in _CLAUSE_EDGE:
+                        break
+                    if lower[j] in _BETWEEN or lower[j] in _SUBJECTS:
+                        continue
+                    if is_participle(word_j, lang, lex) and lower[j - 1] not in _ARTICLES:
+                        found.append(Passive(a + toks[j][0], a + toks[j][1], "bli", word_j))
+                        break
+                    if j > i + 1 and not _looks_nominal(lower[j], lex):
+                        break
+                continue
+            if i > 0 and word[0].isupper():
+                continue  # a name in the genitive: Norges, Osloskolens
+            if i + 1 < n and toks[i + 1][2] == "-" and toks[i + 1][0] == e:
+                continue  # a cut compound: "undersøkelses- og tiltaksplikt"
+            if s_passive_lemma(word, lang, lex) is None:
+                continue
+            if i == 0 and w + "e" in lex:
+                continue  # sentence-initial imperative: "Les:" (lese)
+            # Step back over adverbs and one inverted subject ("må arbeidsplasser spres",
+            # "skal planene forelegges") to the word that governs the verb.
+            k = i - 1
+            subject_seen = False
+            while k >= 0:
+                if lower[k] in _BETWEEN or lower[k] in _SUBJECTS or lower[k].endswith("vis"):
+                    k -= 1
+                elif not subject_seen and _nominal(lower[k], lex):
+                    subject_seen = True
+                    k -= 1
+                else:
+                    break
+            prev = lower[k] if k >= 0 else ""
+            if prev in modals or prev == "å":
+                found.append(Passive(a + s, a + e, "s", word))
+                continue
+            if lang == "nn":
+                continue  # Nynorsk present s-passive (-st) is rare in writing
+            nxt = lower[i + 1] if i + 1 < n else ""
+            # A genitive is followed by its noun: never by a function word, a name or a
+            # definite noun ("I mellomtiden bestyres departementet").
+            finite = (
+                not nxt
+                or not nxt[0].isalpha()
+                or nxt in _AFTER_FINITE
+                or toks[i + 1][2][0].isupper()
+                or _definite(nxt, lex)
+                or (i > 0 and lower[i - 1] in _CLAUSE_OPENERS)
+                or (prev in _CLAUSE_OPENERS and not subject_seen)
+            )
+            if finite:
+                found.append(Passive(a + s, a + e, "s", word))
+    return found
