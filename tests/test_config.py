@@ -65,7 +65,7 @@ def test_per_file_ignores(run_cli, tmp_path: Path) -> None:
         ("per_file_ignores:\n  '*.md': [langsetning]\n", 2, "unknown rule id 'langsetning' in per_file_ignores (did you mean 'lang-setning'?)"),
         ("packs: [finnes-ikke]\n", 1, "packs: 'finnes-ikke' is not a rule pack folder (no pack.yml)"),
         ("rules:\n  lang-setnig: off\n", 2, "unknown rule id 'lang-setnig' (did you mean 'lang-setning'?)"),
-        ("select: [lix-*, passivum]\n", 1, "unknown rule id 'passivum' in select"),
+        ("select: [lix-*, passivum]\n", 1, "unknown rule id 'passivum' in select (did you mean 'passiv'?)"),
         ("rules:\n  lang-setning: loud\n", 2, "severity of lang-setning must be error, warning, info, hint or off, not 'loud'"),
         ("rules: [\n  unclosed\n", 3, "invalid YAML: *"),
         ("a: &x [1]\nb: *x\n", 2, "invalid YAML: aliases (*name) are not allowed here"),

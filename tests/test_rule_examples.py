@@ -15,8 +15,8 @@ RULES = builtin_rules()
 CASES = [(r, kind, i) for r in RULES for kind in ("bad", "good") for i in range(len(getattr(r, kind)))]
 
 
-def _findings(rule, text: str):
-    lang = rule.languages[0] if rule.languages else "nb"
+def _findings(rule, text: str, lang: str | None = None):
+    lang = lang or (rule.languages[0] if rule.languages else "nb")
     doc = parse(text, "example.md", "markdown", lang)
     result = check_document(doc, Config(select=(rule.id,), catalog=RULES))
     return doc, [f for f in result.findings if f.rule == rule.id]
@@ -25,7 +25,7 @@ def _findings(rule, text: str):
 @pytest.mark.parametrize("rule, kind, index", CASES, ids=[f"{r.id}-{k}{i}" for r, k, i in CASES])
 def test_rule_example(rule, kind: str, index: int) -> None:
     example = getattr(rule, kind)[index]
-    doc, findings = _findings(rule, example.text)
+    doc, findings = _findings(rule, example.text, example.lang)
     if kind == "good":
         assert findings == [], [doc.source[f.start : f.end] for f in findings]
         return

@@ -1,1 +1,43 @@
-"""Checks that are more than word lists; each has a stable rule id."""
+"""Analyses that are more than word lists. Each is a function from one block to hits;
+a rule of type ``analysis`` in a pack names it and supplies severity, messages and
+examples, so the wording and thresholds stay data like every other rule."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from klarsyn.checks.base import Hit
+from klarsyn.checks.style import (
+    det_er_som,
+    hyphen_comma,
+    lengre_lenger,
+    missing_hyphen,
+    noun_density,
+    noun_happens,
+    paragraph_of_long_sentences,
+    passive_voice,
+    repeated_preposition,
+    weak_verb_noun,
+)
+from klarsyn.metrics.analysis import BlockAnalysis
+
+Analysis = Callable[[BlockAnalysis, str, dict[str, float]], list[Hit]]
+
+ANALYSES: dict[str, Analysis] = {
+    "passive": passive_voice,
+    "weak-verb-noun": weak_verb_noun,
+    "noun-happens": noun_happens,
+    "noun-density": noun_density,
+    "det-er-som": det_er_som,
+    "repeated-preposition": repeated_preposition,
+    "lengre-lenger": lengre_lenger,
+    "hyphen-comma": hyphen_comma,
+    "missing-hyphen": missing_hyphen,
+    "long-sentences-paragraph": paragraph_of_long_sentences,
+}
+
+# Numeric options each analysis reads, with defaults (a project may override them).
+OPTIONS: dict[str, dict[str, float]] = {
+    "noun-density": {"min_count": 3, "min_share": 0.2},
+    "long-sentences-paragraph": {"max_words": 20, "min_count": 3},
+}

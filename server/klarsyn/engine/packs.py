@@ -15,7 +15,7 @@ import regex
 import yaml
 
 from klarsyn.document.model import BlockKind
-from klarsyn.engine.rules import METRICS, RULE_TYPES, AcronymRule, CapitalizationRule, ConsistencyRule, Example, MetricRule, OccurrenceRule, PatternRule, RepetitionRule, Rule, TermRule
+from klarsyn.engine.rules import METRICS, RULE_TYPES, AcronymRule, AnalysisRule, CapitalizationRule, ConsistencyRule, Example, MetricRule, OccurrenceRule, PatternRule, RepetitionRule, Rule, TermRule
 from klarsyn.engine.terms import Term
 from klarsyn.errors import ConfigError
 from klarsyn.findings import FixSafety, Severity
@@ -32,6 +32,7 @@ _TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "capitalization": ("min_words",),
     "consistency": ("variants",),
     "acronym": ("known", "expansions"),
+    "analysis": ("analysis", "fix_safety", "max_words", "min_count", "min_share"),
 }
 _SCOPES = {"heading": BlockKind.HEADING, "paragraph": BlockKind.PARAGRAPH, "list_item": BlockKind.LIST_ITEM,
            "table_cell": BlockKind.TABLE_CELL, "quote": BlockKind.QUOTE}
@@ -107,7 +108,9 @@ def _examples(reader: _Reader) -> tuple[list[Example], list[Example]]:
                 fields = {k: str(scalar(v)) for k, _kn, v in mapping_items(item, reader.path, f"an example in {key}")}
                 if "text" not in fields:
                     raise reader.fail(item, "an example given as a mapping needs 'text'")
-                out[key].append(Example(fields["text"], fields.get("match")))
+                if "lang" in fields and fields["lang"] not in LANGUAGES:
+                    raise reader.fail(item, f"an example's lang must be nb, nn or en, not '{fields['lang']}'")
+                out[key].append(Example(fields["text"], fields.get("match"), fields.get("lang")))
     if not out["bad"] or not out["good"]:
         raise reader.fail(node, "examples need at least one 'bad' and one 'good' text")
     return out["bad"], out["good"]
@@ -267,6 +270,25 @@ def _typed(r: _Reader, rule_type: str, common: dict[str, Any]) -> Rule:
             for key, _kn, value in mapping_items(r.value_node("expansions"), name, "expansions"):  # type: ignore[arg-type]
                 expansions[key] = str(scalar(value))
         return AcronymRule(**common, known=known, expansions=expansions)
+    if rule_type == "analysis":
+        from klarsyn.checks import ANALYSES, OPTIONS
+
+        analysis = r.string("analysis")
+        if analysis not in ANALYSES:
+            raise r.fail(r.value_node("analysis"), f"unknown analysis '{analysis}' (use one of: {', '.join(ANALYSES)})")
+        defaults = OPTIONS.get(analysis, {})
+        for key in ("max_words", "min_count", "min_share"):
+            if r.has(key) and key not in defaults:
+                raise r.fail(r.items[key][0], f"analysis '{analysis}' takes no option '{key}'")
+        options = {key: r.number(key, default) for key, default in defaults.items()}
+        safety = r.string("fix_safety", required=False, default="unsafe")
+        try:
+            fix_safety = FixSafety(safety)
+        except ValueError:
+            raise r.fail(r.value_node("fix_safety"), "fix_safety must be safe, unsafe or display-only") from None
+        rule = AnalysisRule(**common, analysis=analysis, options=options, fix_safety=fix_safety)
+        rule.OPTIONS = tuple(defaults)  # type: ignore[misc]
+        return rule
     raise r.fail(None, f"unknown rule type '{rule_type}'")  # unreachable: checked above
 
 
@@ -282,10 +304,11 @@ def load_pack(folder: Path) -> list[Rule]:
     if "id" not in fields:
         raise ConfigError(str(meta_path), line_of(meta), "missing 'id'")
     pack_id = str(scalar(fields["id"][1]))
-    language = str(scalar(fields["language"][1])) if "language" in fields else "any"
-    if language not in (*LANGUAGES, "any"):
-        raise ConfigError(str(meta_path), line_of(fields["language"][1]), f"language must be nb, nn, en or any, not '{language}'")
-    languages: tuple[str, ...] = () if language == "any" else (language,)
+    names = string_list(fields["language"][1], str(meta_path), "language") if "language" in fields else ["any"]
+    for language in names:
+        if language not in (*LANGUAGES, "any"):
+            raise ConfigError(str(meta_path), line_of(fields["language"][1]), f"language must be nb, nn, en or any (or a list), not '{language}'")
+    languages: tuple[str, ...] = () if "any" in names else tuple(names)
     rules = []
     for path in sorted(folder.glob("*.yml")):
         if path.name != "pack.yml":

@@ -56,6 +56,7 @@ class RunContext:
 class Example:
     text: str
     match: str | None = None  # the text the finding must cover, when given
+    lang: str | None = None  # the example's language, when the rule serves several
 
 
 @dataclass
@@ -406,6 +407,42 @@ def _in_capitals_run(text: str, start: int, end: int) -> bool:
     return any(len(w) >= 2 and w.isupper() for w in neighbours)
 
 
+_FIX_TITLES = {
+    "replace": {"nb": "Erstatt med «{0}»", "nn": "Byt ut med «{0}»", "en": "Replace with “{0}”"},
+    "delete": {"nb": "Fjern «{0}»", "nn": "Fjern «{0}»", "en": "Remove “{0}”"},
+}
+
+
+@dataclass
+class AnalysisRule(Rule):
+    """``analysis``: one of klarsyn's built-in analyses (``analysis: passive``, …; see
+    klarsyn.checks.ANALYSES), with the pack supplying severity, messages, examples and
+    option values. The message gets the analysis's values (``{match}`` and others)."""
+
+    analysis: str = ""
+    fix_safety: FixSafety = FixSafety.UNSAFE
+
+    def run(self, ctx: RunContext) -> list[Finding]:
+        from klarsyn.checks import ANALYSES
+
+        function = ANALYSES[self.analysis]
+        lang = ctx.lang
+        out = []
+        for ba in self.blocks(ctx.analysis):
+            for hit in function(ba, lang, ctx.options):
+                fixes = []
+                if hit.replacement is not None:
+                    fs = hit.start if hit.fix_start is None else hit.fix_start
+                    fe = hit.end if hit.fix_end is None else hit.fix_end
+                    s, e = ba.block.source_span(fs, fe)
+                    old = ba.block.text[fs:fe]
+                    kind = "replace" if hit.replacement else "delete"
+                    title = _FIX_TITLES[kind].get(lang, _FIX_TITLES[kind]["nb"]).format(hit.replacement or old.strip())
+                    fixes.append(Fix(title, (Edit(s, e, hit.replacement),), self.fix_safety))
+                out.append(self.finding(ctx, ba.block, hit.start, hit.end, fixes, dict(hit.values), **hit.values))
+        return out
+
+
 RULE_TYPES: dict[str, Callable[..., Rule]] = {
     "existence": TermRule,
     "substitution": TermRule,
@@ -415,5 +452,6 @@ RULE_TYPES: dict[str, Callable[..., Rule]] = {
     "capitalization": CapitalizationRule,
     "consistency": ConsistencyRule,
     "acronym": AcronymRule,
+    "analysis": AnalysisRule,
 }
 METRICS = ("sentence_words", "word_letters", "paragraph_lix", "section_lix")

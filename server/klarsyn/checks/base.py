@@ -1,0 +1,30 @@
+"""What an analysis returns, and the word tokens analyses share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+_TOKEN = regex.compile(r"\p{L}[\p{L}\p{M}]*(?:[-'’]\p{L}[\p{L}\p{M}]*)*-?|\d+(?:[.,:]\d+)*|[^\s\p{L}\d]")
+
+
+@dataclass
+class Hit:
+    """One finding of an analysis, in block-text offsets."""
+
+    start: int
+    end: int
+    values: dict[str, object] = field(default_factory=dict)  # for the message template
+    replacement: str | None = None  # the fix: new text for [start, end)
+    fix_start: int | None = None  # when the fix covers a different range than the finding
+    fix_end: int | None = None
+
+
+Token = tuple[int, int, str, str]  # start, end, text, lower case
+
+
+def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Words (hyphenated compounds and cut compounds like ``lære-`` whole), numbers and
+    single punctuation marks of ``text[start:end]``, with offsets into ``text``."""
+    return [(m.start(), m.end(), m.group(), m.group().lower()) for m in _TOKEN.finditer(text, start, end if end is not None else len(text))]
