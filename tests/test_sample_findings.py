@@ -30,3 +30,25 @@ def test_sample_draft_officialese_abbreviations_and_acronyms(run_cli, sample) ->
     [sfo] = found("akronymer", "SFO")
     assert sfo["fixes"][0]["edits"][0]["new_text"] == "skolefritidsordningen (SFO)"
     assert source[: sfo["offset"][0]].count("SFO") == 0  # the first use is the one flagged
+
+
+@pytest.mark.parametrize("sample", [SAMPLE_MD, SAMPLE_TXT], ids=["md", "txt"])
+def test_sample_draft_plain_language_analyses(run_cli, sample) -> None:
+    _, out, _ = run_cli("check", str(sample), "--format", "json")
+    [file] = json.loads(out)["files"]
+    source = sample.read_text(encoding="utf-8")
+    flagged = {(d["rule"], source[slice(*d["offset"])]) for d in file["diagnostics"]}
+    for verb in ("tas", "økes", "innføres", "spres", "brukes", "sikres"):
+        assert ("passiv", verb) in flagged, verb
+    assert not any(text == "finnes" for _rule, text in flagged)
+    assert ("gjentatt-preposisjon", "gjennom direkte gjennom") in flagged
+    [lengre] = [d for d in file["diagnostics"] if d["rule"] == "lengre-lenger"]
+    assert source[slice(*lengre["offset"])] == "lengre"
+    context = source[lengre["offset"][0] - 3 : lengre["offset"][1] + 12]
+    assert " ".join(context.split()).startswith("bo lengre hjemme")
+    assert lengre["fixes"][0]["edits"][0]["new_text"] == "lenger"
+    [comma] = [d for d in file["diagnostics"] if d["rule"] == "bindestrek-komma"]
+    assert source[comma["offset"][0] - 5 : comma["offset"][1] + 3] == "lære-, og"
+    assert comma["fixes"][0]["edits"][0]["new_text"] == "" and comma["fixes"][0]["safety"] == "safe"
+    capitals = [source[slice(*d["offset"])] for d in file["diagnostics"] if d["rule"] == "versaler"]
+    assert any(text.startswith("ARBEIDERPARTIETS POLITIKK LOKALT SKAL BYGGE PÅ FEM") for text in capitals)
