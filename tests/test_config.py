@@ -22,7 +22,7 @@ def project(tmp_path: Path, config: str) -> Path:
 
 
 def test_config_found_by_walking_up_and_applied(run_cli, tmp_path: Path) -> None:
-    draft = project(tmp_path, "rules:\n  lang-setning:\n    max: 40\n")
+    draft = project(tmp_path, "select: [lang-setning]\nrules:\n  lang-setning:\n    max: 40\n")
     code, out, _ = run_cli("check", str(draft), "-q")
     assert code == 0 and out == ""
 
