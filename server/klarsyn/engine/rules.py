@@ -299,8 +299,9 @@ _CAPS_RUN = regex.compile(r"(?<![\p{L}\p{N}])\p{Lu}[\p{Lu}\p{M}-]*(?:[^\p{L}\n]{
 @dataclass
 class CapitalizationRule(Rule):
     """``capitalization``: text in capitals. Flags a run of at least ``min_words`` words
-    written in capitals (each of at least two letters); acronyms stand alone and are not
-    runs. The fix writes the run in sentence case (unsafe: names lose their capitals)."""
+    written in capitals (each of at least two letters), and a whole heading or paragraph in
+    capitals from two words; acronyms stand alone and are not runs. The fix writes the run
+    in sentence case (unsafe: names lose their capitals)."""
 
     OPTIONS: ClassVar[tuple[str, ...]] = ("min_words",)
 
@@ -308,9 +309,12 @@ class CapitalizationRule(Rule):
         min_words = ctx.options.get("min_words", 3)
         out = []
         for ba in self.blocks(ctx.analysis):
+            # A whole heading or line in capitals counts from two words ("VÅR POLITIKK").
+            letters = regex.findall(r"\p{L}+", ba.block.text)
+            whole = len(letters) >= 2 and all(w.isupper() for w in letters) and any(len(w) >= 4 for w in letters)
             for m in _CAPS_RUN.finditer(ba.block.text):
                 words = [w for w in regex.findall(r"\p{L}+", m.group()) if len(w) >= 2]
-                if len(words) < min_words:
+                if len(words) < min_words and not (whole and len(words) >= 2):
                     continue
                 s, e = ba.block.source_span(m.start(), m.end())
                 lowered = m.group().lower()
