@@ -21,11 +21,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import regex
 
+from klarsyn.checks.base import Token, tokens
 from klarsyn.text.lexicon import lemmas
-
-_WORD = regex.compile(r"\p{L}[\p{L}\p{M}]*(?:-\p{L}[\p{L}\p{M}]*)*|[^\s\p{L}]")
 
 MODALS = {
     "nb": frozenset("skal kan må bør vil skulle kunne måtte burde ville får fikk".split()),
@@ -124,10 +122,6 @@ class Passive:
     word: str
 
 
-def _tokens(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
-
-
 def _verb(lemma: str, lex: frozenset[str]) -> bool:
     return len(lemma) >= 2 and lemma in lex and lemma[-1] in "aeiouyæøåé"
 
@@ -189,20 +183,19 @@ def is_participle(word: str, lang: str, lex: frozenset[str]) -> bool:
     return False
 
 
-def find_passives(text: str, lang: str, sentence_spans: list[tuple[int, int]] | None = None) -> list[Passive]:
-    """Passive verbs in one block of text (offsets into ``text``)."""
+def find_passives(text: str, lang: str, sentences: list[list[Token]] | None = None) -> list[Passive]:
+    """Passive verbs in one block of text (offsets into ``text``). ``sentences`` are the
+    word tokens of each sentence (klarsyn.checks.base.tokens); without them the text is
+    taken as one sentence."""
     if lang not in ("nb", "nn"):
         return []
     lex = lemmas(lang)
     modals, bli = MODALS[lang], BLI[lang]
     found: list[Passive] = []
-    spans = sentence_spans or [(0, len(text))]
-    for a, b in spans:
-        toks = _tokens(text[a:b])
-        lower = [t[2].lower() for t in toks]
+    for toks in sentences if sentences is not None else [tokens(text)]:
+        lower = [t[3] for t in toks]
         n = len(toks)
-        for i, (s, e, word) in enumerate(toks):
-            w = lower[i]
+        for i, (s, e, word, w) in enumerate(toks):
             if not word[0].isalpha():
                 continue
             # bli/verte + participle
@@ -216,14 +209,14 @@ def find_passives(text: str, lang: str, sentence_spans: list[tuple[int, int]] | 
                     if lower[j] in _BETWEEN or lower[j] in _SUBJECTS:
                         continue
                     if is_participle(word_j, lang, lex) and lower[j - 1] not in _ARTICLES:
-                        found.append(Passive(a + toks[j][0], a + toks[j][1], "bli", word_j))
+                        found.append(Passive(toks[j][0], toks[j][1], "bli", word_j))
                         break
                     if j > i + 1 and not _looks_nominal(lower[j], lex):
                         break
                 continue
             if i > 0 and word[0].isupper():
                 continue  # a name in the genitive: Norges, Osloskolens
-            if i + 1 < n and toks[i + 1][2] == "-" and toks[i + 1][0] == e:
+            if word.endswith("-"):
                 continue  # a cut compound: "undersøkelses- og tiltaksplikt"
             if s_passive_lemma(word, lang, lex) is None:
                 continue
@@ -243,7 +236,7 @@ def find_passives(text: str, lang: str, sentence_spans: list[tuple[int, int]] | 
                     break
             prev = lower[k] if k >= 0 else ""
             if prev in modals or prev == "å":
-                found.append(Passive(a + s, a + e, "s", word))
+                found.append(Passive(s, e, "s", word))
                 continue
             if lang == "nn":
                 continue  # Nynorsk present s-passive (-st) is rare in writing
@@ -260,5 +253,5 @@ def find_passives(text: str, lang: str, sentence_spans: list[tuple[int, int]] | 
                 or (prev in _CLAUSE_OPENERS and not subject_seen)
             )
             if finite:
-                found.append(Passive(a + s, a + e, "s", word))
+                found.append(Passive(s, e, "s", word))
     return found

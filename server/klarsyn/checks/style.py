@@ -15,16 +15,19 @@ _NORWEGIAN = ("nb", "nn")
 
 
 def _sentence_tokens(ba: BlockAnalysis) -> list[list[Token]]:
-    text = ba.block.text
-    return [tokens(text, s.start, s.end) for s in ba.sentences]
+    """Word tokens per sentence, computed once per block for all analyses."""
+    cached = ba.scratch.get("sentence_tokens")
+    if cached is None:
+        text = ba.block.text
+        cached = ba.scratch["sentence_tokens"] = [tokens(text, s.start, s.end) for s in ba.sentences]
+    return cached  # type: ignore[return-value]
 
 
 # -- passive ---------------------------------------------------------------------------
 
 
 def passive_voice(ba: BlockAnalysis, lang: str, options: dict[str, float]) -> list[Hit]:
-    spans = [(s.start, s.end) for s in ba.sentences]
-    return [Hit(p.start, p.end, {"match": p.word}) for p in find_passives(ba.block.text, lang, spans)]
+    return [Hit(p.start, p.end, {"match": p.word}) for p in find_passives(ba.block.text, lang, _sentence_tokens(ba))]
 
 
 # -- noun style -------------------------------------------------------------------------
@@ -137,7 +140,8 @@ def _indefinite(word: str) -> str:
 
 def noun_happens(ba: BlockAnalysis, lang: str, options: dict[str, float]) -> list[Hit]:
     """``Innkalling av medlemmene skal skje`` / ``… finner sted``: the action hides in a noun."""
-    if lang not in _NORWEGIAN:
+    lowered = ba.block.text.lower()
+    if lang not in _NORWEGIAN or ("skj" not in lowered and " sted" not in lowered and " stad" not in lowered):
         return []
     lex = lemmas(lang)
     text = ba.block.text
@@ -186,7 +190,7 @@ _COPULA = frozenset("er var blir ble vert vart".split())
 
 def det_er_som(ba: BlockAnalysis, lang: str, options: dict[str, float]) -> list[Hit]:
     """``Det er mange som mener …`` → ``Mange mener …``: an empty frame before the point."""
-    if lang not in _NORWEGIAN:
+    if lang not in _NORWEGIAN or " som " not in ba.block.text:
         return []
     text = ba.block.text
     hits = []
@@ -258,7 +262,7 @@ _COPULA_ALL = frozenset("er var være vere blir ble bli blitt vert vart verte".s
 def lengre_lenger(ba: BlockAnalysis, lang: str, options: dict[str, float]) -> list[Hit]:
     """``lengre`` is the comparative of the adjective *lang* (``en lengre pause``);
     ``lenger`` of the adverbs *langt*/*lenge* (``bo lenger hjemme``, ``ikke lenger``)."""
-    if lang not in _NORWEGIAN:
+    if lang not in _NORWEGIAN or "leng" not in ba.block.text.lower():
         return []
     lex = lemmas(lang)
     text = ba.block.text

@@ -93,5 +93,6 @@ def render_json(results: list[CheckResult], errors: list[tuple[str, str]], out: 
     if errors:
         payload["errors"] = [{"path": path, "message": problem} for path, problem in errors]
     # No indent: the C encoder is several times faster on thousands of findings.
-    json.dump(payload, out, ensure_ascii=False)
+    # dumps, not dump: only the one-shot path uses the C encoder.
+    out.write(json.dumps(payload, ensure_ascii=False))
     out.write("\n")

@@ -102,5 +102,6 @@ def render_stats_json(analyses: list[DocumentAnalysis], errors: list[tuple[str, 
     payload: dict[str, object] = {"version": 1, "files": [stats_to_wire(a) for a in analyses]}
     if errors:
         payload["errors"] = [{"path": path, "message": problem} for path, problem in errors]
-    json.dump(payload, out, ensure_ascii=False)
+    # dumps, not dump: only the one-shot path uses the C encoder.
+    out.write(json.dumps(payload, ensure_ascii=False))
     out.write("\n")

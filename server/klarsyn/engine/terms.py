@@ -94,26 +94,29 @@ class TermMatcher:
     def _key(self, token: Token) -> str:
         return token[2] if self.case_sensitive else token[3]
 
-    def _lookup(self, token: Token) -> tuple[str, list[tuple[tuple[str, ...], Term]] | None]:
-        """The key that matched (the token, or the token without its final period) and its entries."""
-        key = self._key(token)
-        found = self._index.get(key)
-        if found is None and key.endswith("."):
-            key = key[:-1]
-            found = self._index.get(key)
-        return key, found
-
     def finditer(self, text: str, tokens: list[Token] | None = None):  # type: ignore[no-untyped-def]
         """(start, end, matched text, term) for each match in ``text``."""
         tokens = term_tokens(text) if tokens is None else tokens
+        index = self._index
+        field_ = 2 if self.case_sensitive else 3
         n = len(tokens)
         i = 0
         while i < n:
+            first = tokens[i][field_]
+            candidates = index.get(first)
+            if candidates is None:
+                if first[-1] != ".":
+                    i += 1
+                    continue
+                first = first[:-1]
+                candidates = index.get(first)
+                if candidates is None:
+                    i += 1
+                    continue
             start = tokens[i][0]
-            first, candidates = self._lookup(tokens[i])
-            for rest, term in candidates or ():
+            for rest, term in candidates:
                 j = i + len(rest)
-                if j >= n or not self._follows(text, tokens, i, first, rest):
+                if j >= n or (rest and not self._follows(text, tokens, i, first, rest)):
                     continue
                 last_end, last_word = tokens[j][1], tokens[j][3]
                 expected = rest[-1] if rest else first

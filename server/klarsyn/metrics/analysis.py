@@ -24,6 +24,8 @@ class BlockAnalysis:
     block: Block
     sentences: list[Sentence]
     counts: Counts
+    # Derived data that several rules need (word tokens per sentence), computed once.
+    scratch: dict[str, object] = field(default_factory=dict)
 
     @property
     def counted(self) -> bool:

@@ -16,5 +16,6 @@ def lemmas(lang: str) -> frozenset[str]:
     name = _FILES.get(lang)
     if name is None:
         return frozenset()
-    with gzip.open(_DATA / name, "rt", encoding="utf-8") as handle:
-        return frozenset(line.strip() for line in handle if line.strip())
+    with gzip.open(_DATA / name, "rb") as handle:
+        words = frozenset(handle.read().decode("utf-8").split("\n"))
+    return words - {""}
