@@ -10,6 +10,9 @@ repository, so the whole team shares them. See docs/configuration.md.
     exclude: [arkiv/**]     # paths (relative to this file) that folder checks skip
     per_file_ignores:       # rules turned off for some files
       "kapitler/sammendrag.md": [lix-*]
+    allow: [Oslo-avtalen]   # words the consistency rules leave alone
+    choices:                # the form the project chose, per variant group
+      framtid: framtid
     packs: [regler/]        # the project's own rule packs (folders with pack.yml)
     rules:
       lang-setning:
@@ -33,7 +36,7 @@ from klarsyn.yamlfile import compose_file, line_of, mapping_items, scalar, strin
 
 CONFIG_NAMES = ("klarsyn.yml", ".klarsyn.yml")
 FAIL_LEVELS = ("error", "warning", "info", "hint", "never")
-_TOP_KEYS = ("language", "fail_on", "select", "ignore", "per_file_ignores", "exclude", "packs", "rules")
+_TOP_KEYS = ("language", "fail_on", "select", "ignore", "per_file_ignores", "exclude", "packs", "allow", "choices", "rules")
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class Config:
     ignore: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, rule patterns)
+    allow: tuple[str, ...] = ()  # words the consistency rules never report
+    choices: dict[str, str] = field(default_factory=dict)  # variant group -> the form the project chose
     rules: dict[str, RuleSettings] = field(default_factory=dict)
     catalog: tuple[Rule, ...] = ()  # built-in rules plus the project's packs
 
@@ -163,6 +168,10 @@ def load_config(path: Path) -> Config:
             values["per_file_ignores"] = tuple(entries)
         elif key == "packs":
             continue
+        elif key == "allow":
+            values["allow"] = tuple(string_list(node, name, key))
+        elif key == "choices":
+            values["choices"] = {k: str(scalar(v)) for k, _kn, v in mapping_items(node, name, "choices")}
         elif key == "rules":
             for rule_id, rule_key_node, rule_node in mapping_items(node, name, "rules"):
                 spec = by_id.get(rule_id)

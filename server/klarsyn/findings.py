@@ -54,6 +54,16 @@ class Fix:
     safety: FixSafety = FixSafety.UNSAFE
 
 
+@dataclass(frozen=True, slots=True)
+class Related:
+    """Another place that explains a finding (the dominant spelling of a variant)."""
+
+    path: str
+    start: int
+    end: int
+    message: str
+
+
 @dataclass(slots=True)
 class Finding:
     rule: str
@@ -64,6 +74,7 @@ class Finding:
     fixes: list[Fix] = field(default_factory=list)
     # Extra facts for renderers (hover, reports): figures, alternatives, sources.
     data: dict[str, object] = field(default_factory=dict)
+    related: list[Related] = field(default_factory=list)
 
     def sort_key(self) -> tuple[int, int, str]:
         return (self.start, self.end, self.rule)

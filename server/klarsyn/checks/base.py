@@ -28,3 +28,12 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Words (hyphenated compounds and cut compounds like ``lære-`` whole), numbers and
     single punctuation marks of ``text[start:end]``, with offsets into ``text``."""
     return [(m.start(), m.end(), m.group(), m.group().lower()) for m in _TOKEN.finditer(text, start, end if end is not None else len(text))]
+
+
+def sentence_tokens(ba) -> list[list[Token]]:  # type: ignore[no-untyped-def]
+    """Word tokens per sentence of an analysed block, computed once for all checks."""
+    cached = ba.scratch.get("sentence_tokens")
+    if cached is None:
+        text = ba.block.text
+        cached = ba.scratch["sentence_tokens"] = [tokens(text, s.start, s.end) for s in ba.sentences]
+    return cached  # type: ignore[no-any-return]

@@ -83,6 +83,16 @@ IRREGULAR_PARTICIPLES = {
         erstatta innført""".split()
     ),
 }
+# The verbs of strong participles, for prefixed forms (ødelagt: øde + legge).
+_PARTICIPLE_VERB = {
+    "lagt": "legge", "satt": "sette", "tatt": "ta", "gitt": "gi", "sett": "se", "gjort": "gjøre",
+    "brakt": "bringe", "funnet": "finne", "skrevet": "skrive", "brutt": "bryte", "holdt": "holde",
+    "grepet": "gripe", "truffet": "treffe", "latt": "la", "kalt": "kalle", "valgt": "velge",
+    "solgt": "selge", "fortalt": "fortelle", "sagt": "si", "spurt": "spørre", "stått": "stå",
+    "slått": "slå", "gått": "gå", "fått": "få", "drevet": "drive", "bundet": "binde",
+    "kommet": "komme", "båret": "bære", "lagd": "legge", "valt": "velje", "teke": "ta",
+    "teken": "ta", "gjeve": "gje", "gjeven": "gje",
+}
 # Predicative adjectives that look like participles after "bli" ("blir lett", "ble godt").
 _ADJECTIVE_LOOKALIKES = frozenset(
     """lett tett rett godt stort klart flott trett kort svart sterkt svakt høyt lavt dyrt
@@ -159,9 +169,11 @@ def is_participle(word: str, lang: str, lex: frozenset[str]) -> bool:
         return True
     if w in _ADJECTIVE_LOOKALIKES or len(w) < 4:
         return False
-    # A prefixed strong verb: ødelagt, igangsatt, mottatt, oppfunnet.
-    if any(w.endswith(p) and len(w) - len(p) >= 2 for p in irregular if len(p) >= 4):
-        return True
+    # A prefixed strong verb: ødelagt, mottatt, igangsatt, tilrettelagt — when the prefix
+    # and the verb make a verb the lexicon knows (ødelegge, igangsette, tilrettelegge).
+    for participle, verb in _PARTICIPLE_VERB.items():
+        if w.endswith(participle) and len(w) - len(participle) >= 2 and w[: -len(participle)] + verb in lex:
+            return True
     if lang == "nn":
         if w.endswith("a") and (_verb(w[:-1] + "e", lex) or _verb(w, lex)):  # kasta, fanga
             return True

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import regex
 
-from klarsyn.checks.base import Hit, Token, tokens
+from klarsyn.checks.base import Hit, Token, sentence_tokens
 from klarsyn.checks.passive import find_passives
 from klarsyn.metrics.analysis import BlockAnalysis
 from klarsyn.text.lexicon import lemmas
@@ -14,13 +14,7 @@ from klarsyn.text.lexicon import lemmas
 _NORWEGIAN = ("nb", "nn")
 
 
-def _sentence_tokens(ba: BlockAnalysis) -> list[list[Token]]:
-    """Word tokens per sentence, computed once per block for all analyses."""
-    cached = ba.scratch.get("sentence_tokens")
-    if cached is None:
-        text = ba.block.text
-        cached = ba.scratch["sentence_tokens"] = [tokens(text, s.start, s.end) for s in ba.sentences]
-    return cached  # type: ignore[return-value]
+_sentence_tokens = sentence_tokens
 
 
 # -- passive ---------------------------------------------------------------------------

@@ -125,29 +125,31 @@ def _check(args: argparse.Namespace) -> int:
     from klarsyn.config import match_rules
     from klarsyn.engine.packs import load_rules
     from klarsyn.engine.rules import RuleTimeout
-    from klarsyn.engine.runner import check_document
+    from klarsyn.engine.runner import check_documents
     from klarsyn.findings import Severity
 
     documents, errors, _ = _load(args)
     known = sorted({r.id for r in load_rules()} | {r.id for _d, c in documents for r in c.all_rules()})
     match_rules(tuple(args.select), known, "--select: ")
     match_rules(tuple(args.ignore), known, "--ignore: ")
-    results = []
-    failed = False
-    for document, config in documents:
-        config = config.with_overrides(
-            language=None,
-            fail_on=args.fail_on,
-            select=tuple(args.select),
-            ignore=tuple(args.ignore) + config.ignores_for(Path(document.path)),
+    items = [
+        (
+            document,
+            config.with_overrides(
+                language=None,
+                fail_on=args.fail_on,
+                select=tuple(args.select),
+                ignore=tuple(args.ignore) + config.ignores_for(Path(document.path)),
+            ),
         )
-        try:
-            result = check_document(document, config, args.report_unused_suppressions)
-        except RuleTimeout as exc:
-            raise UsageError(
-                f"rule {exc.rule}: a regular expression took too long on {document.path}; simplify the pattern"
-            ) from None
-        results.append(result)
+        for document, config in documents
+    ]
+    try:
+        results = check_documents(items, args.report_unused_suppressions)
+    except RuleTimeout as exc:
+        raise UsageError(f"rule {exc.rule}: a regular expression took too long on {exc.path}; simplify the pattern") from None
+    failed = False
+    for (_document, config), result in zip(items, results):
         if config.fail_on != "never":
             threshold = Severity(config.fail_on).rank
             failed = failed or any(f.severity.rank >= threshold for f in result.findings)

@@ -15,7 +15,7 @@ import regex
 import yaml
 
 from klarsyn.document.model import BlockKind
-from klarsyn.engine.rules import METRICS, RULE_TYPES, AcronymRule, AnalysisRule, CapitalizationRule, ConsistencyRule, Example, MetricRule, OccurrenceRule, PatternRule, RepetitionRule, Rule, TermRule
+from klarsyn.engine.rules import METRICS, RULE_TYPES, AcronymRule, AnalysisRule, VariantRule, CapitalizationRule, ConsistencyRule, Example, MetricRule, OccurrenceRule, PatternRule, RepetitionRule, Rule, TermRule
 from klarsyn.engine.terms import Term
 from klarsyn.errors import ConfigError
 from klarsyn.findings import FixSafety, Severity
@@ -26,11 +26,13 @@ _COMMON = ("id", "type", "severity", "enabled", "message", "description", "sourc
 _TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "existence": ("terms", "patterns", "case_sensitive"),
     "substitution": ("terms", "case_sensitive", "fix_safety"),
+    "termbase": ("terms", "case_sensitive", "fix_safety"),
     "metric": ("metric", "max", "min_words"),
     "occurrence": ("terms", "unit", "max"),
     "repetition": ("allow",),
     "capitalization": ("min_words",),
-    "consistency": ("variants",),
+    "consistency": ("variants", "min_dominant", "min_ratio"),
+    "variants": ("kind", "min_dominant", "min_ratio", "min_frequent"),
     "acronym": ("known", "expansions"),
     "analysis": ("analysis", "fix_safety", "max_words", "min_count", "min_share"),
 }
@@ -155,6 +157,31 @@ def _terms(reader: _Reader, node: yaml.Node, what: str = "terms") -> list[Term]:
     return terms
 
 
+def _termbase(reader: _Reader, node: yaml.Node | None) -> list[Term]:
+    """``{preferred: Nav, variants: [NAV], note: ...}`` entries as terms to replace."""
+    if not isinstance(node, yaml.SequenceNode) or not node.value:
+        raise reader.fail(node, "'terms' must be a non-empty list of {preferred, variants}")
+    terms: list[Term] = []
+    seen: set[str] = set()
+    for item in node.value:
+        fields = {key: (k, v) for key, k, v in mapping_items(item, reader.path, "a term base entry")}
+        for key, (key_node, _v) in fields.items():
+            if key not in ("preferred", "variants", "note", "severity", "forms", "inflect"):
+                raise reader.fail(key_node, f"unknown term base field '{key}' (use preferred, variants, note, severity)")
+        if "preferred" not in fields or "variants" not in fields:
+            raise reader.fail(item, "a term base entry needs 'preferred' and 'variants'")
+        preferred = str(scalar(fields["preferred"][1]))
+        note = str(scalar(fields["note"][1])) if "note" in fields else ""
+        severity = str(scalar(fields["severity"][1])) if "severity" in fields else None
+        inflect = scalar(fields["inflect"][1]) if "inflect" in fields else True
+        for variant in string_list(fields["variants"][1], reader.path, "variants"):
+            if variant in seen:
+                raise reader.fail(item, f"duplicate variant '{variant}'")
+            seen.add(variant)
+            terms.append(Term(variant, (preferred,), note=note, severity=severity, inflect=bool(inflect), line=line_of(item)))
+    return terms
+
+
 def parse_rule(path: Path, pack: str, languages: tuple[str, ...]) -> Rule:
     name = str(path)
     root = compose_file(path)
@@ -212,6 +239,14 @@ DEFAULT_SCOPE_NAMES = ("heading", "paragraph", "list_item", "table_cell")
 
 def _typed(r: _Reader, rule_type: str, common: dict[str, Any]) -> Rule:
     name = r.path
+    if rule_type == "termbase":
+        terms = _termbase(r, r.value_node("terms"))
+        safety = r.string("fix_safety", required=False, default="safe")
+        try:
+            fix_safety = FixSafety(safety)
+        except ValueError:
+            raise r.fail(r.value_node("fix_safety"), "fix_safety must be safe, unsafe or display-only") from None
+        return TermRule(**common, terms=terms, case_sensitive=r.flag("case_sensitive"), fix_safety=fix_safety)
     if rule_type in ("existence", "substitution"):
         if rule_type == "existence" and r.has("patterns"):
             patterns = []
@@ -262,7 +297,20 @@ def _typed(r: _Reader, rule_type: str, common: dict[str, Any]) -> Rule:
             if len(forms) < 2:
                 raise r.fail(group, "a variant group needs at least two forms")
             groups.append([Term(f, line=line_of(group)) for f in forms])
-        return ConsistencyRule(**common, groups=groups)
+        options = {"min_dominant": r.number("min_dominant", 2), "min_ratio": r.number("min_ratio", 2)}
+        return ConsistencyRule(**common, groups_=groups, options=options)
+    if rule_type == "variants":
+        from klarsyn.checks.variants import KINDS
+
+        kind = r.string("kind")
+        if kind not in KINDS:
+            raise r.fail(r.value_node("kind"), f"unknown kind '{kind}' (use one of: {', '.join(KINDS)})")
+        options = {
+            "min_dominant": r.number("min_dominant", 2),
+            "min_ratio": r.number("min_ratio", 2),
+            "min_frequent": r.number("min_frequent", 3),
+        }
+        return VariantRule(**common, kind=kind, options=options)
     if rule_type == "acronym":
         known = frozenset(string_list(r.value_node("known"), name, "known")) if r.has("known") else frozenset()  # type: ignore[arg-type]
         expansions: dict[str, str] = {}

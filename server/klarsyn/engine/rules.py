@@ -16,7 +16,7 @@ import regex
 from klarsyn.document.model import Block, BlockKind
 from klarsyn.engine.terms import Term, TermMatcher, Token, normalize_space, term_tokens
 from klarsyn.errors import ConfigError
-from klarsyn.findings import Edit, Finding, Fix, FixSafety, Severity
+from klarsyn.findings import Edit, Finding, Fix, FixSafety, Related, Severity
 from klarsyn.metrics.analysis import BlockAnalysis, DocumentAnalysis
 from klarsyn.metrics.lix import band
 
@@ -28,9 +28,10 @@ _REPLACE_TITLE = {"nb": "Erstatt med «{0}»", "nn": "Byt ut med «{0}»", "en":
 
 
 class RuleTimeout(Exception):
-    def __init__(self, rule: str) -> None:
+    def __init__(self, rule: str, path: str = "") -> None:
         super().__init__(rule)
         self.rule = rule
+        self.path = path
 
 
 @dataclass
@@ -38,6 +39,7 @@ class RunContext:
     analysis: DocumentAnalysis
     severity: Severity
     options: dict[str, float]
+    config: object = None  # the document's Config (allow-lists and choices for workspace rules)
 
     @property
     def lang(self) -> str:
@@ -124,10 +126,12 @@ def _match_case(replacement: str, original: str) -> str:
 
 @dataclass
 class TermRule(Rule):
-    """``existence`` and ``substitution``: flag listed terms (with their inflected forms).
+    """``existence``, ``substitution`` and ``termbase``: flag listed terms (with their
+    inflected forms) and offer the replacements, carrying the match's ending over.
 
-    Fields: ``terms`` (list of ``{term, replace, forms, inflect, note, severity}``),
-    ``case_sensitive`` (default false), ``fix_safety`` (safe | unsafe | display-only).
+    Fields: ``terms`` (list of ``{term, replace, forms, inflect, note, severity}``; a
+    ``termbase`` lists ``{preferred, variants, note}`` instead), ``case_sensitive``
+    (default false), ``fix_safety`` (safe | unsafe | display-only).
     """
 
     terms: list[Term] = field(default_factory=list)
@@ -148,12 +152,21 @@ class TermRule(Rule):
             for start, end, matched, term in self.matcher.finditer(ba.block.text, ctx.tokens(ba)):
                 fixes = []
                 exact = matched.lower() == term.term.lower()
+                # An inflected match keeps its ending on a one-word replacement:
+                # «helsesøsteren» → «helsesykepleieren», «NAVs» → «Navs».
+                head = matched[: len(term.term)]
+                ending = matched[len(term.term) :] if head.lower() == term.term.lower() and " " not in term.term else None
                 safety = self.fix_safety if exact else FixSafety.UNSAFE
                 s, e = ba.block.source_span(start, end)
                 # "… epler, pærer osv." : the abbreviation's period also ends the sentence.
                 keep_period = matched.endswith(".") and end in sentence_ends
                 for alternative in term.replace[:4]:
-                    new = _match_case(alternative, matched)
+                    if self.case_sensitive:
+                        new = alternative  # the preferred form is written exactly as declared
+                    else:
+                        new = _match_case(alternative, head if ending is not None else matched)
+                    if ending and " " not in alternative:
+                        new += ending
                     if keep_period and not new.endswith("."):
                         new += "."
                     fixes.append(Fix(_REPLACE_TITLE.get(ctx.lang, _REPLACE_TITLE["nb"]).format(new), (Edit(s, e, new),), safety))
@@ -186,7 +199,7 @@ class PatternRule(Rule):
                         if m.end() > m.start():
                             out.append(self.finding(ctx, ba.block, m.start(), m.end(), match=m.group()))
                 except TimeoutError:
-                    raise RuleTimeout(self.id) from None
+                    raise RuleTimeout(self.id, ctx.analysis.document.path) from None
         return out
 
 
@@ -327,42 +340,141 @@ class CapitalizationRule(Rule):
         return out
 
 
-@dataclass
-class ConsistencyRule(Rule):
-    """``consistency``: declared variant groups (``variants: [[framtid, fremtid], ...]``).
-    When a document uses more than one form of a group, every use of the rarer form(s) is
-    flagged, pointing at the dominant one with counts."""
+class WorkspaceRule(Rule):
+    """A rule that weighs every document of a run together (term consistency)."""
 
-    groups: list[list[Term]] = field(default_factory=list)
+    def run(self, ctx: RunContext) -> list[Finding]:
+        return self.run_workspace([ctx])[0]
+
+    def run_workspace(self, ctxs: list[RunContext]) -> list[list[Finding]]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def groups(self, ctxs: list[RunContext]) -> list[object]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def report(self, groups: list, ctxs: list[RunContext], only_bare: bool = False) -> list[list[Finding]]:  # type: ignore[type-arg]
+        """One finding per use of a rarer form, with the dominant form as the fix, a fix
+        for every use in the document, and the dominant uses as related places."""
+        out: list[list[Finding]] = [[] for _ in ctxs]
+        options = ctxs[0].options
+        min_dominant = options.get("min_dominant", 2)
+        min_ratio = options.get("min_ratio", 2)
+        choices = getattr(ctxs[0].config, "choices", {}) or {}
+        for g in groups:
+            counts = {form: len(occs) for form, occs in g.forms.items() if occs}
+            forced = getattr(g, "force", None)
+            if forced is not None:
+                counts.setdefault(forced, 0)
+            if len(counts) < 2:
+                continue
+            ranked = sorted(counts, key=lambda f: -counts[f])
+            dominant = forced or choices.get(g.key)
+            if dominant not in counts:
+                dominant = ranked[0]
+                runner_up = counts[ranked[1]]
+                if counts[dominant] < min_dominant or counts[dominant] < min_ratio * runner_up:
+                    continue  # no clear majority: both may be deliberate
+            rewrite = g.rewrite.get(dominant)
+            label = g.label.get(dominant, dominant)
+            places = _places(g.forms.get(dominant, []), ctxs) or "–"
+            related = [
+                Related(ctxs[o.doc].analysis.document.path, *o.block.source_span(o.start, o.end), f"«{o.text}»")
+                for o in g.forms.get(dominant, [])[:5]
+            ]
+            for form, occurrences in g.forms.items():
+                if form == dominant or (only_bare and form != getattr(g, "only_report", form)):
+                    continue
+                per_doc: dict[int, list[tuple[object, str]]] = {}
+                for o in occurrences:
+                    new = rewrite(o.text) if callable(rewrite) else None
+                    per_doc.setdefault(o.doc, []).append((o, new))
+                for d, uses in per_doc.items():
+                    ctx = ctxs[d]
+                    all_edits = tuple(Edit(*o.block.source_span(o.start, o.end), new) for o, new in uses if new is not None)  # type: ignore[attr-defined]
+                    for o, new in uses:
+                        s, e = o.block.source_span(o.start, o.end)  # type: ignore[attr-defined]
+                        fixes = []
+                        if new is not None and new != o.text:  # type: ignore[attr-defined]
+                            fixes.append(Fix(_FIX_TITLES["replace"].get(ctx.lang, _FIX_TITLES["replace"]["nb"]).format(new), (Edit(s, e, new),), FixSafety.UNSAFE))
+                            if len(all_edits) > 1:
+                                fixes.append(Fix(_EVERYWHERE.get(ctx.lang, _EVERYWHERE["nb"]).format(label), all_edits, FixSafety.UNSAFE))
+                        values = {
+                            "match": o.text, "form": g.label.get(form, form), "dominant": label,  # type: ignore[attr-defined]
+                            "count": counts[form], "dominant_count": counts[dominant], "where": places,
+                        }
+                        out[d].append(Finding(self.id, ctx.severity, self.text(ctx.lang, **values), s, e, fixes,
+                                              {"group": g.key, "counts": counts, "dominant": dominant}, related))
+        return out
+
+
+_EVERYWHERE = {"nb": "Bruk «{0}» overalt i dokumentet", "nn": "Bruk «{0}» overalt i dokumentet", "en": "Use “{0}” throughout the document"}
+
+
+def _places(occurrences: list, ctxs: list[RunContext]) -> str:  # type: ignore[type-arg]
+    """``01-arbeid.md: 5, 02-klima.md: 1`` — where the dominant form is used."""
+    counts: dict[str, int] = {}
+    for o in occurrences:
+        name = ctxs[o.doc].analysis.document.path.replace("\\", "/").rsplit("/", 1)[-1]
+        counts[name] = counts.get(name, 0) + 1
+    return ", ".join(f"{name}: {n}" for name, n in counts.items())
+
+
+@dataclass
+class ConsistencyRule(WorkspaceRule):
+    """``consistency``: declared variant groups (``variants: [[framtid, fremtid], ...]``).
+    When the documents of a run use more than one form of a group, the rarer forms are
+    flagged, pointing at the dominant one; ``choices`` in klarsyn.yml fixes the form."""
+
+    groups_: list[list[Term]] = field(default_factory=list)
+    OPTIONS: ClassVar[tuple[str, ...]] = ("min_dominant", "min_ratio")
     _matcher: TermMatcher | None = field(default=None, repr=False)
     _group_of: dict[int, int] = field(default_factory=dict, repr=False)
 
-    def run(self, ctx: RunContext) -> list[Finding]:
-        out: list[Finding] = []
-        blocks = self.blocks(ctx.analysis)
+    def run_workspace(self, ctxs: list[RunContext]) -> list[list[Finding]]:
+        from klarsyn.checks.variants import Group, Occurrence
+
         if self._matcher is None:
-            self._matcher = TermMatcher([t for group in self.groups for t in group])
-            self._group_of = {id(t): i for i, group in enumerate(self.groups) for t in group}
-        # One pass over the text for every group; hits sorted into their groups after.
-        by_group: list[dict[str, list[tuple[BlockAnalysis, int, int, str]]]] = [
-            {t.term: [] for t in group} for group in self.groups
-        ]
-        for ba in blocks:
-            for start, end, matched, term in self._matcher.finditer(ba.block.text, ctx.tokens(ba)):
-                by_group[self._group_of[id(term)]][term.term].append((ba, start, end, matched))
-        for hits in by_group:
-            used = {k: v for k, v in hits.items() if v}
-            if len(used) < 2:
-                continue
-            dominant = max(used, key=lambda k: (len(used[k]), -list(hits).index(k)))
-            for variant, places in used.items():
-                if variant == dominant:
-                    continue
-                for ba, start, end, matched in places:
-                    out.append(self.finding(ctx, ba.block, start, end, data={"dominant": dominant, "counts": {k: len(v) for k, v in used.items()}},
-                                            match=matched, variant=variant, dominant=dominant,
-                                            count=len(places), dominant_count=len(used[dominant])))
-        return out
+            self._matcher = TermMatcher([t for group in self.groups_ for t in group])
+            self._group_of = {id(t): i for i, group in enumerate(self.groups_) for t in group}
+        groups = [Group("declared", group[0].term) for group in self.groups_]
+        for i, group in enumerate(self.groups_):
+            groups[i].label = {t.term: t.term for t in group}
+            groups[i].rewrite = {t.term: (lambda text, base=t.term, group=group: _swap_variant(text, base, group)) for t in group}
+        for d, ctx in enumerate(ctxs):
+            for ba in self.blocks(ctx.analysis):
+                for start, end, matched, term in self._matcher.finditer(ba.block.text, ctx.tokens(ba)):
+                    groups[self._group_of[id(term)]].forms[term.term].append(Occurrence(d, ba.block, start, end, matched))
+        return self.report(groups, ctxs)
+
+
+def _swap_variant(text: str, target: str, group: list[Term]) -> str:
+    """Write ``text`` (one form of the group, maybe inflected) as ``target``, keeping the
+    ending and the capital: «Fremtiden» → «Framtiden»."""
+    low = text.lower()
+    for t in sorted(group, key=lambda t: -len(t.term)):
+        if low.startswith(t.term.lower()):
+            new = target + low[len(t.term) :]
+            return new[:1].upper() + new[1:] if text[:1].isupper() else new
+    return target
+
+
+@dataclass
+class VariantRule(WorkspaceRule):
+    """``variants``: spelling variants discovered in the documents themselves —
+    ``kind`` is compound, linking, case, misspelling, agreement or optional (see
+    klarsyn.checks.variants). Options: ``min_dominant`` and ``min_ratio`` (how clear the
+    majority must be), ``min_frequent`` (misspelling: uses of the right word)."""
+
+    kind: str = ""
+    OPTIONS: ClassVar[tuple[str, ...]] = ("min_dominant", "min_ratio", "min_frequent")
+
+    def run_workspace(self, ctxs: list[RunContext]) -> list[list[Finding]]:
+        from klarsyn.checks.variants import all_groups, corpus_words
+
+        allowed = frozenset(w.lower() for w in (getattr(ctxs[0].config, "allow", ()) or ()))
+        words = corpus_words([c.analysis for c in ctxs], allowed)
+        groups = all_groups(self.kind, words, ctxs[0].lang, ctxs[0].options)
+        return self.report(groups, ctxs, only_bare=self.kind == "agreement")
 
 
 _ACRONYM = regex.compile(r"(?<![\p{L}\p{N}-])(\p{Lu}{2,6})(?:s|-\p{Ll}+)?(?![\p{L}\p{N}])")
@@ -457,5 +569,7 @@ RULE_TYPES: dict[str, Callable[..., Rule]] = {
     "consistency": ConsistencyRule,
     "acronym": AcronymRule,
     "analysis": AnalysisRule,
+    "variants": VariantRule,
+    "termbase": TermRule,
 }
 METRICS = ("sentence_words", "word_letters", "paragraph_lix", "section_lix")

@@ -1,4 +1,9 @@
-"""Run the enabled rules on a document, honouring the project config."""
+"""Run the enabled rules on documents, honouring each document's project config.
+
+Rules of most types look at one document. Workspace rules (term consistency) look at
+every document of a run at once — the files of a CLI run, the drafts of an editor's
+workspace — so a spelling in chapter 2 is weighed against chapter 1.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from dataclasses import dataclass
 
 from klarsyn.config import Config, match_rules
 from klarsyn.document.model import Document
-from klarsyn.engine.rules import Rule, RunContext
+from klarsyn.engine.rules import Rule, RunContext, WorkspaceRule
 from klarsyn.engine.suppress import apply_suppressions, parse_suppressions
 from klarsyn.findings import Finding
 from klarsyn.metrics.analysis import DocumentAnalysis, analyze
@@ -41,18 +46,54 @@ class CheckResult:
         return self.analysis.document
 
 
+def _context(rule: Rule, config: Config, analysis: DocumentAnalysis) -> RunContext:
+    settings = config.rules.get(rule.id)
+    options = dict(rule.options)
+    severity = rule.severity
+    if settings is not None:
+        options.update(settings.options)
+        severity = settings.severity or severity
+    return RunContext(analysis, severity, options, config)
+
+
+def check_documents(items: list[tuple[Document, Config]], report_unused_suppressions: bool = False) -> list[CheckResult]:
+    """Check several documents together: per-document rules, then workspace rules over
+    all documents that share a language, then each document's suppression comments."""
+    analyses = [analyze(document) for document, _config in items]
+    findings: list[list[Finding]] = [[] for _ in items]
+    workspace: dict[str, tuple[WorkspaceRule, list[tuple[int, RunContext]]]] = {}
+    for i, ((document, config), analysis) in enumerate(zip(items, analyses)):
+        for rule in enabled_rules(config, document.language):
+            ctx = _context(rule, config, analysis)
+            if isinstance(rule, WorkspaceRule):
+                key = f"{rule.id}/{document.language}"
+                workspace.setdefault(key, (rule, []))[1].append((i, ctx))
+            else:
+                findings[i].extend(rule.run(ctx))
+    for i, found in enumerate(_workspace_findings(workspace, len(items))):
+        findings[i].extend(found)
+    results = []
+    for (document, config), analysis, found in zip(items, analyses, findings):
+        suppressions = parse_suppressions(document, {r.id for r in config.all_rules()})
+        found = apply_suppressions(found, suppressions, report_unused_suppressions, document.language)
+        found.sort(key=Finding.sort_key)
+        results.append(CheckResult(analysis, found))
+    return results
+
+
+def _workspace_findings(workspace: dict[str, tuple[WorkspaceRule, list[tuple[int, RunContext]]]], count: int) -> list[list[Finding]]:
+    """Run the workspace rules; where two of them flag the very same words (a misspelling
+    that also looks like a missing linking letter), keep the more severe finding."""
+    out: list[dict[tuple[int, int], Finding]] = [{} for _ in range(count)]
+    for rule, members in workspace.values():
+        per_document = rule.run_workspace([ctx for _i, ctx in members])
+        for (i, _ctx), found in zip(members, per_document):
+            for f in found:
+                kept = out[i].get((f.start, f.end))
+                if kept is None or f.severity.rank > kept.severity.rank:
+                    out[i][(f.start, f.end)] = f
+    return [list(spans.values()) for spans in out]
+
+
 def check_document(document: Document, config: Config, report_unused_suppressions: bool = False) -> CheckResult:
-    analysis = analyze(document)
-    findings: list[Finding] = []
-    for rule in enabled_rules(config, document.language):
-        settings = config.rules.get(rule.id)
-        options = dict(rule.options)
-        severity = rule.severity
-        if settings is not None:
-            options.update(settings.options)
-            severity = settings.severity or severity
-        findings.extend(rule.run(RunContext(analysis, severity, options)))
-    suppressions = parse_suppressions(document, {r.id for r in config.all_rules()})
-    findings = apply_suppressions(findings, suppressions, report_unused_suppressions, document.language)
-    findings.sort(key=Finding.sort_key)
-    return CheckResult(analysis, findings)
+    return check_documents([(document, config)], report_unused_suppressions)[0]

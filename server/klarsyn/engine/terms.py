@@ -79,11 +79,15 @@ class TermMatcher:
     def __post_init__(self) -> None:
         index: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
         seen: set[str] = set()
-        for term in self.terms:
-            for form in sorted(inflected_forms(term)):
+        # Terms as written first, so "heime" belongs to the term "heime" and not to the
+        # generated forms of "heim"; then the generated forms, earlier terms winning.
+        written = [(t, {" ".join(t.term.split()), *(" ".join(f.split()) for f in t.forms)}) for t in self.terms]
+        generated = [(t, inflected_forms(t)) for t in self.terms]
+        for term, forms in written + generated:
+            for form in sorted(forms):
                 key = form if self.case_sensitive else form.lower()
                 if key in seen:
-                    continue  # a form shared by two terms belongs to the earlier one
+                    continue
                 seen.add(key)
                 words = key.split(" ")
                 index.setdefault(words[0], []).append((tuple(words[1:]), term))
