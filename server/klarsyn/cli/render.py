@@ -54,11 +54,11 @@ def _count_phrase(counts: Counter[Severity], ui_lang: str) -> str:
     return f"{count(ui_lang, 'finding', total)} ({', '.join(parts)})"
 
 
-def finding_to_wire(result: CheckResult, f: Finding) -> dict[str, object]:
+def finding_to_wire(result: CheckResult, f: Finding, documents: dict[str, object] | None = None) -> dict[str, object]:
     lines = result.document.lines
     line, col = lines.position(f.start)
     end_line, end_col = lines.position(f.end)
-    return {
+    wire: dict[str, object] = {
         "rule": f.rule,
         "severity": f.severity.value,
         "message": f.message,
@@ -74,10 +74,27 @@ def finding_to_wire(result: CheckResult, f: Finding) -> dict[str, object]:
             for fix in f.fixes
         ],
     }
+    if f.related:
+        wire["related"] = [_related(r, documents or {}) for r in f.related]
+    return wire
+
+
+def _related(r: object, documents: dict[str, object]) -> dict[str, object]:
+    """A related place, located in its own file (another chapter of the programme)."""
+    document = documents.get(r.path)  # type: ignore[attr-defined]
+    entry: dict[str, object] = {"path": r.path, "offset": [r.start, r.end], "message": r.message}  # type: ignore[attr-defined]
+    if document is not None:
+        lines = document.lines  # type: ignore[attr-defined]
+        line, col = lines.position(r.start)  # type: ignore[attr-defined]
+        end_line, end_col = lines.position(r.end)  # type: ignore[attr-defined]
+        entry["location"] = {"line": line, "column": col}
+        entry["end_location"] = {"line": end_line, "column": end_col}
+    return entry
 
 
 def render_json(results: list[CheckResult], errors: list[tuple[str, str]], out: TextIO) -> None:
     """The JSON wire format, version 1 (docs/wire-format.md)."""
+    documents = {r.document.path: r.document for r in results}
     payload: dict[str, object] = {
         "version": WIRE_VERSION,
         "files": [
@@ -85,7 +102,7 @@ def render_json(results: list[CheckResult], errors: list[tuple[str, str]], out: 
                 "path": r.document.path,
                 "language": r.document.language,
                 "stats": r.analysis.counts.as_dict(),
-                "diagnostics": [finding_to_wire(r, f) for f in r.findings],
+                "diagnostics": [finding_to_wire(r, f, documents) for f in r.findings],
             }
             for r in results
         ],

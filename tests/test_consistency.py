@@ -1,0 +1,152 @@
+"""Term consistency: each kind of variant with real Norwegian, the quiet cases, and the
+cross-file report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from klarsyn.config import Config
+from klarsyn.document.loader import parse
+from klarsyn.engine.runner import check_documents
+
+VARIANT_RULES = (
+    "sammensetning", "saerskriving", "bindebokstav", "stor-forbokstav", "skrivefeil", "samsvar",
+    "blandede-former", "valgfrie-former", "termer",
+)
+
+
+def run(*texts: str, lang: str = "nb", config: Config | None = None) -> list[list[tuple[str, str, str]]]:
+    """(rule, flagged text, first fix) per document."""
+    config = config or Config(select=VARIANT_RULES)
+    docs = [parse(t, f"kap{i + 1}.md", "markdown", lang) for i, t in enumerate(texts)]
+    results = check_documents([(d, config) for d in docs])
+    out = []
+    for doc, result in zip(docs, results):
+        out.append([
+            (f.rule, doc.source[f.start : f.end], f.fixes[0].edits[0].new_text if f.fixes else "")
+            for f in result.findings
+        ])
+    return out
+
+
+def test_compound_closed_hyphen_split() -> None:
+    [found] = run("Klimabudsjettet er viktig. Vi følger klimabudsjettet. Et godt klimabudsjettet? Et klima-budsjettet.")
+    assert found == [("sammensetning", "klima-budsjettet", "klimabudsjettet")]
+
+
+def test_saerskriving_with_bound_first_part_and_with_closed_form_in_text() -> None:
+    [found] = run("Kommunen skal ha fritids tilbud. Vi vil ha lavterskeltilbud og lavterskel tilbud.")
+    assert ("saerskriving", "fritids tilbud", "fritidstilbud") in found
+    assert ("saerskriving", "lavterskel tilbud", "lavterskeltilbud") in found
+
+
+def test_saerskriving_quiet_on_adjective_and_noun() -> None:
+    assert run("Oslo er en stor by. Storbyen vokser. Vi bygger en god skole.") == [[]]
+
+
+def test_linking_letter_follows_the_dictionary() -> None:
+    [found] = run("Gode oppvekstvilkår. Trygge oppvekstsvilkår. Bedre oppvekstsvilkår.")
+    assert found == [
+        ("bindebokstav", "oppvekstsvilkår", "oppvekstvilkår"),
+        ("bindebokstav", "oppvekstsvilkår", "oppvekstvilkår"),
+    ]
+
+
+def test_capital_variants_but_not_sentence_starts_or_capitals_runs() -> None:
+    [found] = run("Vi samarbeider med Nav. Mange får hjelp av Nav. Kontakt NAV i dag.", config=Config(select=("stor-forbokstav",)))
+    assert found == [("stor-forbokstav", "NAV", "Nav")]
+    assert run("Kommunen hjelper. Vi liker kommunen. VÅR POLITIKK SKAL BYGGE PÅ FEM PILARER.", config=Config(select=("stor-forbokstav",))) == [[]]
+
+
+def test_misspelling_of_a_frequent_word_keeps_its_ending() -> None:
+    text = "Vi styrker fellesskapet. Fellesskap gir trygghet. Et godt fellesskap. Godt fellesskap. Styrt av felleskapet."
+    [found] = run(text)
+    assert found == [("skrivefeil", "felleskapet", "fellesskapet")]
+
+
+def test_misspelling_quiet_when_both_words_are_in_the_dictionary() -> None:
+    # «bord» and «ord» are one letter apart, both real words.
+    assert run("Vi trenger ord. Ord er viktige. Gode ord hjelper. Flere ord nå. Et bord.") == [[]]
+    # inflections of a frequent word are not misspellings
+    assert run("Vi vil bidra. Alle kan bidra. Kommunen skal bidra. Frivillige bidrar mye.") == [[]]
+
+
+def test_agreement_only_the_bare_form() -> None:
+    [found] = run("Vi vil ha lokale tilbud. Lokale tilbud er best. Vi trenger lokale tilbud. Kommunen lager lokal tilbud.")
+    assert found == [("samsvar", "lokal", "lokale")]
+    assert run("Et lokalt tilbud er bra. Lokale tilbud er best. Vi vil ha lokale tilbud.") == [[]]
+
+
+def test_optional_forms_bokmaal_and_nynorsk() -> None:
+    [found] = run("Boka er ny. Vi leste boka. Boka var god. Boken var lang.")
+    assert found == [("blandede-former", "Boken", "Boka")]
+    [found] = run("Dei valde å tenkje nytt. Vi må tenkje nytt. Tenkje er lov. Dei vil tenke.", lang="nn")
+    assert ("blandede-former", "tenke", "tenkje") in found
+    [found] = run("Det er lett å kasta mat. Vi prøver å kasta mindre og å reparera meir. Det er lurt å kaste mindre.", lang="nn")
+    assert found == [("blandede-former", "kaste", "kasta")]
+
+
+def test_declared_optional_forms_and_a_project_choice() -> None:
+    text = "Framtiden er grønn. Vi bygger framtiden. Fremtiden er vår."
+    [found] = run(text)
+    assert found == [("valgfrie-former", "Fremtiden", "Framtiden")]
+    [found] = run(text, config=Config(select=VARIANT_RULES, choices={"framtid": "fremtid"}))
+    assert found == [("valgfrie-former", "Framtiden", "Fremtiden"), ("valgfrie-former", "framtiden", "fremtiden")]
+
+
+def test_no_clear_majority_stays_quiet() -> None:
+    assert run("Framtiden er grønn. Fremtiden er vår.") == [[]]
+
+
+def test_allow_list_and_quotes_are_left_alone() -> None:
+    text = "Kontakt Nav. Spør Nav. Ring NAV."
+    assert run(text, config=Config(select=("stor-forbokstav",), allow=("nav",))) == [[]]
+    assert run("Kontakt Nav. Spør Nav.\n\n> Ring NAV.\n", config=Config(select=("stor-forbokstav",))) == [[]]
+
+
+def test_term_base_keeps_inflection() -> None:
+    [found] = run("NAVs kontor er åpent. Et NAV-kontor har åpnet.")
+    assert found == [("termer", "NAVs", "Navs")]
+
+
+def test_cross_file_variant_points_at_the_other_chapter(run_cli, tmp_path: Path) -> None:
+    one = tmp_path / "kapittel1.md"
+    two = tmp_path / "kapittel2.md"
+    one.write_text(
+        "# Arbeid\n\nVi vil styrke fellesskapet. Fellesskapet er viktig. Et sterkt fellesskapet.\n\n"
+        "Alt handler om fellesskapet. Vi bygger fellesskapet sammen.\n",
+        encoding="utf-8",
+    )
+    two.write_text("# Klima\n\nKlimaet trenger felleskapet.\n", encoding="utf-8")
+    code, out, _ = run_cli("check", str(one), str(two), "--select", "skrivefeil", "--format", "json")
+    payload = json.loads(out)
+    [first, second] = payload["files"]
+    assert first["diagnostics"] == []
+    [d] = second["diagnostics"]
+    assert d["rule"] == "skrivefeil" and "kapittel1.md: 5" in d["message"]
+    assert d["fixes"][0]["edits"][0]["new_text"] == "fellesskapet"
+    assert {r["path"] for r in d["related"]} == {str(one)}
+    source = one.read_text(encoding="utf-8")
+    assert all(source[slice(*r["offset"])].lower() == "fellesskapet" for r in d["related"])
+    assert d["related"][0]["location"] == {"line": 3, "column": 15}
+    _, text_out, _ = run_cli("check", str(one), str(two), "--select", "skrivefeil")
+    assert f"{two}:3:17: warning skrivefeil" in text_out
+
+
+@pytest.mark.parametrize("sample", ["lokalvalg-2023-utkast.md", "lokalvalg-2023-utkast.txt"])
+def test_sample_draft_consistency_findings(run_cli, sample: str) -> None:
+    path = Path(__file__).resolve().parents[1] / "examples" / sample
+    _, out, _ = run_cli("check", str(path), "--select", ",".join(VARIANT_RULES), "--format", "json")
+    source = path.read_text(encoding="utf-8")
+    found = sorted((d["rule"], source[slice(*d["offset"])]) for d in json.loads(out)["files"][0]["diagnostics"])
+    assert found == sorted([
+        ("skrivefeil", "felleskapet"),
+        ("saerskriving", "lavterskel tilbud"),
+        ("bindebokstav", "oppvekstsvilkår"),
+        ("bindebokstav", "oppvekstsvilkår"),
+        ("bindebokstav", "oppvekstsvilkår"),
+        ("termer", "NAV"),
+    ])
