@@ -30,7 +30,10 @@ from klarsyn.metrics.analysis import BlockAnalysis, DocumentAnalysis
 from klarsyn.text.lexicon import lemmas
 
 SCOPE = frozenset({BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.TABLE_CELL})
-_INFLECTIONS = ("enes", "ene", "ens", "ets", "en", "et", "er", "ar", "ane", "a", "e", "s", "t", "te", "de", "ere", "est", "ste", "r", "ende")
+_INFLECTIONS = (
+    "enes", "ene", "ens", "ets", "en", "et", "ernes", "erne", "eres", "er", "ar", "ane", "a", "e",
+    "s", "t", "te", "de", "tes", "des", "ere", "este", "est", "ste", "st", "r", "ende", "ne", "nes",
+)
 # Words that stand alone before a noun or verb and never start a compound written apart.
 _FUNCTION = frozenset(
     """i på til av for med fra frå om under over gjennom etter ved mot hos uten utan mellom
@@ -38,7 +41,9 @@ _FUNCTION = frozenset(
     en et ei ein eit den det de dei denne dette disse desse min mitt mine din sitt sine vår
     vårt våre hans hennes deres alle hver kvar noen nokon ingen mange flere fleire mer meir
     mest skal kan vil må bør skulle kunne ville måtte er var har hadde blir ble vert vart
-    ikke ikkje også òg bare berre nå no helt heilt svært veldig""".split()
+    ikke ikkje også òg bare berre nå no helt heilt svært veldig opp ut inn ned fram frem bort
+    igjen tilbake hjem heim dit hit vi jeg eg du han hun ho de dei dem oss seg meg deg seg
+    to tre fire fem seks sju syv åtte ni ti elleve tolv""".split()
 )
 
 
@@ -124,8 +129,13 @@ def known(word: str, lex: frozenset[str]) -> bool:
             stem = word[: -len(ending)]
             if stem in lex or stem + "e" in lex:
                 return True
+            # a doubled consonant before the ending: medlemmer (medlem), sommeren
+            if len(stem) > 3 and stem[-1] == stem[-2] and stem[:-1] in lex:
+                return True
     if word.endswith("t") and len(word) > 3 and word[:-1] + word[-2] in lex:
         return True
+    if word.endswith("s") and len(word) > 4 and known(word[:-1], lex):
+        return True  # a genitive: foreldres, menneskers
     from klarsyn.checks.passive import is_participle
 
     return is_participle(word, "nb", lex) or (word.endswith("e") and is_participle(word[:-1], "nb", lex))
@@ -197,11 +207,11 @@ def _saerskriving(first: str, second: str, lex: frozenset[str]) -> bool:
     """``fritids tilbud``: the two words written together are a known word, and the first
     is no word on its own but a compound's first part with a linking letter (fritids,
     barne) or no known word at all."""
-    if not lex or len(first) < 3 or len(second) < 3 or first in lex or first in _FUNCTION:
+    if not lex or len(first) < 4 or len(second) < 3 or first in lex or first in _FUNCTION or second in _FUNCTION:
         return False
     bound = first.endswith(("s", "e")) and first[:-1] in lex
     # The closed form must be a dictionary word itself (plus a plain ending).
-    return (bound or not known(first, lex)) and split_inflection(first + second, lex)[0] in lex
+    return bound and split_inflection(first + second, lex)[0] in lex
 
 
 def saerskriving_groups(words: list[Word], lex: frozenset[str]) -> list[Group]:
@@ -215,7 +225,11 @@ def saerskriving_groups(words: list[Word], lex: frozenset[str]) -> list[Group]:
         if n is None or not w.text.islower() or not n.text.islower() or not n.text.isalpha():
             continue
         evidence = w.lower + n.lower in closed
-        if not (_saerskriving(w.lower, n.lower, lex) or (evidence and known(w.lower + n.lower, lex) and w.lower in lex and not _free_phrase(w.lower) and w.lower not in _FUNCTION)):
+        with_evidence = (
+            evidence and known(w.lower + n.lower, lex) and w.lower in lex and not _free_phrase(w.lower)
+            and w.lower not in _FUNCTION and n.lower not in _FUNCTION and len(n.lower) >= 3
+        )
+        if not (_saerskriving(w.lower, n.lower, lex) or with_evidence):
             continue
         key = w.lower + n.lower
         g = groups.get(key)
@@ -288,10 +302,13 @@ def case_groups(words: list[Word]) -> list[Group]:
             by_key[w.lower][form].append(Occurrence(w.doc, w.block, w.start, w.end, w.text))
     groups = []
     for key, forms in by_key.items():
-        if len(forms) < 2 or ("lower" in forms and "upper" not in forms and "title" in forms and len(key) <= 3):
+        # Only an acronym or name written in capitals and with a capital first letter
+        # (NAV / Nav). Small and capital first letters mark different words too often
+        # (Høyre the party, høyre the side) to be a spelling variant.
+        if "upper" not in forms or "title" not in forms or len(key) > 8:
             continue
         g = Group("case", key)
-        g.forms = dict(forms)
+        g.forms = {form: occurrences for form, occurrences in forms.items() if form != "lower"}
         g.rewrite = {
             "upper": lambda text: text.upper(),
             "title": lambda text: text[0].upper() + text[1:].lower(),
@@ -306,59 +323,64 @@ def case_groups(words: list[Word]) -> list[Group]:
 
 
 def _distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance, giving up (returning limit + 1) once it exceeds ``limit``."""
+    """Edit distance counting a swap of two neighbouring letters as one edit (the typos
+    people make: a letter too many, too few, wrong or swapped); limit + 1 past ``limit``."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    before: list[int] = []
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i]
-        best = i
         for j, cb in enumerate(b, 1):
             value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                value = min(value, before[j - 2] + 1)
             current.append(value)
-            best = min(best, value)
-        if best > limit:
+        if min(current) > limit:
             return limit + 1
-        previous = current
+        before, previous = previous, current
     return previous[-1]
 
 
 def misspelling_groups(words: list[Word], lex: frozenset[str], min_frequent: int = 3) -> list[Group]:
+    """A word used once, unknown to the lexicon, one typo away from a form of a word the
+    lexicon knows and the programme uses at least ``min_frequent`` times. The two must end
+    alike (the same last two letters), so an inflection (fremst / fremsto, hjelp / hjulpet)
+    is never taken for a typo."""
     families: dict[str, list[Word]] = defaultdict(list)  # base -> words
     for w in words:
         if w.common and "-" not in w.text and len(w.lower) >= 5:
             families[split_inflection(w.lower, lex)[0]].append(w)
-    frequent = {base: ws for base, ws in families.items() if len(ws) >= min_frequent and known(base, lex)}
-    by_length: dict[int, list[str]] = defaultdict(list)
-    for base in frequent:
-        by_length[len(base)].append(base)
+    surface: dict[int, dict[str, str]] = defaultdict(dict)  # length -> form -> base
+    for base, ws in families.items():
+        if len(ws) >= min_frequent and known(base, lex):
+            for w in ws:
+                surface[len(w.lower)][w.lower] = base
     groups = []
     for base, ws in families.items():
-        if len(ws) > 1 or known(ws[0].lower, lex) or base in frequent:
+        if len(ws) > 1 or known(ws[0].lower, lex) or len(ws) >= min_frequent:
             continue
         rare = ws[0]
-        limit = 1 if len(rare.lower) < 8 else 2
-        best: tuple[int, str, str] | None = None  # distance, right base, the rare word's ending
-        for ending in ("",) + _INFLECTIONS:
-            if ending and not rare.lower.endswith(ending):
-                continue
-            stem = rare.lower[: len(rare.lower) - len(ending)]
-            for length in range(len(stem) - limit, len(stem) + limit + 1):
-                for candidate in by_length.get(length, ()):
-                    if candidate[0] != stem[0]:
-                        continue
-                    d = _distance(stem, candidate, limit)
-                    if d <= limit and (best is None or d < best[0]):
-                        best = (d, candidate, ending)
+        if rare.sentence_start or not rare.text.isalpha() or len(rare.lower) < 6:
+            continue  # a capitalised first word may be a name
+        r = rare.lower
+        best: tuple[int, str, str] | None = None  # uses of the family, right form, its base
+        for length in (len(r) - 1, len(r), len(r) + 1):
+            for form, form_base in surface.get(length, {}).items():
+                if form[-2:] != r[-2:] or form[0] != r[0] or _distance(r, form, 1) > 1:
+                    continue
+                uses = len(families[form_base])
+                if best is None or uses > best[0]:
+                    best = (uses, form, form_base)
         if best is None:
             continue
-        _d, right, ending = best
-        g = Group("misspelling", right)
-        g.forms[right] = [Occurrence(w.doc, w.block, w.start, w.end, w.text) for w in frequent[right]]
-        g.forms[rare.lower] = [Occurrence(rare.doc, rare.block, rare.start, rare.end, rare.text)]
-        g.rewrite = {right: lambda text, right=right, ending=ending: _same_case(right + ending, text)}
-        g.label = {right: right, rare.lower: rare.lower}
-        g.force = right
+        _uses, right, right_base = best
+        g = Group("misspelling", right_base)
+        g.forms[right_base] = [Occurrence(w.doc, w.block, w.start, w.end, w.text) for w in families[right_base]]
+        g.forms[r] = [Occurrence(rare.doc, rare.block, rare.start, rare.end, rare.text)]
+        g.rewrite = {right_base: lambda text, right=right: _same_case(right, text)}
+        g.label = {right_base: right_base, r: r}
+        g.force = right_base
         groups.append(g)
     return groups
 
@@ -377,6 +399,8 @@ def agreement_groups(words: list[Word], lex: frozenset[str]) -> list[Group]:
             stem, ending = w.lower[:-1], w.lower[-1]
         elif w.lower not in lex:
             continue
+        if not _adjective_like(stem):
+            continue
         occurrence = Occurrence(w.doc, w.block, w.start, w.end, w.text)
         by_key[(stem, n.lower)][ending].append(occurrence)
     groups = []
@@ -391,6 +415,15 @@ def agreement_groups(words: list[Word], lex: frozenset[str]) -> list[Group]:
         g.only_report = stem  # type: ignore[attr-defined]
         groups.append(g)
     return groups
+
+
+_ADJECTIVE_SUFFIXES = ("ig", "lig", "sk", "isk", "ell", "al", "iv", "ær", "bar", "som", "løs", "fri", "ent", "ant")
+_COMMON_ADJECTIVES = frozenset("god stor ny liten lang høy lav sterk svak rik fattig rask trygg fri grønn ung gammel varm kald tung lett fin".split())
+
+
+def _adjective_like(word: str) -> bool:
+    """An adjective by its ending (regional, viktig, politisk) or a common one (god, stor)."""
+    return word in _COMMON_ADJECTIVES or any(word.endswith(s) and len(word) >= len(s) + 3 for s in _ADJECTIVE_SUFFIXES)
 
 
 # -- optional forms -------------------------------------------------------------------------
