@@ -150,3 +150,8 @@ def test_sample_draft_consistency_findings(run_cli, sample: str) -> None:
         ("bindebokstav", "oppvekstsvilkår"),
         ("termer", "NAV"),
     ])
+
+
+def test_quoted_text_keeps_its_own_spelling() -> None:
+    text = "Vi styrker fellesskapet. Fellesskap gir trygghet. Et godt fellesskap. Han sa: «Vi trenger felleskapet.»"
+    assert run(text) == [[]]

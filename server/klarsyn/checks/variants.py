@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from klarsyn.checks.base import sentence_tokens
 from klarsyn.document.model import Block, BlockKind
 from klarsyn.metrics.analysis import BlockAnalysis, DocumentAnalysis
-from klarsyn.text.lexicon import lemmas
+from klarsyn.text.lexicon import both_standards, lemmas
 
 SCOPE = frozenset({BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.TABLE_CELL})
 _INFLECTIONS = (
@@ -100,12 +100,23 @@ def corpus_words(analyses: list[DocumentAnalysis], allowed: frozenset[str]) -> l
     return words
 
 
+_OPEN_QUOTES = frozenset("«“")
+_CLOSE_QUOTES = frozenset("»”")
+
+
 def _block_words(d: int, ba: BlockAnalysis, out: list[Word], allowed: frozenset[str]) -> None:
+    """The block's words, leaving out quoted text («…»): a quotation keeps its own spelling."""
     text = ba.block.text
+    quoted = False
     for toks in sentence_tokens(ba):
         previous: Word | None = None
         first = True
         for s, e, word, low in toks:
+            if word in _OPEN_QUOTES or word in _CLOSE_QUOTES:
+                quoted = word in _OPEN_QUOTES
+            if quoted:
+                previous = None
+                continue
             if not word[0].isalpha() or word.endswith("-") or low in allowed:
                 previous = None
                 first = False if word[0].isalpha() else first
@@ -507,7 +518,7 @@ def all_groups(kind: str, words: list[Word], lang: str, options: dict[str, float
     if kind == "case":
         return case_groups(words)
     if kind == "misspelling":
-        return misspelling_groups(words, lex, int(options.get("min_frequent", 3))) if lex else []
+        return misspelling_groups(words, both_standards(), int(options.get("min_frequent", 3))) if lex else []
     if kind == "agreement":
         return agreement_groups(words, lex) if lex else []
     if kind == "optional":

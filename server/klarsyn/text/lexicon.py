@@ -19,3 +19,10 @@ def lemmas(lang: str) -> frozenset[str]:
     with gzip.open(_DATA / name, "rb") as handle:
         words = frozenset(handle.read().decode("utf-8").split("\n"))
     return words - {""}
+
+
+@lru_cache(maxsize=1)
+def both_standards() -> frozenset[str]:
+    """Bokmål and Nynorsk lemmas together: a Nynorsk draft quotes Bokmål (and the other
+    way round), and a word known in either standard is no typo."""
+    return lemmas("nb") | lemmas("nn")
