@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from klarsyn.checks.base import sentence_tokens
 from klarsyn.document.model import Block, BlockKind
@@ -47,7 +48,7 @@ _FUNCTION = frozenset(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Occurrence:
     doc: int  # index of the document in the run
     block: Block
@@ -71,7 +72,7 @@ class Group:
     reason: str = ""  # why the forced form is right, for the message
 
 
-@dataclass
+@dataclass(slots=True)
 class Word:
     """One word token in the corpus."""
 
@@ -129,6 +130,7 @@ def _block_words(d: int, ba: BlockAnalysis, out: list[Word], allowed: frozenset[
             first = False
 
 
+@lru_cache(maxsize=65536)
 def known(word: str, lex: frozenset[str]) -> bool:
     """The lexicon knows the word: as a lemma, as a lemma plus an inflection ending, as a
     neuter adjective with a single final consonant (trygt: trygg) or as a past participle
@@ -152,6 +154,7 @@ def known(word: str, lex: frozenset[str]) -> bool:
     return is_participle(word, "nb", lex) or (word.endswith("e") and is_participle(word[:-1], "nb", lex))
 
 
+@lru_cache(maxsize=65536)
 def split_inflection(word: str, lex: frozenset[str]) -> tuple[str, str]:
     """(lemma-like base, ending): ``fellesskapet`` → (``fellesskap``, ``et``)."""
     if word in lex:
@@ -226,27 +229,24 @@ def _saerskriving(first: str, second: str, lex: frozenset[str]) -> bool:
 
 
 def saerskriving_groups(words: list[Word], lex: frozenset[str]) -> list[Group]:
-    closed: dict[str, list[Occurrence]] = defaultdict(list)
-    for w in words:
-        if w.text.islower() and "-" not in w.text:
-            closed[w.lower].append(Occurrence(w.doc, w.block, w.start, w.end, w.text))
+    closed_forms = {w.lower for w in words if "-" not in w.text}
     groups: dict[str, Group] = {}
     for w in words:
         n = w.next
-        if n is None or not w.text.islower() or not n.text.islower() or not n.text.isalpha():
-            continue
-        evidence = w.lower + n.lower in closed
-        with_evidence = (
-            evidence and known(w.lower + n.lower, lex) and w.lower in lex and not _free_phrase(w.lower)
-            and w.lower not in _FUNCTION and n.lower not in _FUNCTION and len(n.lower) >= 3
-        )
-        if not (_saerskriving(w.lower, n.lower, lex) or with_evidence):
+        if n is None or len(w.lower) < 3 or len(n.lower) < 3 or not w.text.islower() or not n.text.islower() or not n.text.isalpha():
             continue
         key = w.lower + n.lower
+        evidence = key in closed_forms
+        with_evidence = (
+            evidence and w.lower in lex and not _free_phrase(w.lower) and w.lower not in _FUNCTION
+            and n.lower not in _FUNCTION and known(key, lex)
+        )
+        if not (with_evidence or _saerskriving(w.lower, n.lower, lex)):
+            continue
         g = groups.get(key)
         if g is None:
             g = groups[key] = Group("saerskriving", key, force=key)
-            g.forms[key] = closed.get(key, [])
+            g.forms[key] = [Occurrence(c.doc, c.block, c.start, c.end, c.text) for c in words if c.lower == key and c.text.islower()] if evidence else []
             g.rewrite = {key: lambda text: text.replace(" ", "")}
             g.label = {key: key}
         g.forms[f"{w.lower} {n.lower}"].append(Occurrence(w.doc, w.block, w.start, n.end, f"{w.text} {n.text}"))
@@ -300,15 +300,21 @@ def linking_groups(words: list[Word], lex: frozenset[str]) -> list[Group]:
 
 
 def case_groups(words: list[Word]) -> list[Group]:
-    by_key: dict[str, dict[str, list[Occurrence]]] = defaultdict(lambda: defaultdict(list))
+    def candidate(w: Word) -> bool:
+        return not w.sentence_start and 2 <= len(w.text) <= 8 and w.block.kind is not BlockKind.HEADING
+
     caps_neighbour: set[int] = set()
+    upper_keys: set[str] = set()
     for w in words:
-        if w.next is not None and w.text.isupper() and w.next.text.isupper() and len(w.text) > 1 and len(w.next.text) > 1:
-            caps_neighbour.update((id(w), id(w.next)))  # text in capitals, not an acronym
+        if w.text.isupper() and candidate(w):
+            upper_keys.add(w.lower)
+            if w.next is not None and w.next.text.isupper() and len(w.text) > 1 and len(w.next.text) > 1:
+                caps_neighbour.update((id(w), id(w.next)))  # text in capitals, not an acronym
+    by_key: dict[str, dict[str, list[Occurrence]]] = defaultdict(lambda: defaultdict(list))
     for w in words:
-        if w.sentence_start or len(w.text) < 2 or w.block.kind is BlockKind.HEADING or id(w) in caps_neighbour:
+        if w.lower not in upper_keys or not candidate(w) or id(w) in caps_neighbour:
             continue
-        form = "upper" if w.text.isupper() else "title" if w.text[0].isupper() else "lower" if w.text.islower() else ""
+        form = "upper" if w.text.isupper() else "title" if w.text[0].isupper() and w.text[1:].islower() else ""
         if form:
             by_key[w.lower][form].append(Occurrence(w.doc, w.block, w.start, w.end, w.text))
     groups = []
@@ -316,14 +322,13 @@ def case_groups(words: list[Word]) -> list[Group]:
         # Only an acronym or name written in capitals and with a capital first letter
         # (NAV / Nav). Small and capital first letters mark different words too often
         # (Høyre the party, høyre the side) to be a spelling variant.
-        if "upper" not in forms or "title" not in forms or len(key) > 8:
+        if "upper" not in forms or "title" not in forms:
             continue
         g = Group("case", key)
-        g.forms = {form: occurrences for form, occurrences in forms.items() if form != "lower"}
+        g.forms = dict(forms)
         g.rewrite = {
             "upper": lambda text: text.upper(),
             "title": lambda text: text[0].upper() + text[1:].lower(),
-            "lower": lambda text: text.lower(),
         }
         g.label = {f: g.rewrite[f](occ[0].text) for f, occ in forms.items()}  # type: ignore[operator]
         groups.append(g)

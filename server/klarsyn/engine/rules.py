@@ -472,7 +472,11 @@ class VariantRule(WorkspaceRule):
         from klarsyn.checks.variants import all_groups, corpus_words
 
         allowed = frozenset(w.lower() for w in (getattr(ctxs[0].config, "allow", ()) or ()))
-        words = corpus_words([c.analysis for c in ctxs], allowed)
+        # The word list of a run is the same for every variant rule: build it once.
+        key = ("corpus_words", tuple(id(c.analysis) for c in ctxs), allowed)
+        words = ctxs[0].analysis.cache.get(key)
+        if words is None:
+            words = ctxs[0].analysis.cache[key] = corpus_words([c.analysis for c in ctxs], allowed)
         groups = all_groups(self.kind, words, ctxs[0].lang, ctxs[0].options)
         return self.report(groups, ctxs, only_bare=self.kind == "agreement")
 
