@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from klarsyn.document.markdown import parse_markdown
+from klarsyn.document.markdown import parse_markdown, split_front_matter
 from klarsyn.document.model import Document
 from klarsyn.document.plaintext import parse_plaintext
 from klarsyn.errors import InputError
@@ -79,20 +79,24 @@ def read_source(path: Path) -> str:
     return decode(data, name)
 
 
-def parse(source: str, path: str, fmt: str, language: str | None = None) -> Document:
-    """Build the document and settle its language: given > front matter > detected > nb."""
-    document = parse_markdown(source, path) if fmt == "markdown" else parse_plaintext(source, path)
+def resolve_language(source: str, fmt: str, language: str | None = None) -> tuple[str, str]:
+    """(language, where it came from): given > front matter > detected > nb."""
     if language:
-        document.language, document.language_source = language, "config"
-        return document
-    declared = document.front_matter.get("lang") or document.front_matter.get("language")
-    if isinstance(declared, str) and normalize_language(declared):
-        document.language = normalize_language(declared) or "nb"
-        document.language_source = "front-matter"
-        return document
-    detected = detect_language(" ".join(b.text for b in document.blocks[:200]))
-    if detected:
-        document.language, document.language_source = detected, "detected"
+        return language, "config"
+    start = 0
+    if fmt == "markdown":
+        front_matter, start = split_front_matter(source)
+        declared = front_matter.get("lang") or front_matter.get("language")
+        if isinstance(declared, str) and normalize_language(declared):
+            return normalize_language(declared) or "nb", "front-matter"
+    detected = detect_language(source[start : start + 20_000])
+    return (detected, "detected") if detected else ("nb", "default")
+
+
+def parse(source: str, path: str, fmt: str, language: str | None = None) -> Document:
+    """Build the document and settle its language (resolve_language)."""
+    document = parse_markdown(source, path) if fmt == "markdown" else parse_plaintext(source, path)
+    document.language, document.language_source = resolve_language(source, fmt, language)
     return document
 
 

@@ -15,7 +15,7 @@ from bisect import bisect_right
 class OffsetMap:
     """Maps plain-text offsets to source offsets, stored as runs (not per character)."""
 
-    __slots__ = ("_plain_starts", "_src_starts", "_lengths", "_synthetic_len", "anchor")
+    __slots__ = ("_plain_starts", "_src_starts", "_lengths", "_synthetic_len", "anchor", "_shift")
 
     def __init__(self, anchor: int = 0) -> None:
         # Where an empty block (an empty heading) sits in the source.
@@ -25,6 +25,15 @@ class OffsetMap:
         self._lengths: list[int] = []
         # 0 for a verbatim run; for a synthetic run, the length of the source it stands for.
         self._synthetic_len: list[int] = []
+        self._shift = 0  # added to every source offset (a block reused at another place)
+
+    def shifted(self, delta: int) -> "OffsetMap":
+        """The same map for text that now starts ``delta`` characters later in the source."""
+        view = OffsetMap.__new__(OffsetMap)
+        view._plain_starts, view._src_starts = self._plain_starts, self._src_starts
+        view._lengths, view._synthetic_len = self._lengths, self._synthetic_len
+        view.anchor, view._shift = self.anchor, self._shift + delta
+        return view
 
     def _run(self, plain: int) -> int:
         i = bisect_right(self._plain_starts, plain) - 1
@@ -36,20 +45,20 @@ class OffsetMap:
         """Source offset where plain-text character ``plain`` begins."""
         i = self._run(plain)
         if self._synthetic_len[i]:
-            return self._src_starts[i]
-        return self._src_starts[i] + (plain - self._plain_starts[i])
+            return self._src_starts[i] + self._shift
+        return self._src_starts[i] + (plain - self._plain_starts[i]) + self._shift
 
     def end_of(self, plain: int) -> int:
         """Source offset just after plain-text character ``plain``."""
         i = self._run(plain)
         if self._synthetic_len[i]:
-            return self._src_starts[i] + self._synthetic_len[i]
-        return self._src_starts[i] + (plain - self._plain_starts[i]) + 1
+            return self._src_starts[i] + self._synthetic_len[i] + self._shift
+        return self._src_starts[i] + (plain - self._plain_starts[i]) + 1 + self._shift
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Source range for the plain-text range ``[start, end)``."""
         if not self._plain_starts:
-            return self.anchor, self.anchor
+            return self.anchor + self._shift, self.anchor + self._shift
         if end <= start:
             pos = self.start_of(start) if start < self.length else self.end_of(self.length - 1)
             return pos, pos

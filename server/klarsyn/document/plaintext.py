@@ -166,10 +166,10 @@ def _block(unit: _Unit, kind: BlockKind, level: int = 0) -> Block:
     return Block(kind=kind, text=plain, offsets=offsets, level=level)
 
 
-def parse_plaintext(source: str, path: str = "") -> Document:
+def parse_plaintext(source: str, path: str = "", seen_heading: bool = False) -> Document:
+    """``seen_heading``: a heading came earlier in the file (when parsing a piece of it)."""
     units = _units(_split_lines(source))
     blocks: list[Block] = []
-    seen_heading = False
     for i, unit in enumerate(units):
         level = _heading_level(unit, units[i + 1] if i + 1 < len(units) else None, seen_heading)
         if level:

@@ -85,6 +85,12 @@ class Rule:
 
     OPTIONS: ClassVar[tuple[str, ...]] = ()  # numeric fields a project config may override
 
+    @property
+    def local(self) -> bool:
+        """True when a block's findings depend on that block alone, so they can be cached
+        per block and reused while the author edits elsewhere."""
+        return True
+
     # -- helpers for subclasses -------------------------------------------------
     def text(self, lang: str, **values: object) -> str:
         template = self.message.get(lang) or self.message.get("nb") or next(iter(self.message.values()))
@@ -214,6 +220,10 @@ class MetricRule(Rule):
     metric: str = ""
     OPTIONS: ClassVar[tuple[str, ...]] = ("max", "min_words")
 
+    @property
+    def local(self) -> bool:
+        return self.metric != "section_lix"
+
     def run(self, ctx: RunContext) -> list[Finding]:
         limit = ctx.options["max"]
         min_words = ctx.options.get("min_words", 0)
@@ -342,6 +352,10 @@ class CapitalizationRule(Rule):
 
 class WorkspaceRule(Rule):
     """A rule that weighs every document of a run together (term consistency)."""
+
+    @property
+    def local(self) -> bool:
+        return False
 
     def run(self, ctx: RunContext) -> list[Finding]:
         return self.run_workspace([ctx])[0]
@@ -493,6 +507,10 @@ class AcronymRule(Rule):
 
     known: frozenset[str] = frozenset()
     expansions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def local(self) -> bool:
+        return False  # "first use" looks at the blocks before
 
     def run(self, ctx: RunContext) -> list[Finding]:
         seen: set[str] = set()

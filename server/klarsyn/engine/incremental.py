@@ -1,0 +1,183 @@
+"""Checking a document again after a small edit, re-using the work for the parts that
+did not change — what the language server needs to answer within milliseconds on a
+100-page programme.
+
+The text is cut into *chunks* at paragraph boundaries where the cut cannot change how
+the rest is read (never inside a code fence or list item, never before a line that
+continues a paragraph). Each chunk is parsed, split into sentences and checked by the
+block-local rules on its own, and the result is cached under the chunk's text. After
+an edit only the touched chunk misses the cache; the others are shifted to their new
+place. Rules that look at the whole document (section LIX, an acronym's first use) run
+on the assembled result; workspace rules (consistency across files) run separately.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+
+import regex
+
+from klarsyn.config import Config
+from klarsyn.document.loader import parse, resolve_language
+from klarsyn.document.markdown import split_front_matter
+from klarsyn.document.model import Block, Document
+from klarsyn.document.plaintext import parse_plaintext
+from klarsyn.engine.rules import Rule, RunContext
+from klarsyn.engine.runner import CheckResult, _context, enabled_rules
+from klarsyn.engine.suppress import apply_suppressions, parse_suppressions
+from klarsyn.findings import Edit, Finding, Fix
+from klarsyn.metrics.analysis import BlockAnalysis, DocumentAnalysis, _sections, analyze_block
+from klarsyn.metrics.lix import Counts
+
+_LINES = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_FENCE = regex.compile(r"[ ]{0,3}(`{3,}|~{3,})")
+_LIST_OR_QUOTE = regex.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)|>")
+_TERMINAL = tuple(".!?:;")
+
+
+def markdown_chunks(text: str) -> list[int]:
+    """Start offsets of the chunks of a Markdown text (the first is always 0)."""
+    starts = [0]
+    _fm, body = split_front_matter(text)
+    pos = body
+    fence: str | None = None
+    blank_before = False
+    for m in _LINES.finditer(text, pos):
+        line = m.group()
+        if not line:
+            break
+        stripped = line.rstrip("\r\n")
+        f = _FENCE.match(stripped)
+        if fence is not None:
+            if f and f.group(1)[0] == fence[0] and len(f.group(1)) >= len(fence):
+                fence = None
+            blank_before = False
+            continue
+        if not stripped.strip():
+            blank_before = True
+            continue
+        if blank_before and m.start() > 0 and stripped[0] not in " \t" and not _LIST_OR_QUOTE.match(stripped):
+            starts.append(m.start())
+        if f:
+            fence = f.group(1)
+        blank_before = False
+    return starts
+
+
+def plaintext_chunks(text: str) -> list[int]:
+    """Chunk starts for plain text: after a paragraph that ends a sentence, before one that
+    starts with a capital — so heading guesses and run-on paragraphs stay within a chunk."""
+    starts = [0]
+    previous_end = ""
+    blank_before = False
+    for m in _LINES.finditer(text):
+        line = m.group()
+        if not line:
+            break
+        stripped = line.strip()
+        if not stripped:
+            blank_before = True
+            continue
+        if blank_before and previous_end.endswith(_TERMINAL) and stripped[0].isupper() and line[0] not in " \t\u00a0":
+            starts.append(m.start())
+        previous_end = stripped
+        blank_before = False
+    return starts
+
+
+@dataclass
+class _Chunk:
+    document: Document  # chunk-relative offsets
+    blocks: list[BlockAnalysis]
+    findings: list[Finding]  # from the block-local rules, chunk-relative offsets
+    has_heading: bool
+
+
+def _shift_finding(f: Finding, delta: int) -> Finding:
+    if not delta:
+        return f
+    fixes = [replace(fix, edits=tuple(Edit(e.start + delta, e.end + delta, e.new_text) for e in fix.edits)) for fix in f.fixes]
+    return Finding(f.rule, f.severity, f.message, f.start + delta, f.end + delta, fixes, f.data, f.related)
+
+
+class IncrementalChecker:
+    """Per-document checker with a cache of chunk results shared across edits."""
+
+    def __init__(self, max_chunks: int = 20_000) -> None:
+        self._cache: OrderedDict[tuple[object, ...], _Chunk] = OrderedDict()
+        self._max = max_chunks
+        self.hits = 0
+        self.misses = 0
+
+    def _rules(self, config: Config, language: str) -> tuple[list[Rule], list[Rule], tuple[object, ...]]:
+        rules = enabled_rules(config, language)
+        local = [r for r in rules if r.local]
+        rest = [r for r in rules if not r.local]
+        signature = tuple((r.id, str(config.rules.get(r.id))) for r in local)
+        return local, rest, signature
+
+    def check(self, text: str, path: str, fmt: str, config: Config) -> CheckResult:
+        """Findings of the per-document rules (workspace rules aside), as check_document."""
+        language = _language(text, path, fmt, config)
+        local, document_rules, signature = self._rules(config, language)
+        starts = markdown_chunks(text) if fmt == "markdown" else plaintext_chunks(text)
+        bounds = list(zip(starts, starts[1:] + [len(text)]))
+        blocks: list[Block] = []
+        analyses: list[BlockAnalysis] = []
+        findings: list[Finding] = []
+        seen_heading = False
+        front_matter: dict[str, object] = {}
+        for i, (a, b) in enumerate(bounds):
+            chunk = self._chunk(text[a:b], path, fmt, language, i == 0, seen_heading, local, config, signature)
+            seen_heading = seen_heading or chunk.has_heading
+            if i == 0:
+                front_matter = chunk.document.front_matter
+            for ba in chunk.blocks:
+                block = replace(ba.block, offsets=ba.block.offsets.shifted(a)) if a else ba.block
+                analyses.append(BlockAnalysis(len(analyses), block, ba.sentences, ba.counts, ba.scratch))
+                blocks.append(block)
+            findings.extend(_shift_finding(f, a) for f in chunk.findings)
+        document = Document(path=path, source=text, format=fmt, blocks=blocks, language=language, front_matter=front_matter)
+        total = Counts()
+        for ba in analyses:
+            if ba.counted:
+                total.add(ba.counts)
+        analysis = DocumentAnalysis(document, analyses, _sections(analyses), total)
+        for rule in document_rules:
+            if not hasattr(rule, "run_workspace"):
+                findings.extend(rule.run(_context(rule, config, analysis)))
+        suppressions = parse_suppressions(document, {r.id for r in config.all_rules()})
+        findings = apply_suppressions(findings, suppressions, False, language)
+        findings.sort(key=Finding.sort_key)
+        return CheckResult(analysis, findings)
+
+    def _chunk(self, text: str, path: str, fmt: str, language: str, first: bool, seen_heading: bool,
+               rules: list[Rule], config: Config, signature: tuple[object, ...]) -> _Chunk:
+        key = (fmt, language, first, seen_heading if fmt == "text" else False, signature, text)
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            self.hits += 1
+            return cached
+        self.misses += 1
+        if fmt == "markdown":
+            document = parse(text, path, "markdown", language)
+        else:
+            document = parse_plaintext(text, path, seen_heading)
+            document.language = language
+        blocks = [analyze_block(i, block, language) for i, block in enumerate(document.blocks)]
+        analysis = DocumentAnalysis(document, blocks, [], Counts())
+        found: list[Finding] = []
+        for rule in rules:
+            found.extend(rule.run(_context(rule, config, analysis)))
+        chunk = _Chunk(document, blocks, found, any(b.block.is_heading for b in blocks))
+        self._cache[key] = chunk
+        if len(self._cache) > self._max:
+            self._cache.popitem(last=False)
+        return chunk
+
+
+def _language(text: str, path: str, fmt: str, config: Config) -> str:
+    """The document's language, settled as the loader does (config, front matter, detection)."""
+    return resolve_language(text, fmt, config.language)[0]

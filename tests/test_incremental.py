@@ -1,0 +1,52 @@
+"""The incremental checker gives exactly what a full check gives, before and after edits."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from klarsyn.config import Config
+from klarsyn.document.loader import parse
+from klarsyn.engine.incremental import IncrementalChecker, markdown_chunks, plaintext_chunks
+from klarsyn.engine.packs import load_rules
+from klarsyn.engine.runner import check_document
+
+from tests.conftest import SAMPLE_MD, SAMPLE_TXT
+
+# Workspace rules run separately in the language server; compare the rest.
+LOCAL = Config(ignore=tuple(r.id for r in load_rules() if hasattr(r, "run_workspace")))
+
+
+def full(text: str, fmt: str) -> list[tuple[str, int, int, str]]:
+    result = check_document(parse(text, "d", fmt), LOCAL)
+    return [(f.rule, f.start, f.end, f.message) for f in result.findings]
+
+
+def incremental(checker: IncrementalChecker, text: str, fmt: str) -> list[tuple[str, int, int, str]]:
+    result = checker.check(text, "d", fmt, LOCAL)
+    return [(f.rule, f.start, f.end, f.message) for f in result.findings]
+
+
+@pytest.mark.parametrize("path, fmt", [(SAMPLE_MD, "markdown"), (SAMPLE_TXT, "text")])
+def test_same_findings_as_a_full_check(path, fmt: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    checker = IncrementalChecker()
+    assert incremental(checker, text, fmt) == full(text, fmt)
+    assert len(markdown_chunks(text) if fmt == "markdown" else plaintext_chunks(text)) > 20
+
+
+@pytest.mark.parametrize("path, fmt", [(SAMPLE_MD, "markdown"), (SAMPLE_TXT, "text")])
+def test_same_findings_after_random_edits_and_cache_reuse(path, fmt: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    rng = random.Random(7)
+    checker = IncrementalChecker()
+    incremental(checker, text, fmt)
+    pieces = ["", "x", " og og ", "\n\n", "Herunder skal det innføres f.eks. ", "🙂", "\r\n", "æøå", "# Ny\n\n", "- punkt\n"]
+    for _ in range(25):
+        at = rng.randrange(len(text))
+        cut = rng.choice([0, 0, 1, 5])
+        text = text[:at] + rng.choice(pieces) + text[at + cut :]
+        misses_before = checker.misses
+        assert incremental(checker, text, fmt) == full(text, fmt)
+        assert checker.misses - misses_before <= 4  # only the touched chunks are redone
