@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list the rules")
     rules.add_argument("--lang", type=_language, help="only rules that apply to this language")
+    lsp = sub.add_parser("lsp", help="start the language server (stdio by default)")
+    lsp.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default)")
+    lsp.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP port instead")
     explain = sub.add_parser("explain", help="what a rule checks, why, its examples and source")
     explain.add_argument("rule", metavar="RULE")
     return parser
@@ -88,6 +91,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rules(args.lang)
         if args.command == "explain":
             return _explain(args.rule)
+        if args.command == "lsp":
+            from klarsyn.lsp.server import start  # the LSP stack loads only here
+
+            start(args.tcp)
+            return EXIT_OK
     except KlarsynError as exc:
         print(f"klarsyn: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -1,0 +1,58 @@
+"""Code lenses with each section's readability, and the klarsyn/documentStats request."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from klarsyn.lsp.state import Draft
+from klarsyn.metrics.lix import band
+
+_WORDS = {"nb": ("ord", "setninger"), "nn": ("ord", "setningar"), "en": ("words", "sentences")}
+STATS_REQUEST = "klarsyn/documentStats"
+
+
+def code_lenses(draft: Draft) -> list[types.CodeLens]:
+    if draft.converter is None or draft.result is None:
+        return []
+    lang = draft.result.document.language
+    words, sentences = _WORDS.get(lang, _WORDS["nb"])
+    lenses = []
+    for section in draft.result.analysis.sections:
+        if section.heading is None:
+            continue
+        block = section.heading.block
+        start, end = block.source_span(0, len(block.text))
+        c = section.counts
+        lix = f"LIX {c.lix:.0f}" if c.lix is not None else "LIX –"
+        title = f"{lix} · {c.words} {words} · {c.sentences} {sentences}"
+        lenses.append(types.CodeLens(draft.converter.range(start, end), types.Command(title, "")))
+    return lenses
+
+
+def document_stats(draft: Draft) -> dict[str, object]:
+    """Figures for clients (the VS Code status bar): the document and each section."""
+    assert draft.result is not None and draft.converter is not None
+    analysis = draft.result.analysis
+    lang = analysis.document.language
+    sections = []
+    for section in analysis.sections:
+        entry: dict[str, object] = {
+            "title": section.title,
+            "level": section.level,
+            **section.counts.as_dict(),
+            "band": band(section.counts.lix, lang),
+        }
+        if section.heading is not None:
+            block = section.heading.block
+            rng = draft.converter.range(*block.source_span(0, len(block.text)))
+            entry["range"] = {"start": {"line": rng.start.line, "character": rng.start.character},
+                              "end": {"line": rng.end.line, "character": rng.end.character}}
+        sections.append(entry)
+    return {
+        "uri": draft.uri,
+        "language": lang,
+        **analysis.counts.as_dict(),
+        "band": band(analysis.counts.lix, lang),
+        "findings": len(draft.findings()),
+        "sections": sections,
+    }

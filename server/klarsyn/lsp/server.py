@@ -1,0 +1,273 @@
+"""The klarsyn language server: wiring of the features in this package to pygls."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+import uuid
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from klarsyn import __version__
+from klarsyn.config import CONFIG_NAMES
+from klarsyn.document.loader import read_source
+from klarsyn.errors import KlarsynError
+from klarsyn.lsp.actions import FIX_ALL_KIND, code_actions
+from klarsyn.lsp.diagnostics import Checker
+from klarsyn.lsp.hover import hover
+from klarsyn.lsp.lens import STATS_REQUEST, code_lenses, document_stats
+from klarsyn.lsp.state import Draft, State, parse_settings
+
+log = logging.getLogger("klarsyn.lsp")
+
+
+class KlarsynServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("klarsyn", __version__)
+        self.state = State()
+        self.checker = Checker(self.state, self.text_document_publish_diagnostics, self._show_error)
+
+    def _show_error(self, message: str) -> None:
+        log.warning(message)
+        try:
+            self.window_show_message(types.ShowMessageParams(types.MessageType.Error, message))
+        except Exception:  # noqa: BLE001 - no client yet, or it went away
+            pass
+
+    def draft(self, uri: str) -> Draft:
+        draft = self.state.drafts.get(uri)
+        if draft is None or not draft.is_open:
+            raise JsonRpcInvalidParams(f"klarsyn: the document {uri} is not open")
+        return draft
+
+
+def create_server() -> KlarsynServer:
+    server = KlarsynServer()
+    state = server.state
+    checker = server.checker
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: KlarsynServer, params: types.InitializeParams) -> None:
+        state.encoding = ls.workspace.position_encoding or types.PositionEncodingKind.Utf16
+        root = params.root_uri or (params.workspace_folders[0].uri if params.workspace_folders else None)
+        if root:
+            path = to_fs_path(root)
+            state.root = Path(path) if path else None
+        try:
+            state.settings = parse_settings(params.initialization_options)
+        except KlarsynError as exc:
+            ls._show_error(f"klarsyn: {exc}")
+        capabilities = params.capabilities
+        pull = capabilities.text_document is not None and capabilities.text_document.diagnostic is not None
+        checker.push = not pull
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: KlarsynServer, params: types.InitializedParams) -> None:
+        watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in CONFIG_NAMES]
+        watchers.append(types.FileSystemWatcher(glob_pattern="**/pack.yml"))
+        watchers.append(types.FileSystemWatcher(glob_pattern="**/*.{md,markdown,txt}"))
+        caps = ls.client_capabilities.workspace
+        dynamic = caps is not None and caps.did_change_watched_files is not None and caps.did_change_watched_files.dynamic_registration
+        try:
+            if not dynamic:
+                raise RuntimeError("no dynamic registration")
+            await ls.client_register_capability_async(types.RegistrationParams([types.Registration(
+                id=str(uuid.uuid4()), method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers))]))
+        except Exception:  # noqa: BLE001 - clients without dynamic registration
+            log.info("the client does not watch files for us")
+        await index_workspace(ls)
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: KlarsynServer, params: Any) -> None:
+        log.info("shutting down")
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: KlarsynServer, params: types.DidOpenTextDocumentParams) -> None:
+        item = params.text_document
+        draft = state.draft_from_uri(item.uri, item.text, item.language_id)
+        draft.version, draft.is_open = item.version, True
+        state.drafts[item.uri] = draft
+        checker.check(draft)  # at once: the first underlines should not wait
+        checker.publish(draft)
+        checker.schedule_workspace()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: KlarsynServer, params: types.DidChangeTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        draft = state.drafts.get(uri)
+        if draft is None or not draft.is_open:
+            log.warning("change for a document that is not open: %s", uri)
+            return
+        draft.text = ls.workspace.get_text_document(uri).source
+        draft.version = params.text_document.version
+        checker.schedule(draft)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: KlarsynServer, params: types.DidSaveTextDocumentParams) -> None:
+        draft = state.drafts.get(params.text_document.uri)
+        if draft is not None:
+            checker.schedule(draft, delay=0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: KlarsynServer, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        draft = state.drafts.get(uri)
+        if draft is None:
+            return
+        draft.is_open = False
+        if checker.push:
+            ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
+        # The file stays in the workspace index (its words count for consistency) if it exists.
+        if not Path(draft.path).is_file():
+            state.drafts.pop(uri, None)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    def did_change_configuration(ls: KlarsynServer, params: types.DidChangeConfigurationParams) -> None:
+        try:
+            state.settings = parse_settings(params.settings)
+        except KlarsynError as exc:
+            ls._show_error(f"klarsyn: {exc} (the last good settings are kept)")
+            return
+        recheck_all(ls)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(ls: KlarsynServer, params: types.DidChangeWatchedFilesParams) -> None:
+        config_changed = False
+        for change in params.changes:
+            path = to_fs_path(change.uri) or change.uri
+            name = Path(path).name
+            if name in CONFIG_NAMES or name == "pack.yml" or path.endswith((".yml", ".yaml")):
+                config_changed = True
+            elif change.uri not in state.drafts or not state.drafts[change.uri].is_open:
+                _reindex_file(ls, change.uri, path, deleted=change.type == types.FileChangeType.Deleted)
+        if config_changed:
+            state.reload_configs()
+            from klarsyn.engine import packs
+
+            packs._builtin.cache_clear()
+            recheck_all(ls)
+        else:
+            checker.schedule_workspace()
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll, FIX_ALL_KIND]))
+    def code_action(ls: KlarsynServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+        return code_actions(ls.draft(params.text_document.uri), params)
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def on_hover(ls: KlarsynServer, params: types.HoverParams) -> types.Hover | None:
+        draft = ls.draft(params.text_document.uri)
+        return hover(draft, params.position, state.rules(checker.config(draft)))
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
+    def code_lens(ls: KlarsynServer, params: types.CodeLensParams) -> list[types.CodeLens]:
+        return code_lenses(ls.draft(params.text_document.uri))
+
+    @server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, types.DiagnosticOptions(
+        identifier="klarsyn", inter_file_dependencies=True, workspace_diagnostics=True))
+    async def pull_diagnostics(ls: KlarsynServer, params: types.DocumentDiagnosticParams) -> types.FullDocumentDiagnosticReport:
+        draft = ls.draft(params.text_document.uri)
+        await checker.settle()
+        if draft.result is None or draft.converter is None or draft.converter.text != draft.text:
+            checker.check(draft)
+        return types.FullDocumentDiagnosticReport(items=checker.diagnostics(draft))
+
+    @server.feature(types.WORKSPACE_DIAGNOSTIC)
+    async def workspace_diagnostics(ls: KlarsynServer, params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
+        await checker.settle()
+        checker.check_workspace()
+        items = []
+        for draft in state.drafts.values():
+            if draft.result is None:
+                checker.check(draft)
+            items.append(types.WorkspaceFullDocumentDiagnosticReport(uri=draft.uri, version=draft.version if draft.is_open else None,
+                                                                     items=checker.diagnostics(draft)))
+        return types.WorkspaceDiagnosticReport(items=items)
+
+    @server.feature(STATS_REQUEST)
+    async def stats(ls: KlarsynServer, params: Any) -> dict[str, object]:
+        uri = params.get("uri") if isinstance(params, dict) else getattr(params, "uri", None)
+        if uri is None and hasattr(params, "text_document"):
+            uri = params.text_document.uri
+        if not isinstance(uri, str):
+            raise JsonRpcInvalidParams("klarsyn/documentStats needs {\"uri\": ...}")
+        draft = ls.draft(uri)
+        await checker.settle()
+        if draft.result is None:
+            checker.check(draft)
+        return document_stats(draft)
+
+    return server
+
+
+def recheck_all(ls: KlarsynServer) -> None:
+    for draft in ls.state.drafts.values():
+        if draft.is_open:
+            ls.checker.schedule(draft, delay=0)
+    ls.checker.schedule_workspace(delay=0.1)
+    caps = ls.client_capabilities.workspace
+    if caps is not None and caps.code_lens is not None and caps.code_lens.refresh_support:
+        ls.workspace_code_lens_refresh(None)  # type: ignore[arg-type]
+
+
+def _reindex_file(ls: KlarsynServer, uri: str, path: str, deleted: bool) -> None:
+    state = ls.state
+    if deleted:
+        state.drafts.pop(uri, None)
+        return
+    try:
+        text = read_source(Path(path))
+    except KlarsynError as exc:
+        log.info("not indexed: %s", exc)
+        state.drafts.pop(uri, None)
+        return
+    draft = state.draft_from_uri(uri, text)
+    state.drafts[uri] = draft
+    ls.checker.check(draft)
+
+
+async def index_workspace(ls: KlarsynServer) -> None:
+    """Read the workspace's drafts so consistency spans files that are not open."""
+    files = ls.state.workspace_files()
+    if not files:
+        return
+    token = str(uuid.uuid4())
+    progress = False
+    try:
+        await ls.work_done_progress.create_async(token)
+        ls.work_done_progress.begin(token, types.WorkDoneProgressBegin(title="klarsyn", message="Leser utkastene", percentage=0))
+        progress = True
+    except Exception:  # noqa: BLE001 - the client does not show progress
+        pass
+    for i, path in enumerate(files):
+        uri = from_fs_path(str(path))
+        if uri is None or (uri in ls.state.drafts and ls.state.drafts[uri].is_open):
+            continue
+        try:
+            _reindex_file(ls, uri, str(path), deleted=False)
+        except Exception:  # noqa: BLE001
+            log.error("indexing %s failed:\n%s", path, traceback.format_exc())
+        if progress:
+            ls.work_done_progress.report(token, types.WorkDoneProgressReport(message=path.name, percentage=int(100 * (i + 1) / len(files))))
+        await asyncio.sleep(0)  # keep answering the editor while indexing
+    if progress:
+        ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=f"{len(files)} utkast"))
+    ls.checker.schedule_workspace(delay=0)
+
+
+def start(tcp: str | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="klarsyn %(levelname)s %(message)s")
+    logging.getLogger("pygls").setLevel(logging.WARNING)
+    server = create_server()
+    if tcp:
+        host, _, port = tcp.rpartition(":")
+        server.start_tcp(host or "127.0.0.1", int(port))
+    else:
+        server.start_io()

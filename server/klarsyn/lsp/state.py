@@ -1,0 +1,151 @@
+"""What the language server knows: open drafts, their last results, the project config,
+the client's settings and the other drafts of the workspace."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+
+from klarsyn.config import Config, ConfigCache, RuleSettings
+from klarsyn.document.loader import SUPPORTED_SUFFIXES, format_for
+from klarsyn.engine.incremental import IncrementalChecker
+from klarsyn.engine.packs import load_rules
+from klarsyn.engine.rules import Rule
+from klarsyn.engine.runner import CheckResult
+from klarsyn.errors import KlarsynError
+from klarsyn.findings import Finding, Severity
+from klarsyn.lsp.positions import Converter
+from klarsyn.text.language import normalize_language
+
+log = logging.getLogger("klarsyn.lsp")
+
+LANGUAGE_IDS = {"markdown": "markdown", "plaintext": "text", "text": "text", "html": "text"}
+
+
+@dataclass
+class Draft:
+    """One draft the server checks: open in the editor, or found in the workspace."""
+
+    uri: str
+    path: str
+    fmt: str
+    text: str
+    version: int | None = None
+    is_open: bool = False
+    result: CheckResult | None = None  # per-document rules
+    converter: Converter | None = None
+    workspace_findings: list[Finding] = field(default_factory=list)  # consistency across files
+    workspace_text: str | None = None  # the text the workspace findings were computed on
+
+    def findings(self) -> list[Finding]:
+        local = self.result.findings if self.result else []
+        # Consistency findings are only shown for the text they were computed on.
+        extra = self.workspace_findings if self.workspace_text == self.text else []
+        return sorted(local + extra, key=Finding.sort_key)
+
+
+@dataclass
+class Settings:
+    """The client's settings (initializationOptions, workspace/didChangeConfiguration)."""
+
+    language: str | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severities: dict[str, str] = field(default_factory=dict)  # rule id -> severity or "off"
+    message_language: str | None = None
+
+
+def parse_settings(raw: object) -> Settings:
+    """Read settings from the client; a bad value raises KlarsynError with what is wrong."""
+    if isinstance(raw, dict) and "klarsyn" in raw and isinstance(raw["klarsyn"], dict):
+        raw = raw["klarsyn"]
+    if raw is None:
+        return Settings()
+    if not isinstance(raw, dict):
+        raise KlarsynError("klarsyn settings must be an object")
+    settings = Settings()
+    language = raw.get("language")
+    if language not in (None, "", "auto"):
+        settings.language = normalize_language(str(language))
+        if settings.language is None:
+            raise KlarsynError(f"klarsyn.language must be auto, nb, nn or en, not {language!r}")
+    for key in ("select", "ignore"):
+        value = raw.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise KlarsynError(f"klarsyn.{key} must be a list of rule ids")
+        setattr(settings, key, tuple(value))
+    severities = raw.get("severity") or raw.get("rules") or {}
+    if not isinstance(severities, dict):
+        raise KlarsynError("klarsyn.severity must map rule ids to error, warning, info, hint or off")
+    for rule_id, value in severities.items():
+        if str(value) not in ("error", "warning", "info", "hint", "off"):
+            raise KlarsynError(f"klarsyn.severity.{rule_id} must be error, warning, info, hint or off, not {value!r}")
+        settings.severities[str(rule_id)] = str(value)
+    return settings
+
+
+class State:
+    def __init__(self) -> None:
+        self.drafts: dict[str, Draft] = {}
+        self.checker = IncrementalChecker()
+        self.configs = ConfigCache()
+        self.settings = Settings()
+        self.encoding: str = types.PositionEncodingKind.Utf16
+        self.root: Path | None = None
+        self._good_configs: dict[str, Config] = {}
+
+    # -- configuration ------------------------------------------------------------------
+
+    def config_for(self, path: str) -> Config:
+        """The project config for a file with the client's settings on top. A broken config
+        file raises KlarsynError; the caller reports it and keeps the last good one."""
+        folder = str(Path(path).parent)
+        try:
+            config = self.configs.for_path(Path(path))
+            self._good_configs[folder] = config
+        except KlarsynError:
+            if folder in self._good_configs:
+                log.warning("keeping the last good config for %s", folder)
+                raise
+            raise
+        return self._apply_settings(config)
+
+    def last_good_config(self, path: str) -> Config:
+        folder = str(Path(path).parent)
+        return self._apply_settings(self._good_configs.get(folder, Config(catalog=load_rules())))
+
+    def _apply_settings(self, config: Config) -> Config:
+        s = self.settings
+        rules = dict(config.rules)
+        for rule_id, value in s.severities.items():
+            rules[rule_id] = RuleSettings(enabled=False) if value == "off" else RuleSettings(
+                severity=Severity(value), options=rules.get(rule_id, RuleSettings()).options
+            )
+        config = config.with_overrides(language=s.language, select=s.select, ignore=s.ignore)
+        return replace(config, rules=rules)
+
+    def reload_configs(self) -> None:
+        self.configs = ConfigCache()
+
+    def rules(self, config: Config) -> dict[str, Rule]:
+        return {r.id: r for r in config.all_rules()}
+
+    # -- drafts ------------------------------------------------------------------------------
+
+    def draft_from_uri(self, uri: str, text: str, language_id: str | None = None) -> Draft:
+        path = to_fs_path(uri) or uri
+        fmt = LANGUAGE_IDS.get(language_id or "", None) or format_for(Path(path)) or "text"
+        return Draft(uri=uri, path=path, fmt=fmt, text=text)
+
+    def workspace_files(self) -> list[Path]:
+        """Drafts under the workspace root (.md, .markdown, .txt), as a folder check finds them."""
+        if self.root is None or not self.root.is_dir():
+            return []
+        from klarsyn.cli.files import expand_paths
+
+        files, _missing = expand_paths([str(self.root)], self.configs)
+        return [f for f in files if f.suffix.lower() in SUPPORTED_SUFFIXES]

@@ -1,0 +1,213 @@
+"""The language server end to end: `klarsyn lsp` as a subprocess, driven by pytest-lsp with
+the recorded capabilities of real clients (VS Code pulls diagnostics, Neovim gets them pushed)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from tests.conftest import SAMPLE_MD
+
+SERVER = [sys.executable, "-m", "klarsyn", "lsp", "--stdio"]
+
+
+def _text_at(text: str, rng: types.Range, encoding: str) -> str:
+    lines = text.splitlines(keepends=True)
+
+    def offset(pos: types.Position) -> int:
+        line = lines[pos.line] if pos.line < len(lines) else ""
+        before = sum(len(l) for l in lines[: pos.line])
+        units = 0
+        for i, ch in enumerate(line):
+            if units >= pos.character:
+                return before + i
+            units += (2 if ord(ch) > 0xFFFF else 1) if encoding == "utf-16" else 1 if encoding == "utf-32" else len(ch.encode("utf-8"))
+        return before + len(line.rstrip("\r\n"))
+
+    return text[offset(rng.start) : offset(rng.end)]
+
+
+def workspace(tmp_path: Path) -> Path:
+    root = tmp_path / "program"
+    root.mkdir()
+    (root / "01-arbeid.md").write_text(
+        "# Arbeid\n\nVi vil styrke fellesskapet. Fellesskapet er viktig. Et sterkt fellesskapet.\n\n"
+        "Alt handler om fellesskapet. Vi bygger fellesskapet sammen.\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER), params=["visual-studio-code", "neovim"])
+async def client(lsp_client: LanguageClient, request, tmp_path):
+    root = workspace(tmp_path)
+    caps = client_capabilities(request.param)
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:  # the editor would watch the files
+        lsp_client.registrations = params.registrations  # type: ignore[attr-defined]
+
+    @lsp_client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
+    def refresh(params: None) -> None:
+        lsp_client.lens_refreshes = getattr(lsp_client, "lens_refreshes", 0) + 1  # type: ignore[attr-defined]
+
+    result = await lsp_client.initialize_session(types.InitializeParams(capabilities=caps, root_uri=root.as_uri(),
+                                                                        workspace_folders=[types.WorkspaceFolder(root.as_uri(), "program")]))
+    lsp_client.encoding = str(result.capabilities.position_encoding or "utf-16")  # type: ignore[attr-defined]
+    lsp_client.root = root  # type: ignore[attr-defined]
+    lsp_client.pulls = caps.text_document is not None and caps.text_document.diagnostic is not None  # type: ignore[attr-defined]
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def open_draft(client: LanguageClient, name: str, text: str, language_id: str = "markdown") -> str:
+    path = client.root / name  # type: ignore[attr-defined]
+    path.write_text(text, encoding="utf-8")
+    uri = path.as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, language_id, 1, text)))
+    return uri
+
+
+async def diagnostics(client: LanguageClient, uri: str, settle: float = 0.0) -> list[types.Diagnostic]:
+    """Diagnostics as this client gets them: pulled (VS Code) or pushed (Neovim)."""
+    if settle:
+        await asyncio.sleep(settle)
+    if client.pulls:  # type: ignore[attr-defined]
+        report = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(types.TextDocumentIdentifier(uri)))
+        return list(report.items)
+    for _ in range(200):
+        if uri in client.diagnostics:
+            break
+        await asyncio.sleep(0.05)
+    return list(client.diagnostics.get(uri, []))
+
+
+async def test_sample_draft_diagnostics_point_at_the_words(client: LanguageClient) -> None:
+    text = SAMPLE_MD.read_text(encoding="utf-8")
+    uri = await open_draft(client, "utkast.md", text)
+    found = await diagnostics(client, uri, settle=0.8)
+    by_rule: dict[str, list[str]] = {}
+    for d in found:
+        by_rule.setdefault(str(d.code), []).append(_text_at(text, d.range, client.encoding))
+        assert d.source == "klarsyn"
+    assert {"tas", "økes", "innføres"} <= set(by_rule["passiv"])
+    assert by_rule["kanselli"].count("herunder") == 1
+    assert "f.eks." in by_rule["forkortelser"]
+    assert by_rule["skrivefeil"] == ["felleskapet"]
+    assert "finnes" not in by_rule.get("passiv", [])
+    link = next(d for d in found if d.code == "lang-setning").code_description
+    assert link is not None and link.href.startswith("https://")
+
+
+async def test_edit_updates_diagnostics_incrementally(client: LanguageClient) -> None:
+    text = "# Tittel\n\nVi vil styrke skolen.\n"
+    uri = await open_draft(client, "edit.md", text)
+    assert await diagnostics(client, uri, settle=0.3) == []
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        types.VersionedTextDocumentIdentifier(version=2, uri=uri),
+        [types.TextDocumentContentChangePartial(range=types.Range(types.Position(2, 7), types.Position(2, 7)), text="og og ")],
+    ))
+    client.diagnostics.pop(uri, None)
+    found = await diagnostics(client, uri, settle=0.4)
+    new_text = "# Tittel\n\nVi vil og og styrke skolen.\n"
+    assert [(d.code, _text_at(new_text, d.range, client.encoding)) for d in found] == [("dobbelt-ord", "og og")]
+
+
+async def test_emoji_crlf_and_combining_characters(client: LanguageClient) -> None:
+    text = "# 🙂 Tittel\r\n\r\nVi 🙂 trenger e\u0301n f.eks. ny plan.\r\n"
+    uri = await open_draft(client, "emoji.md", text)
+    found = await diagnostics(client, uri, settle=0.3)
+    [d] = [d for d in found if d.code == "forkortelser"]
+    # "Vi 🙂 trenger e\u0301n " is 18 UTF-16 units (🙂 is two, é two code points) and 21 UTF-8 bytes.
+    expected = {"utf-16": 18, "utf-8": 21, "utf-32": 17}[client.encoding]
+    assert d.range.start == types.Position(2, expected)
+    assert _text_at(text, d.range, client.encoding) == "f.eks."
+
+
+async def test_code_actions_fix_suppress_allow_and_fix_all(client: LanguageClient) -> None:
+    text = "Vi vil f.eks. bygge skoler, bl.a. i sentrum.\n"
+    uri = await open_draft(client, "actions.md", text)
+    found = await diagnostics(client, uri, settle=0.3)
+    diag = next(d for d in found if _text_at(text, d.range, client.encoding) == "f.eks.")
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        types.TextDocumentIdentifier(uri), diag.range, types.CodeActionContext([diag])))
+    titles = [a.title for a in actions]
+    assert titles[0] == "Erstatt med «for eksempel»"
+    edit = actions[0].edit.document_changes[0].edits[0]
+    assert edit.new_text == "for eksempel" and _text_at(text, edit.range, client.encoding) == "f.eks."
+    assert "Rett alle «forkortelser» i dokumentet (2)" in titles
+    assert "Slå av «forkortelser» for denne linjen" in titles
+    suppress = next(a for a in actions if a.title.startswith("Slå av"))
+    assert suppress.edit.document_changes[0].edits[0].new_text == " <!-- klarsyn-disable-line forkortelser -->"
+    fix_all = await client.text_document_code_action_async(types.CodeActionParams(
+        types.TextDocumentIdentifier(uri), types.Range(types.Position(0, 0), types.Position(0, 0)),
+        types.CodeActionContext([], only=["source.fixAll.klarsyn"])))
+    [action] = fix_all
+    assert action.kind == "source.fixAll.klarsyn"
+    assert [e.new_text for e in action.edit.document_changes[0].edits] == ["for eksempel", "blant annet"]
+
+
+async def test_allow_word_writes_the_project_config(client: LanguageClient) -> None:
+    uri = await open_draft(client, "02-klima.md", "# Klima\n\nKlimaet trenger felleskapet.\n")
+    found = await diagnostics(client, uri, settle=1.2)
+    diag = next(d for d in found if d.code == "skrivefeil")
+    assert diag.related_information and diag.related_information[0].location.uri.endswith("01-arbeid.md")
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        types.TextDocumentIdentifier(uri), diag.range, types.CodeActionContext([diag])))
+    allow = next(a for a in actions if a.title.startswith("Tillat"))
+    changes = allow.edit.document_changes
+    assert changes[0].kind == "create" and changes[0].uri.endswith("klarsyn.yml")
+    assert changes[1].edits[0].new_text == 'allow: ["felleskapet"]\n'
+
+
+async def test_hover_on_finding_and_heading(client: LanguageClient) -> None:
+    text = "# Skole\n\nKommunen skal herunder bygge skoler og barnehager i hele byen.\n"
+    uri = await open_draft(client, "hover.md", text)
+    await diagnostics(client, uri, settle=0.3)
+    result = await client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(2, 17)))
+    assert "herunder" in result.contents.value and "Kilde:" in result.contents.value and "under dette" in result.contents.value
+    heading = await client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(0, 3)))
+    assert "Seksjonen «Skole»" in heading.contents.value and "10 ord" in heading.contents.value
+
+
+async def test_code_lens_and_document_stats(client: LanguageClient) -> None:
+    text = SAMPLE_MD.read_text(encoding="utf-8")
+    uri = await open_draft(client, "lens.md", text)
+    lenses = await client.text_document_code_lens_async(types.CodeLensParams(types.TextDocumentIdentifier(uri)))
+    titles = [lens.command.title for lens in lenses]
+    assert len(titles) == 6 and titles[0] == "LIX 47 · 2056 ord · 123 setninger"
+    stats = await client.protocol.send_request_async("klarsyn/documentStats", {"uri": uri})
+    assert stats.words == 2056 and stats.band == "middels" and len(stats.sections) == 6
+
+
+async def test_configuration_changes_and_broken_config(client: LanguageClient) -> None:
+    text = "Vi vil f.eks. bygge.\n"
+    uri = await open_draft(client, "config.md", text)
+    assert [d.code for d in await diagnostics(client, uri, settle=0.3)] == ["forkortelser"]
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams({"klarsyn": {"severity": {"forkortelser": "off"}}}))
+    client.diagnostics.pop(uri, None)
+    assert await diagnostics(client, uri, settle=0.4) == []
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams({"klarsyn": {"severity": {"forkortelser": "loud"}}}))
+    await asyncio.sleep(0.3)
+    assert any("forkortelser must be error" in m.message for m in client.messages)
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams({"klarsyn": {}}))
+    config = client.root / "klarsyn.yml"  # type: ignore[attr-defined]
+    config.write_text("lanugage: nb\n", encoding="utf-8")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams([types.FileEvent(config.as_uri(), types.FileChangeType.Created)]))
+    client.diagnostics.pop(uri, None)
+    found = await diagnostics(client, uri, settle=0.5)
+    assert [d.code for d in found] == ["forkortelser"]  # the last good config is kept
+    assert any("unknown key 'lanugage'" in m.message for m in client.messages)
+
+
+async def test_unknown_document_gets_an_error_and_the_server_lives(client: LanguageClient) -> None:
+    with pytest.raises(Exception, match="not open"):
+        await client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier("file:///nope.md"), types.Position(0, 0)))
+    uri = await open_draft(client, "alive.md", "Vi vil f.eks. bygge.\n")
+    assert [d.code for d in await diagnostics(client, uri, settle=0.3)] == ["forkortelser"]
