@@ -50,3 +50,16 @@ def test_same_findings_after_random_edits_and_cache_reuse(path, fmt: str) -> Non
         misses_before = checker.misses
         assert incremental(checker, text, fmt) == full(text, fmt)
         assert checker.misses - misses_before <= 4  # only the touched chunks are redone
+
+
+def test_a_failing_rule_is_skipped_not_fatal(monkeypatch) -> None:
+    from klarsyn.engine.rules import TermRule
+
+    def boom(self, ctx):  # noqa: ANN001, ANN202
+        raise RuntimeError("broken rule")
+
+    monkeypatch.setattr(TermRule, "run", boom)
+    checker = IncrementalChecker()
+    result = checker.check("Vi vil f.eks. bygge. Dette er en veldig lang setning som har mange ord i seg for å bli flagget av regelen om lange setninger i dag.\n", "d", "markdown", LOCAL)
+    assert checker.failures > 0
+    assert [f.rule for f in result.findings] == ["passiv"]  # the other rules still ran

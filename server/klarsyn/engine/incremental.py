@@ -13,6 +13,8 @@ on the assembled result; workspace rules (consistency across files) run separate
 
 from __future__ import annotations
 
+import logging
+import traceback
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 
@@ -30,6 +32,7 @@ from klarsyn.findings import Edit, Finding, Fix
 from klarsyn.metrics.analysis import BlockAnalysis, DocumentAnalysis, _sections, analyze_block
 from klarsyn.metrics.lix import Counts
 
+log = logging.getLogger("klarsyn")
 _LINES = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _FENCE = regex.compile(r"[ ]{0,3}(`{3,}|~{3,})")
 _LIST_OR_QUOTE = regex.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)|>")
@@ -109,6 +112,17 @@ class IncrementalChecker:
         self._max = max_chunks
         self.hits = 0
         self.misses = 0
+        self.failures = 0
+
+    def _run(self, rule: Rule, ctx: RunContext) -> list[Finding]:
+        """One rule's findings; a rule that fails is logged and skipped, never fatal (the
+        language server keeps serving the other rules)."""
+        try:
+            return rule.run(ctx)
+        except Exception:  # noqa: BLE001
+            self.failures += 1
+            _log_failure(rule)
+            return []
 
     def _rules(self, config: Config, language: str) -> tuple[list[Rule], list[Rule], tuple[object, ...]]:
         rules = enabled_rules(config, language)
@@ -146,7 +160,7 @@ class IncrementalChecker:
         analysis = DocumentAnalysis(document, analyses, _sections(analyses), total)
         for rule in document_rules:
             if not hasattr(rule, "run_workspace"):
-                findings.extend(rule.run(_context(rule, config, analysis)))
+                findings.extend(self._run(rule, _context(rule, config, analysis)))
         suppressions = parse_suppressions(document, {r.id for r in config.all_rules()})
         findings = apply_suppressions(findings, suppressions, False, language)
         findings.sort(key=Finding.sort_key)
@@ -170,12 +184,16 @@ class IncrementalChecker:
         analysis = DocumentAnalysis(document, blocks, [], Counts())
         found: list[Finding] = []
         for rule in rules:
-            found.extend(rule.run(_context(rule, config, analysis)))
+            found.extend(self._run(rule, _context(rule, config, analysis)))
         chunk = _Chunk(document, blocks, found, any(b.block.is_heading for b in blocks))
         self._cache[key] = chunk
         if len(self._cache) > self._max:
             self._cache.popitem(last=False)
         return chunk
+
+
+def _log_failure(rule: Rule) -> None:
+    log.error("rule %s failed and was skipped:\n%s", rule.id, traceback.format_exc())
 
 
 def _language(text: str, path: str, fmt: str, config: Config) -> str:
