@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import traceback
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import regex
 
@@ -33,38 +33,52 @@ from klarsyn.metrics.analysis import BlockAnalysis, DocumentAnalysis, _sections,
 from klarsyn.metrics.lix import Counts
 
 log = logging.getLogger("klarsyn")
-_LINES = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
-_FENCE = regex.compile(r"[ ]{0,3}(`{3,}|~{3,})")
 _LIST_OR_QUOTE = regex.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)|>")
 _TERMINAL = tuple(".!?:;")
 
 
+_LINES = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_GAP = regex.compile(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)(?:[ \t]*(?:\r\n|\r|\n))*")
+_FENCE_LINE = regex.compile(r"^[ ]{0,3}(`{3,}|~{3,})", regex.MULTILINE)
+
+
+def _fenced_ranges(text: str) -> list[tuple[int, int]]:
+    """Source ranges of fenced code blocks (an unclosed fence runs to the end)."""
+    ranges: list[tuple[int, int]] = []
+    if "```" not in text and "~~~" not in text:
+        return ranges
+    opening: regex.Match[str] | None = None
+    for m in _FENCE_LINE.finditer(text):
+        if opening is None:
+            opening = m
+        elif m.group(1)[0] == opening.group(1)[0] and len(m.group(1)) >= len(opening.group(1)):
+            ranges.append((opening.start(), m.end()))
+            opening = None
+    if opening is not None:
+        ranges.append((opening.start(), len(text)))
+    return ranges
+
+
 def markdown_chunks(text: str) -> list[int]:
-    """Start offsets of the chunks of a Markdown text (the first is always 0)."""
+    """Start offsets of the chunks of a Markdown text (the first is always 0): after one or
+    more blank lines, before a line that starts in column 0 with something that is not a
+    list item or a quote, outside fenced code and front matter."""
     starts = [0]
     _fm, body = split_front_matter(text)
-    pos = body
-    fence: str | None = None
-    blank_before = False
-    for m in _LINES.finditer(text, pos):
-        line = m.group()
-        if not line:
+    fences = _fenced_ranges(text)
+    f = 0
+    for m in _GAP.finditer(text, body):
+        at = m.end()
+        if at >= len(text):
             break
-        stripped = line.rstrip("\r\n")
-        f = _FENCE.match(stripped)
-        if fence is not None:
-            if f and f.group(1)[0] == fence[0] and len(f.group(1)) >= len(fence):
-                fence = None
-            blank_before = False
+        while f < len(fences) and fences[f][1] <= at:
+            f += 1
+        if f < len(fences) and fences[f][0] < at:
+            continue  # inside a fence
+        first = text[at]
+        if first in " \t>" or _LIST_OR_QUOTE.match(text, at):
             continue
-        if not stripped.strip():
-            blank_before = True
-            continue
-        if blank_before and m.start() > 0 and stripped[0] not in " \t" and not _LIST_OR_QUOTE.match(stripped):
-            starts.append(m.start())
-        if f:
-            fence = f.group(1)
-        blank_before = False
+        starts.append(at)
     return starts
 
 
@@ -100,8 +114,12 @@ class _Chunk:
 def _shift_finding(f: Finding, delta: int) -> Finding:
     if not delta:
         return f
-    fixes = [replace(fix, edits=tuple(Edit(e.start + delta, e.end + delta, e.new_text) for e in fix.edits)) for fix in f.fixes]
+    fixes = [Fix(fix.title, tuple(Edit(e.start + delta, e.end + delta, e.new_text) for e in fix.edits), fix.safety) for fix in f.fixes] if f.fixes else []
     return Finding(f.rule, f.severity, f.message, f.start + delta, f.end + delta, fixes, f.data, f.related)
+
+
+def _shifted_block(b: Block, delta: int) -> Block:
+    return Block(b.kind, b.text, b.offsets.shifted(delta), b.level, b.quoted, b.header_cell, b.links)
 
 
 class IncrementalChecker:
@@ -113,6 +131,9 @@ class IncrementalChecker:
         self.hits = 0
         self.misses = 0
         self.failures = 0
+        self._language_key: tuple[object, ...] = ()
+        self._language_length = 0
+        self._language = "nb"
 
     def _run(self, rule: Rule, ctx: RunContext) -> list[Finding]:
         """One rule's findings; a rule that fails is logged and skipped, never fatal (the
@@ -133,7 +154,14 @@ class IncrementalChecker:
 
     def check(self, text: str, path: str, fmt: str, config: Config) -> CheckResult:
         """Findings of the per-document rules (workspace rules aside), as check_document."""
-        language = _language(text, path, fmt, config)
+        # The language is settled again when the front matter or the settings change, or
+        # the text has grown or shrunk by a few paragraphs: not on every keystroke.
+        front = text[: split_front_matter(text)[1]] if fmt == "markdown" else ""
+        key = (fmt, config.language, front)
+        if key != self._language_key or abs(len(text) - self._language_length) > 2_000:
+            self._language_key, self._language_length = key, len(text)
+            self._language = _language(text, path, fmt, config)
+        language = self._language
         local, document_rules, signature = self._rules(config, language)
         starts = markdown_chunks(text) if fmt == "markdown" else plaintext_chunks(text)
         bounds = list(zip(starts, starts[1:] + [len(text)]))
@@ -148,7 +176,7 @@ class IncrementalChecker:
             if i == 0:
                 front_matter = chunk.document.front_matter
             for ba in chunk.blocks:
-                block = replace(ba.block, offsets=ba.block.offsets.shifted(a)) if a else ba.block
+                block = _shifted_block(ba.block, a) if a else ba.block
                 analyses.append(BlockAnalysis(len(analyses), block, ba.sentences, ba.counts, ba.scratch))
                 blocks.append(block)
             findings.extend(_shift_finding(f, a) for f in chunk.findings)

@@ -4,6 +4,7 @@ paragraphs are re-checked), and a moment later for consistency across the worksp
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import traceback
 from typing import Callable
@@ -20,15 +21,16 @@ from klarsyn.lsp.state import Draft, State
 
 log = logging.getLogger("klarsyn.lsp")
 
-EDIT_DELAY = 0.05  # seconds: a burst of keystrokes gives one check
+EDIT_DELAY = 0.015  # seconds: keystrokes in one burst give one check
 WORKSPACE_DELAY = 0.6  # consistency across files waits for a pause in typing
 
 
 class Checker:
     def __init__(self, state: State, publish: Callable[[types.PublishDiagnosticsParams], None],
-                 show_error: Callable[[str], None]) -> None:
+                 show_error: Callable[[str], None], send_json: Callable[[str, str], None] | None = None) -> None:
         self.state = state
         self._publish = publish
+        self._send_json = send_json
         self._show_error = show_error
         self._pending: dict[str, asyncio.Task[None]] = {}
         self._workspace_task: asyncio.Task[None] | None = None
@@ -96,16 +98,55 @@ class Checker:
         return out
 
     def publish(self, draft: Draft) -> None:
-        if self.push and draft.is_open:
+        if not (self.push and draft.is_open):
+            return
+        if self._send_json is None:
             self._publish(types.PublishDiagnosticsParams(draft.uri, self.diagnostics(draft), draft.version))
+            return
+        # The fast path: plain dicts, JSON written once (see klarsyn.lsp.wire).
+        from klarsyn.lsp.wire import diagnostic_dict
+
+        if draft.converter is None or draft.converter.text != draft.text:
+            draft.converter = Converter(draft.text, self.state.encoding)
+        rules = self.state.rules(self.config(draft))
+        items = []
+        for f in draft.findings():
+            try:
+                related = []
+                for r in f.related:
+                    other = self._related_target(r.path)
+                    if other is not None:
+                        uri, conv = other
+                        rng = conv.range(r.start, r.end)
+                        related.append({"location": {"uri": uri, "range": {
+                            "start": {"line": rng.start.line, "character": rng.start.character},
+                            "end": {"line": rng.end.line, "character": rng.end.character}}}, "message": r.message})
+                items.append(diagnostic_dict(f, draft.converter, rules, related))
+            except Exception:  # noqa: BLE001
+                log.error("could not convert a finding of %s:\n%s", f.rule, traceback.format_exc())
+        params = {"uri": draft.uri, "diagnostics": items}
+        if draft.version is not None:
+            params["version"] = draft.version
+        self._send_json("textDocument/publishDiagnostics", json.dumps(params, ensure_ascii=False))
+
+    def _related_target(self, path: str) -> tuple[str, Converter] | None:
+        for d in self.state.drafts.values():
+            if d.path == path:
+                if d.converter is None or d.converter.text != d.text:
+                    d.converter = Converter(d.text, self.state.encoding)
+                return d.uri, d.converter
+        return None
 
     # -- scheduling -------------------------------------------------------------------------------------
 
     def schedule(self, draft: Draft, delay: float = EDIT_DELAY) -> None:
-        """Check and publish after ``delay``; a newer edit cancels the older run."""
+        """Check and publish soon; a newer edit cancels the older run. The first edit after
+        a quiet moment is checked at once, the rest of a burst after ``delay``."""
         previous = self._pending.pop(draft.uri, None)
-        if previous is not None:
+        if previous is not None and not previous.done():
             previous.cancel()
+        else:
+            delay = 0
         self._pending[draft.uri] = asyncio.ensure_future(self._run(draft, delay))
         self.schedule_workspace()
 

@@ -23,15 +23,17 @@ from klarsyn.lsp.diagnostics import Checker
 from klarsyn.lsp.hover import hover
 from klarsyn.lsp.lens import STATS_REQUEST, code_lenses, document_stats
 from klarsyn.lsp.state import Draft, State, parse_settings
+from klarsyn.lsp.wire import FastProtocol
 
 log = logging.getLogger("klarsyn.lsp")
 
 
 class KlarsynServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("klarsyn", __version__)
+        super().__init__("klarsyn", __version__, protocol_cls=FastProtocol)
         self.state = State()
-        self.checker = Checker(self.state, self.text_document_publish_diagnostics, self._show_error)
+        self.checker = Checker(self.state, self.text_document_publish_diagnostics, self._show_error,
+                               self.protocol.send_json_notification)  # type: ignore[attr-defined]
 
     def _show_error(self, message: str) -> None:
         log.warning(message)

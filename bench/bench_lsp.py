@@ -1,0 +1,147 @@
+"""Benchmark: the language server on a 50,000-word programme, over real JSON-RPC on stdio.
+
+Starts `python -m klarsyn lsp`, opens a draft of about 50,000 words built from the sample,
+makes 50 single-character edits spread over the document (one at a time, waiting for the
+answer), and prints the time from each didChange to the matching publishDiagnostics
+(median and 95th percentile), the time to the first diagnostics after didOpen, and the
+server's peak memory (VmHWM from /proc).
+
+    python bench/bench_lsp.py [--words 50000] [--edits 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_check import build_draft  # noqa: E402
+
+
+class Connection:
+    def __init__(self, command: list[str]) -> None:
+        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.messages: queue.Queue[dict] = queue.Queue()
+        self._id = 0
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        stream = self.proc.stdout
+        assert stream is not None
+        while True:
+            length = 0
+            while True:
+                line = stream.readline()
+                if not line:
+                    return
+                if line in (b"\r\n", b"\n"):
+                    break
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            self.messages.put(json.loads(stream.read(length)))
+
+    def send(self, payload: dict) -> None:
+        data = json.dumps(payload).encode("utf-8")
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(data) + data)
+        self.proc.stdin.flush()
+
+    def request(self, method: str, params: dict) -> dict:
+        self._id += 1
+        self.send({"jsonrpc": "2.0", "id": self._id, "method": method, "params": params})
+        while True:
+            message = self.messages.get(timeout=60)
+            if message.get("id") == self._id and "method" not in message:
+                return message
+            if "method" in message and "id" in message:  # a request from the server
+                self.send({"jsonrpc": "2.0", "id": message["id"], "result": None})
+
+    def notify(self, method: str, params: dict) -> None:
+        self.send({"jsonrpc": "2.0", "method": method, "params": params})
+
+    def wait_diagnostics(self, uri: str, version: int) -> dict:
+        while True:
+            message = self.messages.get(timeout=60)
+            if "method" in message and "id" in message:
+                self.send({"jsonrpc": "2.0", "id": message["id"], "result": None})
+            elif message.get("method") == "textDocument/publishDiagnostics":
+                params = message["params"]
+                if params["uri"] == uri and params.get("version") == version:
+                    return params
+
+    def peak_memory_mb(self) -> float:
+        try:
+            for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--words", type=int, default=50_000)
+    parser.add_argument("--edits", type=int, default=50)
+    parser.add_argument("--max-median", type=float, default=None, help="exit 1 when the median edit is slower (seconds)")
+    args = parser.parse_args()
+
+    text, words = build_draft(args.words, "md")
+    folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"klarsyn-bench-{os.getpid()}"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "program.md"
+    path.write_text(text, encoding="utf-8")
+    uri = path.as_uri()
+    conn = Connection([sys.executable, "-m", "klarsyn", "lsp"])
+    try:
+        conn.request("initialize", {"processId": os.getpid(), "rootUri": None, "capabilities": {}})
+        conn.notify("initialized", {})
+        start = time.perf_counter()
+        conn.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+        first = conn.wait_diagnostics(uri, 1)
+        open_time = time.perf_counter() - start
+        rng = random.Random(3)
+        lines = text.split("\n")
+        times = []
+        for i in range(args.edits):
+            version = i + 2
+            line = rng.randrange(len(lines))
+            column = rng.randint(0, len(lines[line]))
+            lines[line] = lines[line][:column] + "x" + lines[line][column:]
+            change = {"range": {"start": {"line": line, "character": column}, "end": {"line": line, "character": column}}, "text": "x"}
+            start = time.perf_counter()
+            conn.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]})
+            conn.wait_diagnostics(uri, version)
+            times.append(time.perf_counter() - start)
+        memory = conn.peak_memory_mb()
+        conn.request("shutdown", {})
+        conn.notify("exit", {})
+    finally:
+        conn.proc.kill()
+        path.unlink(missing_ok=True)
+        folder.rmdir()
+    times.sort()
+    median = statistics.median(times)
+    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    print(f"draft: {words} words; {len(first['diagnostics'])} diagnostics after open")
+    print(f"open → first diagnostics: {open_time:.3f} s")
+    print(f"edit → diagnostics over {len(times)} edits: median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, max {times[-1] * 1000:.1f} ms")
+    print(f"server peak memory: {memory:.0f} MB")
+    if args.max_median is not None and median > args.max_median:
+        print(f"median slower than {args.max_median} s", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
