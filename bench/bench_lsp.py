@@ -94,6 +94,7 @@ def main() -> int:
     parser.add_argument("--words", type=int, default=50_000)
     parser.add_argument("--edits", type=int, default=50)
     parser.add_argument("--max-median", type=float, default=None, help="exit 1 when the median edit is slower (seconds)")
+    parser.add_argument("--drafts", type=int, default=1, help="open this many different drafts of that size and report memory")
     args = parser.parse_args()
 
     text, words = build_draft(args.words, "md")
@@ -124,6 +125,18 @@ def main() -> int:
             conn.wait_diagnostics(uri, version)
             times.append(time.perf_counter() - start)
         memory = conn.peak_memory_mb()
+        many = None
+        if args.drafts > 1:
+            start = time.perf_counter()
+            for n in range(2, args.drafts + 1):
+                # Every paragraph differs from the other drafts', as different chapters would.
+                other = text.replace(".\n", f". Kapittel {n}.\n")
+                other_uri = (folder / f"chapter{n}.md").as_uri()
+                conn.notify("textDocument/didOpen", {"textDocument": {"uri": other_uri, "languageId": "markdown", "version": 1, "text": other}})
+                conn.wait_diagnostics(other_uri, 1)
+            opened = time.perf_counter() - start
+            time.sleep(max(2.0, args.drafts * 0.4))  # let the workspace pass over all drafts finish
+            many = (opened, conn.peak_memory_mb())
         conn.request("shutdown", {})
         conn.notify("exit", {})
     finally:
@@ -137,6 +150,8 @@ def main() -> int:
     print(f"open → first diagnostics: {open_time:.3f} s")
     print(f"edit → diagnostics over {len(times)} edits: median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, max {times[-1] * 1000:.1f} ms")
     print(f"server peak memory: {memory:.0f} MB")
+    if many is not None:
+        print(f"{args.drafts} drafts open: opened in {many[0]:.1f} s, server peak memory {many[1]:.0f} MB (workspace consistency included)")
     if args.max_median is not None and median > args.max_median:
         print(f"median slower than {args.max_median} s", file=sys.stderr)
         return 1

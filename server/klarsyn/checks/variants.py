@@ -122,7 +122,7 @@ def _block_words(d: int, ba: BlockAnalysis, out: list[Word], allowed: frozenset[
                 previous = None
                 first = False if word[0].isalpha() else first
                 continue
-            w = Word(d, ba.block, s, e, word, low, first)
+            w = Word(d, ba.block, s, e, word, word if word == low else low, first)
             if previous is not None and text[previous.end : s].strip() == "":
                 previous.next = w
             out.append(w)
@@ -169,7 +169,7 @@ def split_inflection(word: str, lex: frozenset[str]) -> tuple[str, str]:
 
 
 def compound_groups(words: list[Word], lex: frozenset[str] = frozenset()) -> list[Group]:
-    closed: dict[str, list[Occurrence]] = defaultdict(list)
+    closed_count: dict[str, int] = defaultdict(int)
     hyphen: dict[str, list[tuple[Occurrence, int]]] = defaultdict(list)
     for w in words:
         if not w.text[0].islower():
@@ -179,7 +179,7 @@ def compound_groups(words: list[Word], lex: frozenset[str] = frozenset()) -> lis
             if len(first) >= 3 and len(rest) >= 3 and first.isalpha() and rest.replace("-", "").isalpha():
                 hyphen[w.lower.replace("-", "")].append((Occurrence(w.doc, w.block, w.start, w.end, w.text), len(first)))
         elif len(w.lower) >= 6:
-            closed[w.lower].append(Occurrence(w.doc, w.block, w.start, w.end, w.text))
+            closed_count[w.lower] += 1
     split: dict[str, list[tuple[Occurrence, int]]] = defaultdict(list)
     for w in words:
         n = w.next
@@ -187,12 +187,17 @@ def compound_groups(words: list[Word], lex: frozenset[str] = frozenset()) -> lis
             continue
         key = w.lower + n.lower
         # A split form of a dictionary word is særskriving, reported by that rule instead.
-        if (key in closed or key in hyphen) and not (lex and known(key, lex)):
+        if (key in closed_count or key in hyphen) and not (lex and known(key, lex)):
             split[key].append((Occurrence(w.doc, w.block, w.start, n.end, f"{w.text} {n.text}"), len(w.text)))
+    keys = {k for k in set(hyphen) | set(split) if k in closed_count or (k in hyphen and k in split)}
+    # Occurrences of the closed forms only for the words that have variants.
+    closed: dict[str, list[Occurrence]] = defaultdict(list)
+    if keys:
+        for w in words:
+            if w.lower in keys and "-" not in w.text and w.text[0].islower():
+                closed[w.lower].append(Occurrence(w.doc, w.block, w.start, w.end, w.text))
     groups = []
-    for key in set(hyphen) | set(split):
-        if key not in closed and not (key in hyphen and key in split):
-            continue
+    for key in keys:
         g = Group("compound", key)
         cut = (hyphen.get(key) or split.get(key))[0][1]  # type: ignore[index]
         g.forms["closed"] = closed.get(key, [])

@@ -454,9 +454,14 @@ class ConsistencyRule(WorkspaceRule):
         for i, group in enumerate(self.groups_):
             groups[i].label = {t.term: t.term for t in group}
             groups[i].rewrite = {t.term: (lambda text, base=t.term, group=group: _swap_variant(text, base, group)) for t in group}
+        from klarsyn.checks.base import sentence_tokens
+
         for d, ctx in enumerate(ctxs):
             for ba in self.blocks(ctx.analysis):
-                for start, end, matched, term in self._matcher.finditer(ba.block.text, ctx.tokens(ba)):
+                # The analyses' word tokens (kept per block) serve here: the groups hold
+                # plain words, no abbreviations with periods.
+                toks = [t for sentence in sentence_tokens(ba) for t in sentence]
+                for start, end, matched, term in self._matcher.finditer(ba.block.text, toks):
                     groups[self._group_of[id(term)]].forms[term.term].append(Occurrence(d, ba.block, start, end, matched))
         return self.report(groups, ctxs)
 
@@ -486,11 +491,15 @@ class VariantRule(WorkspaceRule):
         from klarsyn.checks.variants import all_groups, corpus_words
 
         allowed = frozenset(w.lower() for w in (getattr(ctxs[0].config, "allow", ()) or ()))
-        # The word list of a run is the same for every variant rule: build it once.
-        key = ("corpus_words", tuple(id(c.analysis) for c in ctxs), allowed)
-        words = ctxs[0].analysis.cache.get(key)
-        if words is None:
-            words = ctxs[0].analysis.cache[key] = corpus_words([c.analysis for c in ctxs], allowed)
+        # The word list of a run is the same for every variant rule: build it once, and keep
+        # only the latest (a language server runs this again and again).
+        key = (tuple(id(c.analysis) for c in ctxs), allowed)
+        cached = ctxs[0].analysis.cache.get("corpus_words")
+        if cached is not None and cached[0] == key:  # type: ignore[index]
+            words = cached[1]  # type: ignore[index]
+        else:
+            words = corpus_words([c.analysis for c in ctxs], allowed)
+            ctxs[0].analysis.cache["corpus_words"] = (key, words)
         groups = all_groups(self.kind, words, ctxs[0].lang, ctxs[0].options)
         return self.report(groups, ctxs, only_bare=self.kind == "agreement")
 

@@ -57,24 +57,37 @@ class Checker:
 
     def check_workspace(self) -> None:
         """Consistency rules over every draft of the workspace (open or on disk)."""
-        drafts = [d for d in self.state.drafts.values() if d.result is not None]
-        by_language: dict[str, list[Draft]] = {}
-        for d in drafts:
-            by_language.setdefault(d.result.document.language, []).append(d)  # type: ignore[union-attr]
+        self._apply_workspace(self._workspace_findings(self._snapshot()))
+
+    def _snapshot(self) -> list[tuple[Draft, str, object]]:
+        return [(d, d.text, d.result) for d in self.state.drafts.values() if d.result is not None]
+
+    def _workspace_findings(self, snapshot: list[tuple[Draft, str, object]]) -> list[tuple[Draft, str, list[Finding]]]:
+        """The consistency findings for a snapshot of the drafts (safe to run in a thread:
+        it reads the snapshot only)."""
+        by_language: dict[str, list[tuple[Draft, str, object]]] = {}
+        for item in snapshot:
+            by_language.setdefault(item[2].document.language, []).append(item)  # type: ignore[attr-defined]
+        out: list[tuple[Draft, str, list[Finding]]] = []
         for group in by_language.values():
-            config = self.config(group[0])
-            rules = [r for r in enabled_rules(config, group[0].result.document.language) if hasattr(r, "run_workspace")]  # type: ignore[union-attr]
+            config = self.config(group[0][0])
+            language = group[0][2].document.language  # type: ignore[attr-defined]
+            rules = [r for r in enabled_rules(config, language) if hasattr(r, "run_workspace")]
             found: list[list[Finding]] = [[] for _ in group]
             for rule in rules:
                 try:
-                    per_doc = rule.run_workspace([_context(rule, config, d.result.analysis) for d in group])  # type: ignore[attr-defined,union-attr]
+                    per_doc = rule.run_workspace([_context(rule, config, result.analysis) for _d, _t, result in group])  # type: ignore[attr-defined]
                 except Exception:  # noqa: BLE001
                     log.error("workspace rule %s failed:\n%s", rule.id, traceback.format_exc())
                     continue
                 for i, fs in enumerate(per_doc):
                     found[i].extend(fs)
-            for d, fs in zip(group, found):
-                d.workspace_findings, d.workspace_text = _dedupe(fs), d.text
+            out.extend((d, text, _dedupe(fs)) for (d, text, _r), fs in zip(group, found))
+        return out
+
+    def _apply_workspace(self, results: list[tuple[Draft, str, list[Finding]]]) -> None:
+        for d, text, findings in results:
+            d.workspace_findings, d.workspace_text = findings, text  # shown only while the text is unchanged
 
     # -- publishing ----------------------------------------------------------------------------------
 
@@ -172,7 +185,11 @@ class Checker:
             for task in list(self._pending.values()):
                 if not task.done():
                     await asyncio.wait([task])
-            self.check_workspace()
+            # A programme of many chapters takes seconds: work in a thread so the editor's
+            # requests are still answered meanwhile.
+            snapshot = self._snapshot()
+            results = await asyncio.get_running_loop().run_in_executor(None, self._workspace_findings, snapshot)
+            self._apply_workspace(results)
             for d in self.state.drafts.values():
                 self.publish(d)
         except asyncio.CancelledError:
