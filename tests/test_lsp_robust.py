@@ -128,3 +128,42 @@ async def test_workspace_pull_diagnostics_include_unopened_drafts(client: Langua
     assert (client.root / "b.md").as_uri() in by_uri
     [typo] = [d for d in by_uri[uri].items if d.code == "skrivefeil"]
     assert typo.related_information[0].location.uri.endswith("b.md")
+
+
+def test_tcp_transport_answers_initialize(tmp_path) -> None:
+    import json
+    import socket
+    import subprocess
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "klarsyn", "lsp", "--tcp", f"127.0.0.1:{port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                conn = socket.create_connection(("127.0.0.1", port), timeout=5)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("the server did not listen")
+        with conn:
+            body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                               "params": {"processId": None, "rootUri": None, "capabilities": {}}}).encode()
+            conn.sendall(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += conn.recv(4096)
+            header, _, rest = data.partition(b"\r\n\r\n")
+            length = int(header.split(b"Content-Length:")[1].split(b"\r\n")[0])
+            while len(rest) < length:
+                rest += conn.recv(4096)
+            reply = json.loads(rest[:length])
+        assert reply["id"] == 1 and reply["result"]["serverInfo"]["name"] == "klarsyn"
+        assert reply["result"]["capabilities"]["codeActionProvider"]
+    finally:
+        server.kill()
+        server.wait()
