@@ -211,3 +211,18 @@ async def test_unknown_document_gets_an_error_and_the_server_lives(client: Langu
         await client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier("file:///nope.md"), types.Position(0, 0)))
     uri = await open_draft(client, "alive.md", "Vi vil f.eks. bygge.\n")
     assert [d.code for d in await diagnostics(client, uri, settle=0.3)] == ["forkortelser"]
+
+
+async def test_settings_options_messages_and_disabled_packs(client: LanguageClient) -> None:
+    text = "Kommunen skal bygge skoler og barnehager i hele byen for alle barn og unge som bor der.\n"
+    uri = await open_draft(client, "settings.md", text)
+    assert await diagnostics(client, uri, settle=0.3) == []
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        {"klarsyn": {"options": {"lang-setning": {"max": 10}}, "messageLanguage": "en"}}))
+    client.diagnostics.pop(uri, None)
+    found = await diagnostics(client, uri, settle=0.4)
+    assert [d.message for d in found] == ["Long sentence: 17 words (the limit is 10). Consider splitting it."]
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        {"klarsyn": {"options": {"lang-setning": {"max": 10}}, "disabledPacks": ["felles"]}}))
+    client.diagnostics.pop(uri, None)
+    assert await diagnostics(client, uri, settle=0.4) == []

@@ -57,6 +57,7 @@ class Config:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, rule patterns)
     allow: tuple[str, ...] = ()  # words the consistency rules never report
     choices: dict[str, str] = field(default_factory=dict)  # variant group -> the form the project chose
+    message_language: str | None = None  # messages in this language whatever the document's
     rules: dict[str, RuleSettings] = field(default_factory=dict)
     catalog: tuple[Rule, ...] = ()  # built-in rules plus the project's packs
 
@@ -115,7 +116,7 @@ def match_rules(patterns: tuple[str, ...], known: list[str], where: str) -> set[
     return matched
 
 
-def load_config(path: Path) -> Config:
+def load_config(path: Path, trusted: bool = True) -> Config:
     name = str(path)
     root = compose_file(path)
     if root is None:
@@ -125,7 +126,7 @@ def load_config(path: Path) -> Config:
     # Project packs first: the rule ids the rest of the file may name depend on them.
     packs: list[Path] = []
     for key, _key_node, node in items:
-        if key == "packs":
+        if key == "packs" and trusted:
             for entry in string_list(node, name, "packs"):
                 folder = (path.parent / entry).resolve()
                 if not (folder / "pack.yml").is_file():
@@ -237,8 +238,11 @@ def find_config_file(start: Path) -> Path | None:
 class ConfigCache:
     """Config per folder, each file parsed once per run."""
 
-    def __init__(self, explicit: Path | None = None) -> None:
-        self._explicit = load_config(explicit) if explicit else None
+    def __init__(self, explicit: Path | None = None, trusted: bool = True) -> None:
+        """``trusted=False`` (an untrusted editor workspace): the project's rule packs are
+        not loaded, only the built-in ones."""
+        self._trusted = trusted
+        self._explicit = load_config(explicit, trusted) if explicit else None
         self._by_file: dict[Path, Config] = {}
 
     def for_path(self, path: Path) -> Config:
@@ -248,5 +252,5 @@ class ConfigCache:
         if found is None:
             return Config(catalog=load_rules())
         if found not in self._by_file:
-            self._by_file[found] = load_config(found)
+            self._by_file[found] = load_config(found, self._trusted)
         return self._by_file[found]

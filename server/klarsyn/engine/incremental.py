@@ -149,7 +149,7 @@ class IncrementalChecker:
         rules = enabled_rules(config, language)
         local = [r for r in rules if r.local]
         rest = [r for r in rules if not r.local]
-        signature = tuple((r.id, str(config.rules.get(r.id))) for r in local)
+        signature = (config.message_language,) + tuple((r.id, str(config.rules.get(r.id))) for r in local)
         return local, rest, signature
 
     def check(self, text: str, path: str, fmt: str, config: Config) -> CheckResult:

@@ -43,7 +43,8 @@ class RunContext:
 
     @property
     def lang(self) -> str:
-        return self.analysis.document.language
+        """The language of the messages: the project's choice, else the document's."""
+        return getattr(self.config, "message_language", None) or self.analysis.document.language
 
     def tokens(self, ba: BlockAnalysis) -> list[Token]:
         """Term-matching tokens of a block, computed once for all rules."""

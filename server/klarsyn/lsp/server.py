@@ -65,6 +65,7 @@ def create_server() -> KlarsynServer:
             state.settings = parse_settings(params.initialization_options)
         except KlarsynError as exc:
             ls._show_error(f"klarsyn: {exc}")
+        state.reload_configs()
         capabilities = params.capabilities
         pull = capabilities.text_document is not None and capabilities.text_document.diagnostic is not None
         checker.push = not pull
@@ -133,10 +134,14 @@ def create_server() -> KlarsynServer:
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def did_change_configuration(ls: KlarsynServer, params: types.DidChangeConfigurationParams) -> None:
         try:
-            state.settings = parse_settings(params.settings)
+            settings = parse_settings(params.settings)
         except KlarsynError as exc:
             ls._show_error(f"klarsyn: {exc} (the last good settings are kept)")
             return
+        # Trust is decided by the editor once, at start; a settings change cannot raise it.
+        settings.trusted = settings.trusted and state.settings.trusted
+        state.settings = settings
+        state.reload_configs()
         recheck_all(ls)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)

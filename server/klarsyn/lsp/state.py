@@ -56,7 +56,10 @@ class Settings:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     severities: dict[str, str] = field(default_factory=dict)  # rule id -> severity or "off"
+    options: dict[str, dict[str, float]] = field(default_factory=dict)  # rule id -> {option: value}
+    disabled_packs: tuple[str, ...] = ()
     message_language: str | None = None
+    trusted: bool = True  # false in an untrusted workspace: the project's own rule packs are not loaded
 
 
 def parse_settings(raw: object) -> Settings:
@@ -85,6 +88,24 @@ def parse_settings(raw: object) -> Settings:
         if str(value) not in ("error", "warning", "info", "hint", "off"):
             raise KlarsynError(f"klarsyn.severity.{rule_id} must be error, warning, info, hint or off, not {value!r}")
         settings.severities[str(rule_id)] = str(value)
+    options = raw.get("options") or {}
+    if not isinstance(options, dict):
+        raise KlarsynError("klarsyn.options must map rule ids to {option: number}")
+    for rule_id, values in options.items():
+        if not isinstance(values, dict) or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values.values()):
+            raise KlarsynError(f"klarsyn.options.{rule_id} must map option names to numbers")
+        settings.options[str(rule_id)] = {str(k): float(v) for k, v in values.items()}
+    packs = raw.get("disabledPacks") or []
+    if not isinstance(packs, list) or not all(isinstance(p, str) for p in packs):
+        raise KlarsynError("klarsyn.disabledPacks must be a list of pack ids")
+    settings.disabled_packs = tuple(packs)
+    message_language = raw.get("messageLanguage")
+    if message_language not in (None, "", "auto"):
+        settings.message_language = normalize_language(str(message_language))
+        if settings.message_language is None:
+            raise KlarsynError(f"klarsyn.messageLanguage must be auto, nb, nn or en, not {message_language!r}")
+    if raw.get("trusted") is False:
+        settings.trusted = False
     return settings
 
 
@@ -121,15 +142,18 @@ class State:
     def _apply_settings(self, config: Config) -> Config:
         s = self.settings
         rules = dict(config.rules)
+        for rule_id, values in s.options.items():
+            current = rules.get(rule_id, RuleSettings())
+            rules[rule_id] = RuleSettings(current.severity, current.enabled, {**current.options, **values})
         for rule_id, value in s.severities.items():
-            rules[rule_id] = RuleSettings(enabled=False) if value == "off" else RuleSettings(
-                severity=Severity(value), options=rules.get(rule_id, RuleSettings()).options
-            )
-        config = config.with_overrides(language=s.language, select=s.select, ignore=s.ignore)
-        return replace(config, rules=rules)
+            current = rules.get(rule_id, RuleSettings())
+            rules[rule_id] = RuleSettings(enabled=False) if value == "off" else RuleSettings(Severity(value), True, current.options)
+        ignore = s.ignore + tuple(r.id for r in config.all_rules() if r.pack in s.disabled_packs)
+        config = config.with_overrides(language=s.language, select=s.select, ignore=ignore)
+        return replace(config, rules=rules, message_language=s.message_language or config.message_language)
 
     def reload_configs(self) -> None:
-        self.configs = ConfigCache()
+        self.configs = ConfigCache(trusted=self.settings.trusted)
 
     def rules(self, config: Config) -> dict[str, Rule]:
         return {r.id: r for r in config.all_rules()}
