@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
-PIP=("$PYTHON" -m pip install --quiet --disable-pip-version-check --no-compile)
+PIP=("$PYTHON" -m pip install --quiet --disable-pip-version-check --no-compile --no-warn-script-location)
 BINARY=(lxml regex PyYAML)
 rm -rf bundled
 mkdir -p bundled/libs bundled/abi
