@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="report findings")
     common(check)
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--format", choices=("text", "json", "sarif", "github", "junit"), default="text")
     check.add_argument("--select", type=_rule_list, action="extend", default=[], metavar="RULE[,RULE]", help="only these rules (ids or globs such as 'lix-*')")
     check.add_argument("--ignore", type=_rule_list, action="extend", default=[], metavar="RULE[,RULE]", help="skip these rules")
     check.add_argument("--fail-on", choices=_FAIL_LEVELS, help="lowest severity that makes the exit code 1 (default: config, else error)")
@@ -101,6 +101,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`klarsyn check … | head`): stop quietly, as other tools do.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     return EXIT_ERROR
 
 
@@ -164,6 +171,16 @@ def _check(args: argparse.Namespace) -> int:
     ui_lang = results[0].document.language if results else (args.lang if args.lang not in (None, "auto") else "nb")
     if args.format == "json":
         render_json(results, errors, sys.stdout)
+    elif args.format in ("sarif", "github", "junit"):
+        from klarsyn.cli import formats
+
+        if args.format == "sarif":
+            catalog = {r.id: r for _d, c in items for r in c.all_rules()} or {r.id: r for r in load_rules()}
+            formats.render_sarif(results, list(catalog.values()), sys.stdout)
+        elif args.format == "github":
+            formats.render_github(results, sys.stdout)
+        else:
+            formats.render_junit(results, sys.stdout)
     else:
         render_text(results, sys.stdout, ui_lang, summary=not args.quiet)
     _report_errors(errors)

@@ -1,0 +1,134 @@
+"""CI renderers for `klarsyn check`: SARIF 2.1.0, GitHub workflow commands and JUnit XML.
+Output is deterministic: files and findings sorted, no timestamps."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import TextIO
+from xml.sax.saxutils import escape, quoteattr
+
+from klarsyn import __version__
+from klarsyn.cli.fingerprint import fingerprint
+from klarsyn.engine.rules import Rule
+from klarsyn.engine.runner import CheckResult
+from klarsyn.findings import Severity
+
+_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note", Severity.HINT: "note"}
+_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice", Severity.HINT: "notice"}
+INFORMATION_URI = "https://github.com/klarsyn/klarsyn"
+
+
+def _uri(path: str) -> str:
+    """A relative path with forward slashes, as code scanning expects."""
+    rel = os.path.relpath(path) if os.path.isabs(path) else path
+    return rel.replace(os.sep, "/")
+
+
+def _region(result: CheckResult, start: int, end: int) -> dict[str, int]:
+    lines = result.document.lines
+    line, col = lines.position(start)
+    end_line, end_col = lines.position(end)
+    return {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col, "charOffset": start, "charLength": end - start}
+
+
+def render_sarif(results: list[CheckResult], rules: list[Rule], out: TextIO) -> None:
+    used = sorted({f.rule for r in results for f in r.findings})
+    by_id = {r.id: r for r in rules}
+    descriptors = []
+    for rule_id in used:
+        rule = by_id.get(rule_id)
+        descriptor: dict[str, object] = {"id": rule_id, "name": rule_id}
+        if rule is not None:
+            summary = " ".join(rule.description.split())
+            descriptor["shortDescription"] = {"text": summary.split(". ")[0].rstrip(".") + "."}
+            descriptor["fullDescription"] = {"text": summary}
+            help_text = summary + (f"\n\nKilde: {rule.source}" if rule.source else "")
+            descriptor["help"] = {"text": help_text, "markdown": help_text.replace("\n", "  \n")}
+            if rule.link.startswith("http"):
+                descriptor["helpUri"] = rule.link
+            descriptor["defaultConfiguration"] = {"level": _SARIF_LEVEL[rule.severity]}
+            descriptor["properties"] = {"tags": [rule.pack, rule.type]}
+        descriptors.append(descriptor)
+    index = {rule_id: i for i, rule_id in enumerate(used)}
+    sarif_results = []
+    for result in results:
+        uri = _uri(result.document.path)
+        for f in result.findings:
+            entry: dict[str, object] = {
+                "ruleId": f.rule,
+                "ruleIndex": index[f.rule],
+                "level": _SARIF_LEVEL[f.severity],
+                "message": {"text": f.message},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": _region(result, f.start, f.end)}}],
+                "partialFingerprints": {"klarsyn/v1": fingerprint(result, f)},
+            }
+            if f.fixes:
+                fix = f.fixes[0]
+                entry["fixes"] = [{
+                    "description": {"text": fix.title},
+                    "artifactChanges": [{"artifactLocation": {"uri": uri}, "replacements": [
+                        {"deletedRegion": {"charOffset": e.start, "charLength": e.end - e.start}, "insertedContent": {"text": e.new_text}}
+                        for e in fix.edits]}],
+                }]
+            if f.related:
+                entry["relatedLocations"] = [
+                    {"id": i, "message": {"text": r.message}, "physicalLocation": {"artifactLocation": {"uri": _uri(r.path)},
+                                                                                   "region": {"charOffset": r.start, "charLength": r.end - r.start}}}
+                    for i, r in enumerate(f.related)
+                ]
+            sarif_results.append(entry)
+    payload = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "klarsyn", "version": __version__, "informationUri": INFORMATION_URI, "rules": descriptors}},
+            "columnKind": "unicodeCodePoints",
+            "results": sarif_results,
+        }],
+    }
+    json.dump(payload, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(results: list[CheckResult], out: TextIO) -> None:
+    """GitHub Actions workflow commands: one annotation per finding on its lines."""
+    for result in results:
+        path = _uri(result.document.path)
+        lines = result.document.lines
+        for f in result.findings:
+            line, col = lines.position(f.start)
+            end_line, end_col = lines.position(f.end)
+            props = f"file={_escape_property(path)},line={line},col={col},endLine={end_line},endColumn={end_col},title={_escape_property('klarsyn ' + f.rule)}"
+            out.write(f"::{_GITHUB_LEVEL[f.severity]} {props}::{_escape_data(f.message)}\n")
+
+
+def render_junit(results: list[CheckResult], out: TextIO) -> None:
+    """JUnit XML: a test case per file, a failure per finding."""
+    total = sum(len(r.findings) for r in results)
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(f'<testsuites name="klarsyn" tests="{len(results)}" failures="{total}">\n')
+    for result in results:
+        path = _uri(result.document.path)
+        failures = len(result.findings)
+        out.write(f'  <testsuite name={quoteattr(path)} tests="1" failures="{failures}">\n')
+        out.write(f'    <testcase classname="klarsyn" name={quoteattr(path)}')
+        if not failures:
+            out.write("/>\n")
+        else:
+            out.write(">\n")
+            for f in result.findings:
+                line, col = result.document.lines.position(f.start)
+                message = f"{path}:{line}:{col}: {f.message}"
+                out.write(f"      <failure type={quoteattr(f.rule)} message={quoteattr(message)}>{escape(f.severity.value)} {escape(f.rule)} {escape(message)}</failure>\n")
+            out.write("    </testcase>\n")
+        out.write("  </testsuite>\n")
+    out.write("</testsuites>\n")
