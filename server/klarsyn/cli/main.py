@@ -57,12 +57,21 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", type=_rule_list, action="extend", default=[], metavar="RULE[,RULE]", help="skip these rules")
     check.add_argument("--fail-on", choices=_FAIL_LEVELS, help="lowest severity that makes the exit code 1 (default: config, else error)")
     check.add_argument("-q", "--quiet", action="store_true", help="no summary after the findings")
+    check.add_argument("--diff", metavar="BASE", help="only findings on lines added or changed since the git revision BASE")
+    check.add_argument("--baseline", type=Path, metavar="FILE", help="only findings that are not in this baseline")
     check.add_argument("--report-unused-suppressions", action="store_true", help="report suppression comments that silence nothing")
 
     stats = sub.add_parser("stats", help="readability per section (LIX, words, sentences)")
     common(stats)
     stats.add_argument("--format", choices=("text", "json"), default="text")
 
+    baseline = sub.add_parser("baseline", help="record today's findings so later checks show only new ones")
+    baseline_sub = baseline.add_subparsers(dest="baseline_command", metavar="write", parser_class=_Parser)
+    write = baseline_sub.add_parser("write", help="write FILE with the findings of PATH...")
+    write.add_argument("file", type=Path, metavar="FILE")
+    common(write)
+    write.add_argument("--select", type=_rule_list, action="extend", default=[], metavar="RULE[,RULE]")
+    write.add_argument("--ignore", type=_rule_list, action="extend", default=[], metavar="RULE[,RULE]")
     rules = sub.add_parser("rules", help="list the rules")
     rules.add_argument("--lang", type=_language, help="only rules that apply to this language")
     lsp = sub.add_parser("lsp", help="start the language server (stdio by default)")
@@ -89,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _stats(args)
         if args.command == "rules":
             return _rules(args.lang)
+        if args.command == "baseline":
+            return _baseline(args)
         if args.command == "explain":
             return _explain(args.rule)
         if args.command == "lsp":
@@ -163,6 +174,20 @@ def _check(args: argparse.Namespace) -> int:
         results = check_documents(items, args.report_unused_suppressions)
     except RuleTimeout as exc:
         raise UsageError(f"rule {exc.rule}: a regular expression took too long on {exc.path}; simplify the pattern") from None
+    if args.diff:
+        from klarsyn.cli.changes import changed_lines, keep_changed
+
+        changes = changed_lines([r.document.path for r in results], args.diff)
+        by_path = {r.document.path: r for r in results}
+        for r in results:
+            r.findings = keep_changed(r, changes[r.document.path], by_path, changes)
+    if args.baseline:
+        from klarsyn.cli.changes import read_baseline, without_baseline
+
+        recorded = read_baseline(args.baseline)
+        base_dir = args.baseline.resolve().parent
+        for r in results:
+            r.findings = without_baseline(r, recorded, base_dir)
     failed = False
     for (_document, config), result in zip(items, results):
         if config.fail_on != "never":
@@ -187,6 +212,21 @@ def _check(args: argparse.Namespace) -> int:
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _baseline(args: argparse.Namespace) -> int:
+    from klarsyn.cli.changes import write_baseline
+    from klarsyn.engine.runner import check_documents
+
+    if args.baseline_command != "write":
+        raise UsageError("use `klarsyn baseline write FILE PATH...`")
+    documents, errors, _ = _load(args)
+    items = [(d, c.with_overrides(select=tuple(args.select), ignore=tuple(args.ignore))) for d, c in documents]
+    results = check_documents(items)
+    count = write_baseline(args.file, results)
+    _report_errors(errors)
+    print(f"klarsyn: {count} findings in {len(results)} files recorded in {args.file}", file=sys.stderr)
+    return EXIT_ERROR if errors else EXIT_OK
 
 
 def _stats(args: argparse.Namespace) -> int:
