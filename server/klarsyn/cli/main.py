@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     common(stats)
     stats.add_argument("--format", choices=("text", "json"), default="text")
 
+    report = sub.add_parser("report", help="write a self-contained HTML readability report")
+    common(report)
+    report.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the HTML file to write")
     baseline = sub.add_parser("baseline", help="record today's findings so later checks show only new ones")
     baseline_sub = baseline.add_subparsers(dest="baseline_command", metavar="write", parser_class=_Parser)
     write = baseline_sub.add_parser("write", help="write FILE with the findings of PATH...")
@@ -100,6 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rules(args.lang)
         if args.command == "baseline":
             return _baseline(args)
+        if args.command == "report":
+            return _report(args)
         if args.command == "explain":
             return _explain(args.rule)
         if args.command == "lsp":
@@ -212,6 +217,25 @@ def _check(args: argparse.Namespace) -> int:
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    from klarsyn.cli.report import render_report
+    from klarsyn.engine.runner import check_documents
+
+    documents, errors, _ = _load(args)
+    results = check_documents(documents)
+    ui_lang = results[0].document.language if results else "nb"
+    text = render_report(results, ui_lang)
+    try:
+        tmp = args.output.with_name(args.output.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(args.output)
+    except OSError as exc:
+        raise UsageError(f"{args.output}: cannot write the report ({exc.strerror or exc})") from None
+    _report_errors(errors)
+    print(f"klarsyn: report for {len(results)} files written to {args.output}", file=sys.stderr)
+    return EXIT_ERROR if errors else EXIT_OK
 
 
 def _baseline(args: argparse.Namespace) -> int:
