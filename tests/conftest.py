@@ -11,6 +11,12 @@ SAMPLE_MD = EXAMPLES / "lokalvalg-2023-utkast.md"
 SAMPLE_TXT = EXAMPLES / "lokalvalg-2023-utkast.txt"
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Tests never read or fill the user's real result cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def run_cli(capsys, monkeypatch):
     """Run ``klarsyn`` in-process; returns (exit code, stdout, stderr)."""

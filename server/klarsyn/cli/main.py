@@ -7,6 +7,7 @@ Exit codes: 0 nothing at or above the fail level; 1 findings at or above it;
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -57,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", type=_rule_list, action="extend", default=[], metavar="RULE[,RULE]", help="skip these rules")
     check.add_argument("--fail-on", choices=_FAIL_LEVELS, help="lowest severity that makes the exit code 1 (default: config, else error)")
     check.add_argument("-q", "--quiet", action="store_true", help="no summary after the findings")
+    check.add_argument("--jobs", type=int, default=1, metavar="N",
+                       help="check files in N processes (default 1: on 2 cores it measured no faster, see docs/measurements.md)")
+    check.add_argument("--cache-dir", type=Path, metavar="DIR", help="where to keep results of unchanged files (default: ~/.cache/klarsyn)")
+    check.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     check.add_argument("--diff", metavar="BASE", help="only findings on lines added or changed since the git revision BASE")
     check.add_argument("--baseline", type=Path, metavar="FILE", help="only findings that are not in this baseline")
     check.add_argument("--report-unused-suppressions", action="store_true", help="report suppression comments that silence nothing")
@@ -175,8 +180,12 @@ def _check(args: argparse.Namespace) -> int:
         )
         for document, config in documents
     ]
+    from klarsyn.cli.batch import Batch, default_cache_dir
+
+    show_progress = not args.quiet and sys.stderr.isatty() and len(items) > 1
+    batch = Batch(None if args.no_cache else (args.cache_dir or default_cache_dir()), args.jobs, sys.stderr if show_progress else None)
     try:
-        results = check_documents(items, args.report_unused_suppressions)
+        results = check_documents(items, args.report_unused_suppressions, phase=batch)
     except RuleTimeout as exc:
         raise UsageError(f"rule {exc.rule}: a regular expression took too long on {exc.path}; simplify the pattern") from None
     if args.diff:

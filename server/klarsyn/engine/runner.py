@@ -8,6 +8,7 @@ workspace — so a spelling in chapter 2 is weighed against chapter 1.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from klarsyn.config import Config, match_rules
 from klarsyn.document.model import Document
@@ -56,20 +57,34 @@ def _context(rule: Rule, config: Config, analysis: DocumentAnalysis) -> RunConte
     return RunContext(analysis, severity, options, config)
 
 
-def check_documents(items: list[tuple[Document, Config]], report_unused_suppressions: bool = False) -> list[CheckResult]:
-    """Check several documents together: per-document rules, then workspace rules over
-    all documents that share a language, then each document's suppression comments."""
-    analyses = [analyze(document) for document, _config in items]
-    findings: list[list[Finding]] = [[] for _ in items]
+def document_phase(document: Document, config: Config) -> tuple[DocumentAnalysis, list[Finding]]:
+    """The per-document part of a check: analysis and the findings of every rule that looks
+    at one document. Pure in its inputs, so it can run in another process and be cached."""
+    analysis = analyze(document)
+    found: list[Finding] = []
+    for rule in enabled_rules(config, document.language):
+        if not isinstance(rule, WorkspaceRule):
+            found.extend(rule.run(_context(rule, config, analysis)))
+    return analysis, found
+
+
+def check_documents(
+    items: list[tuple[Document, Config]],
+    report_unused_suppressions: bool = False,
+    phase: Callable[[list[tuple[Document, Config]]], list[tuple[DocumentAnalysis, list[Finding]]]] | None = None,
+) -> list[CheckResult]:
+    """Check several documents together: per-document rules (``phase`` may run them in
+    parallel or from a cache), then workspace rules over all documents that share a
+    language, then each document's suppression comments."""
+    done = phase(items) if phase is not None else [document_phase(d, c) for d, c in items]
+    analyses = [analysis for analysis, _found in done]
+    findings: list[list[Finding]] = [list(found) for _analysis, found in done]
     workspace: dict[str, tuple[WorkspaceRule, list[tuple[int, RunContext]]]] = {}
     for i, ((document, config), analysis) in enumerate(zip(items, analyses)):
         for rule in enabled_rules(config, document.language):
-            ctx = _context(rule, config, analysis)
             if isinstance(rule, WorkspaceRule):
                 key = f"{rule.id}/{document.language}"
-                workspace.setdefault(key, (rule, []))[1].append((i, ctx))
-            else:
-                findings[i].extend(rule.run(ctx))
+                workspace.setdefault(key, (rule, []))[1].append((i, _context(rule, config, analysis)))
     for i, found in enumerate(_workspace_findings(workspace, len(items))):
         findings[i].extend(found)
     results = []
