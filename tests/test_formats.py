@@ -51,3 +51,16 @@ def test_golden_output(run_cli, draft, fmt: str, golden: str) -> None:
     code, out, _ = run_cli("check", draft, "--select", RULES, "--format", fmt)
     expected = (GOLDEN / golden).read_text(encoding="utf-8")
     assert out == expected
+
+
+def test_action_and_pre_commit_hook_are_well_formed() -> None:
+    import yaml
+
+    root = Path(__file__).resolve().parents[1]
+    action = yaml.safe_load((root / "action.yml").read_text(encoding="utf-8"))
+    assert action["runs"]["using"] == "composite"
+    assert {"paths", "format", "diff-base", "baseline", "fail-on"} <= set(action["inputs"])
+    steps = " ".join(step.get("run", "") for step in action["runs"]["steps"])
+    assert "python -m klarsyn" in steps and "--format github" in steps and "--format sarif" in steps
+    [hook] = yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["id"] == "klarsyn" and hook["entry"].startswith("klarsyn check")
