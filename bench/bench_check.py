@@ -47,7 +47,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         draft = Path(tmp) / f"program.{args.format}"
         draft.write_text(text, encoding="utf-8")
-        command = [sys.executable, "-m", "klarsyn", "check", str(draft), "--format", "json"]
+        command = [sys.executable, "-m", "klarsyn", "check", str(draft), "--format", "json", "--no-cache"]
         times = []
         for _ in range(args.runs):
             start = time.perf_counter()
