@@ -104,7 +104,7 @@ def test_folder_is_checked_recursively(run_cli, tmp_path: Path) -> None:
         (b"ok\nen to \xff\xfe\xfd", "not valid UTF-8 at line 2, column 7 (byte 0xFF); it may be saved as Windows-1252/Latin-1: save it as UTF-8"),
         (b"\x81\x8d\x8f\x90", "not valid UTF-8 at line 1, column 1 (byte 0x81)"),
         (b"\x00\x01\x02binary", "looks like a binary file (it contains NUL bytes), not a text draft"),
-        (b"PK\x03\x04rest", "this is a ZIP archive (a Word or OpenDocument file?), not a text draft"),
+        (b"PK\x03\x04rest", "this is a ZIP archive (a Word or OpenDocument file?), not a text draft (save it as .docx or .odt to have it checked)"),
     ],
 )
 def test_bad_input_is_one_clear_line_and_exit_2(run_cli, tmp_path: Path, content: bytes, expected: str) -> None:

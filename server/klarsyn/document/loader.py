@@ -12,7 +12,9 @@ from klarsyn.text.language import detect_language, normalize_language
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
-SUPPORTED_SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES
+RICH_SUFFIXES = {".docx": "docx", ".odt": "odt", ".html": "html", ".htm": "html", ".xhtml": "html"}
+SUPPORTED_SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES | frozenset(RICH_SUFFIXES)
+MAX_PACKAGE_BYTES = 100 * 1024 * 1024  # a .docx/.odt on disk (images make them big)
 MAX_BYTES = 20 * 1024 * 1024  # about 3 million words: far beyond any programme
 _BINARY_SIGNATURES = {
     b"PK\x03\x04": "a ZIP archive (a Word or OpenDocument file?)",
@@ -29,14 +31,15 @@ def format_for(path: Path) -> str | None:
         return "markdown"
     if suffix in TEXT_SUFFIXES:
         return "text"
-    return None
+    return RICH_SUFFIXES.get(suffix)
 
 
 def decode(data: bytes, name: str) -> str:
     """UTF-8 text (a BOM is dropped), or an InputError that says what is wrong and where."""
     for signature, what in _BINARY_SIGNATURES.items():
         if data.startswith(signature):
-            raise InputError(name, f"this is {what}, not a text draft")
+            hint = " (save it as .docx or .odt to have it checked)" if signature == b"PK\x03\x04" else ""
+            raise InputError(name, f"this is {what}, not a text draft{hint}")
     if b"\x00" in data[:8192]:
         raise InputError(name, "looks like a binary file (it contains NUL bytes), not a text draft")
     try:
@@ -100,6 +103,47 @@ def parse(source: str, path: str, fmt: str, language: str | None = None) -> Docu
     return document
 
 
+def _read_bytes(path: Path, limit: int) -> bytes:
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise InputError(name, f"is too large ({size / 2**20:.1f} MiB; the limit is {limit // 2**20} MiB)")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(name, "no such file") from None
+    except PermissionError:
+        raise InputError(name, "permission denied") from None
+    except IsADirectoryError:
+        raise InputError(name, "is a folder, not a file") from None
+    except OSError as exc:
+        raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
+
+
 def load_document(path: Path, language: str | None = None, fmt: str | None = None) -> Document:
     fmt = fmt or format_for(path) or "text"
+    if fmt in ("docx", "odt"):
+        from klarsyn.document.docx import parse_docx
+        from klarsyn.document.odt import parse_odt
+
+        data = _read_bytes(path, MAX_PACKAGE_BYTES)
+        if not data.startswith(b"PK"):
+            raise InputError(str(path), f"is not a {fmt.upper()} file (no zip signature)")
+        document = parse_docx(data, str(path)) if fmt == "docx" else parse_odt(data, str(path))
+        return _settle_language(document, language)
+    if fmt == "html":
+        from klarsyn.document.html import parse_html
+
+        return _settle_language(parse_html(read_source(path), str(path)), language)
     return parse(read_source(path), str(path), fmt, language)
+
+
+def _settle_language(document: Document, language: str | None) -> Document:
+    """Given > the file's own declaration (w:lang, dc:language, lang=) > detection > nb."""
+    if language:
+        document.language, document.language_source = language, "config"
+    elif document.declared_language and normalize_language(document.declared_language):
+        document.language, document.language_source = normalize_language(document.declared_language) or "nb", "declared"
+    else:
+        document.language, document.language_source = resolve_language(document.source, "text", None)
+    return document

@@ -36,6 +36,11 @@ class Block:
     quoted: bool = False  # inside a block quote (quoted text is not the author's own)
     header_cell: bool = False  # a table header cell
     links: list[Link] = field(default_factory=list)
+    # Facts from rich formats (DOCX, ODT, HTML) for the structure checks: "bold" (every
+    # run is bold), "underlined" (plain ranges), "images" ((position, alt text, file name)),
+    # "table", "row" (the cell's table and row numbers), "table_header" (the row is marked
+    # as a header), "lang" (a language set on the passage).
+    attrs: dict[str, object] = field(default_factory=dict)
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Source range for the plain-text range ``[start, end)`` of this block."""
@@ -50,12 +55,15 @@ class Block:
 class Document:
     path: str
     source: str
-    format: str  # "markdown" | "text"
+    format: str  # "markdown" | "text" | "docx" | "odt" | "html"
     blocks: list[Block]
     language: str = "nb"
     # Where the language came from: "config", "front-matter", "detected" or "default".
     language_source: str = "default"
     front_matter: dict[str, object] = field(default_factory=dict)
+    # The language the file itself declares (w:lang, dc:language, <html lang>), if any;
+    # None when the format can declare one and the file does not; "" when it cannot.
+    declared_language: str | None = ""
 
     @cached_property
     def lines(self) -> LineIndex:

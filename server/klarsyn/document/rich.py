@@ -1,0 +1,76 @@
+"""Building a Document from a rich format: every paragraph, heading, list item and table
+cell becomes one line of the extracted text, so line numbers are paragraph numbers — what
+an editor working in Word needs, since Word has no line numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from klarsyn.document.model import Block, BlockKind, Document, Link
+from klarsyn.document.offsets import TextBuilder
+
+
+@dataclass
+class Piece:
+    """A paragraph being read: its text in runs, and what the runs said about it."""
+
+    kind: BlockKind = BlockKind.PARAGRAPH
+    level: int = 0
+    parts: list[str] = field(default_factory=list)
+    length: int = 0
+    bold: list[bool] = field(default_factory=list)  # per run with visible text
+    underlined: list[tuple[int, int]] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    images: list[tuple[int, str, str]] = field(default_factory=list)
+    attrs: dict[str, object] = field(default_factory=dict)
+
+    def add(self, text: str, bold: bool = False, underline: bool = False) -> None:
+        if not text:
+            return
+        if underline:
+            self.underlined.append((self.length, self.length + len(text)))
+        if text.strip():
+            self.bold.append(bold)
+        self.parts.append(text)
+        self.length += len(text)
+
+
+class RichBuilder:
+    def __init__(self, path: str, fmt: str) -> None:
+        self.path = path
+        self.fmt = fmt
+        self.lines: list[str] = []
+        self.blocks: list[Block] = []
+        self.offset = 0
+
+    def finish(self, piece: Piece) -> None:
+        # One paragraph, one line: line breaks inside it become spaces.
+        text = "".join(piece.parts).replace("\r", " ").replace("\n", " ").replace("\u2028", " ")
+        start = self.offset
+        self.lines.append(text)
+        self.offset += len(text) + 1
+        if not text.strip() and piece.kind is not BlockKind.HEADING and not piece.images:
+            return
+        # The block's text starts at its first visible character.
+        lead = len(text) - len(text.lstrip())
+        body = text.strip()
+        if lead:
+            piece.links = [Link(max(0, link.start - lead), max(0, link.end - lead), link.target) for link in piece.links]
+            piece.underlined = [(max(0, a - lead), max(0, b - lead)) for a, b in piece.underlined]
+            piece.images = [(max(0, pos - lead), alt, name) for pos, alt, name in piece.images]
+        builder = TextBuilder()
+        builder.add(body, start + lead)
+        plain, offsets = builder.build(anchor=start + lead)
+        attrs = dict(piece.attrs)
+        if piece.bold and all(piece.bold):
+            attrs["bold"] = True
+        if piece.underlined:
+            attrs["underlined"] = piece.underlined
+        if piece.images:
+            attrs["images"] = piece.images
+        self.blocks.append(Block(kind=piece.kind, text=plain, offsets=offsets, level=piece.level, links=piece.links,
+                                 header_cell=bool(attrs.get("table_header")), attrs=attrs))
+
+    def document(self, declared_language: str | None) -> Document:
+        return Document(path=self.path, source="\n".join(self.lines) + ("\n" if self.lines else ""), format=self.fmt,
+                        blocks=self.blocks, declared_language=declared_language)
