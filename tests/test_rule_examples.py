@@ -15,9 +15,15 @@ RULES = builtin_rules()
 CASES = [(r, kind, i) for r in RULES for kind in ("bad", "good") for i in range(len(getattr(r, kind)))]
 
 
-def _findings(rule, text: str, lang: str | None = None):
+def _findings(rule, text: str, lang: str | None = None, fmt: str = "markdown"):
     lang = lang or (rule.languages[0] if rule.languages else "nb")
-    doc = parse(text, "example.md", "markdown", lang)
+    if fmt == "html":
+        from klarsyn.document.html import parse_html
+
+        doc = parse_html(text, "example.html")
+        doc.language = lang
+    else:
+        doc = parse(text, "example.md", fmt, lang)
     result = check_document(doc, Config(select=(rule.id,), catalog=RULES))
     return doc, [f for f in result.findings if f.rule == rule.id]
 
@@ -25,7 +31,7 @@ def _findings(rule, text: str, lang: str | None = None):
 @pytest.mark.parametrize("rule, kind, index", CASES, ids=[f"{r.id}-{k}{i}" for r, k, i in CASES])
 def test_rule_example(rule, kind: str, index: int) -> None:
     example = getattr(rule, kind)[index]
-    doc, findings = _findings(rule, example.text, example.lang)
+    doc, findings = _findings(rule, example.text, example.lang, example.format)
     if kind == "good":
         assert findings == [], [doc.source[f.start : f.end] for f in findings]
         return

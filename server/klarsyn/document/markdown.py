@@ -113,13 +113,22 @@ class _InlineAligner:
             i = close + 1 if close >= 0 else i
         self.cursor = min(i, limit)
 
-    def build(self, token: Token, builder: TextBuilder, links: list[Link]) -> None:
+    def build(self, token: Token, builder: TextBuilder, links: list[Link], attrs: dict[str, object] | None = None) -> None:
         start, limit = self.region(token)
         self.cursor = max(self.cursor, start)
         open_links: list[tuple[int, str]] = []
+        strong = 0
+        plain_text = False  # text outside **bold**
+        images: list[tuple[int, str, str]] = []
         for child in token.children or []:
             kind = child.type
+            if kind == "strong_open":
+                strong += 1
+            elif kind == "strong_close":
+                strong -= 1
             if kind == "text":
+                if not strong and child.content.strip():
+                    plain_text = True
                 self._place(child.content, builder, limit)
             elif kind in ("softbreak", "hardbreak"):
                 brk = _LINE_BREAK.search(self.source, self.cursor, limit)
@@ -135,6 +144,7 @@ class _InlineAligner:
             elif kind == "html_inline":
                 self._skip(child.content, limit)
             elif kind == "image":
+                images.append((builder.length, child.content, str(child.attrs.get("src", ""))))
                 self._skip("![", limit)
                 if child.content:
                     self._skip(child.content, limit)
@@ -151,6 +161,11 @@ class _InlineAligner:
                     self._skip(">", limit)
                 else:
                     self._skip_link_tail(limit)
+        if attrs is not None:
+            if images:
+                attrs["images"] = images
+            if not plain_text and any(c.type == "strong_open" for c in token.children or []):
+                attrs["bold"] = True
 
 
 def parse_markdown(source: str, path: str = "") -> Document:
@@ -190,7 +205,8 @@ def parse_markdown(source: str, path: str = "") -> Document:
         elif kind == "inline":
             builder = TextBuilder()
             links: list[Link] = []
-            aligner.build(token, builder, links)
+            attrs: dict[str, object] = {}
+            aligner.build(token, builder, links, attrs)
             plain, offsets = builder.build(anchor=aligner.region(token)[0])
             if heading_level:
                 block_kind = BlockKind.HEADING
@@ -202,7 +218,7 @@ def parse_markdown(source: str, path: str = "") -> Document:
                 block_kind = BlockKind.QUOTE
             else:
                 block_kind = BlockKind.PARAGRAPH
-            if not plain.strip() and block_kind is not BlockKind.HEADING:
+            if not plain.strip() and block_kind is not BlockKind.HEADING and "images" not in attrs:
                 continue
             blocks.append(
                 Block(
@@ -213,6 +229,7 @@ def parse_markdown(source: str, path: str = "") -> Document:
                     quoted=quote_depth > 0,
                     header_cell=in_cell and cell_header,
                     links=links,
+                    attrs=attrs,
                 )
             )
     return Document(path=path, source=source, format="markdown", blocks=blocks, front_matter=front_matter)

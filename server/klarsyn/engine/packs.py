@@ -15,7 +15,7 @@ import regex
 import yaml
 
 from klarsyn.document.model import BlockKind
-from klarsyn.engine.rules import METRICS, RULE_TYPES, AcronymRule, AnalysisRule, VariantRule, CapitalizationRule, ConsistencyRule, Example, MetricRule, OccurrenceRule, PatternRule, RepetitionRule, Rule, TermRule
+from klarsyn.engine.rules import METRICS, RULE_TYPES, AcronymRule, AnalysisRule, StructureRule, VariantRule, CapitalizationRule, ConsistencyRule, Example, MetricRule, OccurrenceRule, PatternRule, RepetitionRule, Rule, TermRule
 from klarsyn.engine.terms import Term
 from klarsyn.errors import ConfigError
 from klarsyn.findings import FixSafety, Severity
@@ -35,6 +35,7 @@ _TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "variants": ("kind", "min_dominant", "min_ratio", "min_frequent"),
     "acronym": ("known", "expansions"),
     "analysis": ("analysis", "fix_safety", "max_words", "min_count", "min_share"),
+    "structure": ("check", "max", "wcag"),
 }
 _SCOPES = {"heading": BlockKind.HEADING, "paragraph": BlockKind.PARAGRAPH, "list_item": BlockKind.LIST_ITEM,
            "table_cell": BlockKind.TABLE_CELL, "quote": BlockKind.QUOTE}
@@ -112,7 +113,9 @@ def _examples(reader: _Reader) -> tuple[list[Example], list[Example]]:
                     raise reader.fail(item, "an example given as a mapping needs 'text'")
                 if "lang" in fields and fields["lang"] not in LANGUAGES:
                     raise reader.fail(item, f"an example's lang must be nb, nn or en, not '{fields['lang']}'")
-                out[key].append(Example(fields["text"], fields.get("match"), fields.get("lang")))
+                if fields.get("format", "markdown") not in ("markdown", "text", "html"):
+                    raise reader.fail(item, "an example's format must be markdown, text or html")
+                out[key].append(Example(fields["text"], fields.get("match"), fields.get("lang"), fields.get("format", "markdown")))
     if not out["bad"] or not out["good"]:
         raise reader.fail(node, "examples need at least one 'bad' and one 'good' text")
     return out["bad"], out["good"]
@@ -318,6 +321,14 @@ def _typed(r: _Reader, rule_type: str, common: dict[str, Any]) -> Rule:
             for key, _kn, value in mapping_items(r.value_node("expansions"), name, "expansions"):  # type: ignore[arg-type]
                 expansions[key] = str(scalar(value))
         return AcronymRule(**common, known=known, expansions=expansions)
+    if rule_type == "structure":
+        from klarsyn.checks.structure import CHECKS
+
+        check = r.string("check")
+        if check not in CHECKS:
+            raise r.fail(r.value_node("check"), f"unknown structure check '{check}' (use one of: {', '.join(CHECKS)})")
+        options = {"max": r.number("max", 15)} if r.has("max") else {}
+        return StructureRule(**common, check=check, options=options)
     if rule_type == "analysis":
         from klarsyn.checks import ANALYSES, OPTIONS
 

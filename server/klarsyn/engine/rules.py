@@ -60,6 +60,7 @@ class Example:
     text: str
     match: str | None = None  # the text the finding must cover, when given
     lang: str | None = None  # the example's language, when the rule serves several
+    format: str = "markdown"  # markdown, text or html (structure checks need HTML's markup)
 
 
 @dataclass
@@ -591,6 +592,32 @@ class AnalysisRule(Rule):
         return out
 
 
+@dataclass
+class StructureRule(Rule):
+    """``structure``: one of klarsyn's accessible-structure checks (``check: heading-skip``,
+    ``link-text``, ``image-alt`` …; klarsyn.checks.structure), over the whole document."""
+
+    check: str = ""
+    OPTIONS: ClassVar[tuple[str, ...]] = ("max",)
+
+    @property
+    def local(self) -> bool:
+        return False
+
+    def run(self, ctx: RunContext) -> list[Finding]:
+        from klarsyn.checks.structure import CHECKS
+
+        out = []
+        for block, start, end, values in CHECKS[self.check](ctx.analysis, ctx.options):
+            if block is None:
+                out.append(Finding(self.id, ctx.severity, self.text(ctx.lang, **values), 0, 0, [], dict(values)))
+            elif block.quoted and not self.include_quotes:
+                continue
+            else:
+                out.append(self.finding(ctx, block, start, end, None, dict(values), **values))
+        return out
+
+
 RULE_TYPES: dict[str, Callable[..., Rule]] = {
     "existence": TermRule,
     "substitution": TermRule,
@@ -603,5 +630,6 @@ RULE_TYPES: dict[str, Callable[..., Rule]] = {
     "analysis": AnalysisRule,
     "variants": VariantRule,
     "termbase": TermRule,
+    "structure": StructureRule,
 }
 METRICS = ("sentence_words", "word_letters", "paragraph_lix", "section_lix")

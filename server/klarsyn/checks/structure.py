@@ -1,0 +1,156 @@
+"""Accessible structure (universal design): headings, text used as a heading, links,
+images, tables, underlining and the document's language. Each check looks at the whole
+document and returns (block, start, end, values); the rule files in rules/felles/ give
+the messages and the WCAG success criterion each one serves."""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from klarsyn.document.model import Block, BlockKind, Document
+from klarsyn.metrics.analysis import DocumentAnalysis
+
+Hit = tuple[Block | None, int, int, dict[str, object]]
+_WORD = re.compile(r"\w+")
+_VAGUE = frozenset(
+    """her klikk her trykk her les mer mer lenke link denne lenken denne linken her finner du mer info mer informasjon
+    click here here read more more link this link""".split("\n")
+)
+_VAGUE_TEXTS = frozenset(
+    {"her", "klikk her", "trykk her", "les mer", "mer", "lenke", "link", "denne lenken", "denne linken", "mer info",
+     "mer informasjon", "les mer her", "se her", "click here", "here", "read more", "more", "this link", "hier"}
+)
+_FILE_TYPES = {".pdf": ("pdf",), ".docx": ("word", "docx"), ".doc": ("word", "doc"), ".xlsx": ("excel", "xlsx"),
+               ".xls": ("excel", "xls"), ".pptx": ("powerpoint", "pptx"), ".odt": ("odt", "opendocument"),
+               ".zip": ("zip",), ".csv": ("csv",)}
+_IMAGE_FILE = re.compile(r"(?i)^(?:img|dsc|image|bilde|screenshot|skjermbilde)[-_ ]?\d+|\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?)$")
+
+
+def heading_skip(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
+    hits: list[Hit] = []
+    previous = 0
+    for ba in analysis.blocks:
+        b = ba.block
+        if not b.is_heading:
+            continue
+        if previous and b.level > previous + 1:
+            hits.append((b, 0, len(b.text), {"level": b.level, "previous": previous, "expected": previous + 1}))
+        previous = b.level
+    return hits
+
+
+def empty_heading(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
+    return [(ba.block, 0, 0, {}) for ba in analysis.blocks if ba.block.is_heading and not ba.block.text.strip()]
+
+
+def long_heading(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
+    limit = int(options.get("max", 15))
+    hits: list[Hit] = []
+    for ba in analysis.blocks:
+        if ba.block.is_heading:
+            words = len(_WORD.findall(ba.block.text))
+            if words > limit:
+                hits.append((ba.block, 0, len(ba.block.text), {"words": words, "limit": limit}))
+    return hits
+
+
+def fake_heading(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
+    """A short paragraph in bold or capitals, without final punctuation, before more text:
+    it works as a heading for the eye but not for a screen reader."""
+    hits: list[Hit] = []
+    blocks = analysis.blocks
+    for i, ba in enumerate(blocks):
+        b = ba.block
+        if b.kind is not BlockKind.PARAGRAPH or b.quoted or i + 1 >= len(blocks):
+            continue
+        text = b.text.strip()
+        words = _WORD.findall(text)
+        if not words or len(words) > 10 or text[-1] in ".!?:;,":
+            continue
+        letters = [c for c in text if c.isalpha()]
+        capitals = len(words) >= 2 and letters and all(c.isupper() for c in letters)
+        if b.attrs.get("bold") or capitals:
+            hits.append((b, 0, len(b.text), {"match": text, "how": "bold" if b.attrs.get("bold") else "caps"}))
+    return hits
+
+
+def underline(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
+    hits: list[Hit] = []
+    for ba in analysis.blocks:
+        for a, b in ba.block.attrs.get("underlined", []) or []:  # type: ignore[union-attr]
+            text = ba.block.text[a:b]
+            if text.strip():
+                hits.append((ba.block, a, b, {"match": text.strip()}))
+    return hits
+
+
+def link_text(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
+    hits: list[Hit] = []
+    for ba in analysis.blocks:
+        block = ba.block
+        for link in block.links:
+            text = block.text[link.start : link.end].strip()
+            low = " ".join(text.lower().strip(" .:!»«\"").split())
+            target = link.target.split("#")[0].split("?")[0].lower()
+            if not text:
+                hits.append((block, link.start, link.end, {"match": link.target, "problem": "empty"}))
+            elif low in _VAGUE_TEXTS:
+                hits.append((block, link.start, link.end, {"match": text, "problem": "vague"}))
+            elif re.match(r"(?i)^(?:https?://|www\.)\S+$", text):
+                hits.append((block, link.start, link.end, {"match": text, "problem": "url"}))
+            else:
+                for suffix, names in _FILE_TYPES.items():
+                    if target.endswith(suffix) and not any(n in low for n in names):
+                        hits.append((block, link.start, link.end, {"match": text, "problem": "file", "type": suffix[1:].upper()}))
+                        break
+    return hits
+
+
+def image_alt(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
+    hits: list[Hit] = []
+    for ba in analysis.blocks:
+        block = ba.block
+        for position, alt, name in block.attrs.get("images", []) or []:  # type: ignore[union-attr]
+            base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+            end = min(position + 1, len(block.text)) if block.text else position
+            if alt is None or not str(alt).strip():
+                hits.append((block, position, end, {"match": base or "bilde", "problem": "missing"}))
+            elif _IMAGE_FILE.search(str(alt).strip()) or str(alt).strip() == base:
+                hits.append((block, position, end, {"match": str(alt).strip(), "problem": "filename"}))
+    return hits
+
+
+def table_header(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
+    tables: dict[object, list[Block]] = {}
+    for ba in analysis.blocks:
+        block = ba.block
+        if block.kind is BlockKind.TABLE_CELL and "table" in block.attrs:
+            tables.setdefault(block.attrs["table"], []).append(block)
+    hits: list[Hit] = []
+    for cells in tables.values():
+        if not any(c.header_cell or c.attrs.get("table_header") for c in cells):
+            first = cells[0]
+            hits.append((first, 0, len(first.text), {"cells": len(cells)}))
+    return hits
+
+
+def document_language(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
+    document: Document = analysis.document
+    if document.declared_language is None:
+        first = next((ba.block for ba in analysis.blocks), None)
+        return [(first, 0, 0, {"language": document.language})]
+    return []
+
+
+CHECKS: dict[str, Callable[[DocumentAnalysis, dict[str, float]], list[Hit]]] = {
+    "heading-skip": heading_skip,
+    "empty-heading": empty_heading,
+    "long-heading": long_heading,
+    "fake-heading": fake_heading,
+    "underline": underline,
+    "link-text": link_text,
+    "image-alt": image_alt,
+    "table-header": table_header,
+    "document-language": document_language,
+}
