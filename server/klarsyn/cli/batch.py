@@ -47,7 +47,7 @@ def _config_signature(config: Config) -> bytes:
 def cache_key(document: Document, config: Config) -> str:
     h = hashlib.sha256()
     for part in (__version__.encode(), document.format.encode(), document.language.encode(),
-                 document.source.encode("utf-8", "surrogatepass"), _config_signature(config)):
+                 document.source.encode("utf-8", "surrogatepass"), document.raw_digest.encode(), _config_signature(config)):
         h.update(len(part).to_bytes(8, "little"))
         h.update(part)
     return h.hexdigest()

@@ -76,7 +76,25 @@ def finding_to_wire(result: CheckResult, f: Finding, documents: dict[str, object
     }
     if f.related:
         wire["related"] = [_related(r, documents or {}) for r in f.related]
+    if result.document.format in ("docx", "odt", "html"):
+        # Word has no line numbers: each paragraph is a line of the extracted text.
+        wire["paragraph"] = line
+        wire["heading_path"] = heading_path(result, f.start)
     return wire
+
+
+def heading_path(result: CheckResult, offset: int) -> str:
+    """``2 Klima og natur › Tiltak``: the headings above a position."""
+    path: tuple[str, ...] = ()
+    for section in result.analysis.sections:
+        if section.heading is None:
+            continue
+        start, _ = section.heading.block.source_span(0, len(section.heading.block.text))
+        if start <= offset:
+            path = section.path
+        else:
+            break
+    return " › ".join(path)
 
 
 def _related(r: object, documents: dict[str, object]) -> dict[str, object]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from klarsyn.document.markdown import parse_markdown, split_front_matter
@@ -130,11 +131,15 @@ def load_document(path: Path, language: str | None = None, fmt: str | None = Non
         if not data.startswith(b"PK"):
             raise InputError(str(path), f"is not a {fmt.upper()} file (no zip signature)")
         document = parse_docx(data, str(path)) if fmt == "docx" else parse_odt(data, str(path))
+        document.raw_digest = hashlib.sha256(data).hexdigest()
         return _settle_language(document, language)
     if fmt == "html":
         from klarsyn.document.html import parse_html
 
-        return _settle_language(parse_html(read_source(path), str(path)), language)
+        source = read_source(path)
+        document = parse_html(source, str(path))
+        document.raw_digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
+        return _settle_language(document, language)
     return parse(read_source(path), str(path), fmt, language)
 
 

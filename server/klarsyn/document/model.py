@@ -64,6 +64,9 @@ class Document:
     # The language the file itself declares (w:lang, dc:language, <html lang>), if any;
     # None when the format can declare one and the file does not; "" when it cannot.
     declared_language: str | None = ""
+    # For formats whose extracted text does not hold everything (bold, tables, images):
+    # a digest of the file's bytes, so caches see every change.
+    raw_digest: str = ""
 
     @cached_property
     def lines(self) -> LineIndex:
