@@ -40,7 +40,7 @@ def _walk(element: etree._Element, builder: RichBuilder, quoted: bool, tables: l
         if tag in _SKIP:
             continue
         if tag in _HEADINGS or tag in _BLOCKS:
-            if loose.length:
+            if loose.length or loose.images:
                 builder.finish(loose)
                 loose = Piece()
             piece = Piece(kind=BlockKind.HEADING if tag in _HEADINGS else _BLOCKS[tag], level=_HEADINGS.get(tag, 0))
@@ -56,7 +56,7 @@ def _walk(element: etree._Element, builder: RichBuilder, quoted: bool, tables: l
             if nested:
                 _walk(child, builder, quoted, tables, row, header_row)
         elif tag in _CONTAINERS:
-            if loose.length:
+            if loose.length or loose.images:
                 builder.finish(loose)
                 loose = Piece()
             if tag == "table":
@@ -71,7 +71,7 @@ def _walk(element: etree._Element, builder: RichBuilder, quoted: bool, tables: l
                 header_row[0] = False
         else:
             _inline_one(child, loose)
-    if loose.length:
+    if loose.length or loose.images:
         builder.finish(loose)
 
 
