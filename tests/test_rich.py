@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import SAMPLE_MD
 from tests.fixtures.make_rich import sample_docx, sample_odt, structure_docx, structure_odt
 
-STRUCTURE = "overskriftsniva,falsk-overskrift,understreking,tabelloverskrift,dokumentsprak"
+STRUCTURE = "overskriftsniva,falsk-overskrift,understreking,tabelloverskrift,dokumentsprak,avsnittsprak"
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +61,15 @@ def test_same_prose_findings_as_markdown_at_the_right_paragraph(run_cli, made, k
 def test_structure_checks_bad_and_good(run_cli, made, fmt: str) -> None:
     _, out, _ = run_cli("check", str(made[f"bad.{fmt}"]), "--select", STRUCTURE, "--format", "json", "--no-cache")
     bad = sorted(d["rule"] for d in json.loads(out)["files"][0]["diagnostics"])
-    expected = ["dokumentsprak", "falsk-overskrift", "overskriftsniva", "tabelloverskrift"] + (["understreking"] if fmt == "docx" else [])
+    expected = ["avsnittsprak", "dokumentsprak", "falsk-overskrift", "overskriftsniva", "tabelloverskrift"] + (["understreking"] if fmt == "docx" else [])
     assert bad == sorted(expected)
+    # The passage flagged for its language is the English one, not the Norwegian next to it.
+    from klarsyn.document.loader import load_document
+    from tests.fixtures.make_rich import ENGLISH
+
+    source = load_document(made[f"bad.{fmt}"]).source
+    passage = next(d for d in json.loads(out)["files"][0]["diagnostics"] if d["rule"] == "avsnittsprak")
+    assert source[slice(*passage["offset"])] == ENGLISH
     _, out, _ = run_cli("check", str(made[f"good.{fmt}"]), "--select", STRUCTURE, "--format", "json", "--no-cache")
     assert json.loads(out)["files"][0]["diagnostics"] == []
 

@@ -89,3 +89,15 @@ def test_passive_precision_and_recall_on_universal_dependencies() -> None:
         gold = {(s, e) for s, e, g in spans if g}
         tp, fp, fn = tp + len(predicted & gold), fp + len(predicted - gold), fn + len(gold - predicted)
     assert tp / (tp + fp) >= 0.90 and tp / (tp + fn) >= 0.85, (tp, fp, fn)
+
+
+@pytest.mark.skipif(not UD, reason="shared/ UD data not available")
+def test_passage_language_never_calls_norwegian_english() -> None:
+    result = _load("eval_passage_language").evaluate(SHARED)
+    for name, (judged, english) in result.items():
+        if name == "english docs":
+            assert english / judged >= 0.75, (judged, english)
+        elif name == "english docs called Norwegian":
+            assert english == 0, (judged, english)
+        else:
+            assert judged > 50 and english == 0, (name, judged, english)

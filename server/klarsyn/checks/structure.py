@@ -143,6 +143,40 @@ def document_language(analysis: DocumentAnalysis, options: dict[str, float]) -> 
     return []
 
 
+_PASSAGE_KINDS = (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.QUOTE, BlockKind.TABLE_CELL)
+_FAMILY_NAMES = {"en": {"nb": "engelsk", "nn": "engelsk", "en": "English", "code": "en"},
+                 "no": {"nb": "norsk", "nn": "norsk", "en": "Norwegian", "code": "nb"}}
+
+
+def passage_language(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
+    """A paragraph clearly in English in a Norwegian document (or the other way round) whose
+    language is not marked: a screen reader reads it with the wrong pronunciation. Only for
+    formats that can mark a passage's language (Word, OpenDocument, HTML)."""
+    from klarsyn.text.language import language_family, passage_family
+
+    document: Document = analysis.document
+    if document.declared_language == "":
+        return []
+    page = language_family(document.declared_language) or language_family(document.language)
+    hits: list[Hit] = []
+    for ba in analysis.blocks:
+        block = ba.block
+        if block.kind not in _PASSAGE_KINDS:
+            continue
+        found = passage_family(block.text)
+        if found is None:
+            continue
+        marked = block.attrs.get("lang")
+        expected = language_family(str(marked)) if marked else page
+        if marked and expected is None:
+            continue  # marked as some other language (German, Sami …): the author has said what it is
+        if found != expected:
+            names = _FAMILY_NAMES[found]
+            hits.append((block, 0, len(block.text), {"found_nb": names["nb"], "found_nn": names["nn"],
+                                                      "found_en": names["en"], "code": names["code"]}))
+    return hits
+
+
 CHECKS: dict[str, Callable[[DocumentAnalysis, dict[str, float]], list[Hit]]] = {
     "heading-skip": heading_skip,
     "empty-heading": empty_heading,
@@ -153,4 +187,5 @@ CHECKS: dict[str, Callable[[DocumentAnalysis, dict[str, float]], list[Hit]]] = {
     "image-alt": image_alt,
     "table-header": table_header,
     "document-language": document_language,
+    "passage-language": passage_language,
 }

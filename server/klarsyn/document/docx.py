@@ -143,10 +143,8 @@ def _run(r: etree._Element, piece: Piece, underline_ok: bool) -> None:
     rpr = r.find(_w("rPr"))
     bold = _on(rpr.find(_w("b"))) if rpr is not None else False
     underline = underline_ok and rpr is not None and _on(rpr.find(_w("u")))
-    if rpr is not None:
-        lang = rpr.find(_w("lang"))
-        if lang is not None and lang.get(_w("val")):
-            piece.attrs.setdefault("lang", lang.get(_w("val")))
+    lang = rpr.find(_w("lang")) if rpr is not None else None
+    piece.lang = lang.get(_w("val")) if lang is not None and lang.get(_w("val")) else None
     for child in r:
         if not isinstance(child.tag, str):
             continue

@@ -32,7 +32,7 @@ def parse_html(text: str, path: str) -> Document:
 
 
 def _walk(element: etree._Element, builder: RichBuilder, quoted: bool, tables: list[int], row: list[int], header_row: list[bool]) -> None:
-    loose = Piece()
+    loose = Piece(lang=_lang_of(element))
     for child in element:
         if not isinstance(child.tag, str):
             continue
@@ -42,14 +42,14 @@ def _walk(element: etree._Element, builder: RichBuilder, quoted: bool, tables: l
         if tag in _HEADINGS or tag in _BLOCKS:
             if loose.length or loose.images:
                 builder.finish(loose)
-                loose = Piece()
+                loose = Piece(lang=_lang_of(element))
             piece = Piece(kind=BlockKind.HEADING if tag in _HEADINGS else _BLOCKS[tag], level=_HEADINGS.get(tag, 0))
             if quoted and piece.kind is BlockKind.PARAGRAPH:
                 piece.kind = BlockKind.QUOTE
             if tag in ("td", "th"):
                 piece.attrs.update({"table": tables[0], "row": row[0], "table_header": tag == "th" or header_row[0]})
-            if child.get("lang"):
-                piece.attrs["lang"] = child.get("lang")
+            # The nearest lang attribute, on the block or around it, is the passage's language.
+            piece.lang = _lang_of(child)
             nested = [c for c in child if isinstance(c.tag, str) and (c.tag.lower() in _BLOCKS or c.tag.lower() in _HEADINGS or c.tag.lower() in ("ul", "ol"))]
             _inline(child, piece, skip_blocks=bool(nested))
             builder.finish(piece)
@@ -58,7 +58,7 @@ def _walk(element: etree._Element, builder: RichBuilder, quoted: bool, tables: l
         elif tag in _CONTAINERS:
             if loose.length or loose.images:
                 builder.finish(loose)
-                loose = Piece()
+                loose = Piece(lang=_lang_of(element))
             if tag == "table":
                 tables[0] += 1
                 row[0] = -1
@@ -108,9 +108,21 @@ def _inline_one(child: etree._Element, piece: Piece) -> None:
         before = len(piece.bold)
         _inline(child, piece)
         piece.bold[before:] = [True] * (len(piece.bold) - before)
+    elif child.get("lang"):
+        outer, piece.lang = piece.lang, child.get("lang")
+        _inline(child, piece)
+        piece.lang = outer
     else:
         _inline(child, piece)
     piece.add(_space(child.tail))
+
+
+def _lang_of(element: etree._Element) -> str | None:
+    """The nearest lang attribute on the element or around it (the passage's language)."""
+    for e in (element, *element.iterancestors()):
+        if e.get("lang") is not None:
+            return e.get("lang") or None
+    return None
 
 
 def _space(text: str | None) -> str:

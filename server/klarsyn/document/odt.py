@@ -32,6 +32,7 @@ class _Styles:
         self.bold: set[str] = set()
         self.underline: set[str] = set()
         self.heading_paragraph: dict[str, int] = {}
+        self.language_of: dict[str, str] = {}  # style name -> the language it sets
         self.language: str | None = None
         for root in roots:
             if root is None:
@@ -44,9 +45,14 @@ class _Styles:
                         self.bold.add(name)
                     if props.get(f"{{{STYLE}}}text-underline-style") not in (None, "none"):
                         self.underline.add(name)
-                    if style.tag == f"{{{STYLE}}}default-style" and props.get(f"{{{FO}}}language") and not self.language:
+                    code = props.get(f"{{{FO}}}language")
+                    if code and code != "none":
                         country = props.get(f"{{{FO}}}country")
-                        self.language = props.get(f"{{{FO}}}language", "") + (f"-{country}" if country and country != "none" else "")
+                        code += f"-{country}" if country and country != "none" else ""
+                        if style.tag == f"{{{STYLE}}}default-style":
+                            self.language = self.language or code
+                        else:
+                            self.language_of[name] = code
                 level = style.get(f"{{{STYLE}}}default-outline-level")
                 if level and level.isdigit():
                     self.heading_paragraph[name] = int(level)
@@ -85,6 +91,7 @@ def _container(element: etree._Element, builder: RichBuilder, styles: _Styles, t
             elif in_list:
                 piece.kind = BlockKind.LIST_ITEM
             piece.attrs["style"] = style
+            piece.lang = styles.language_of.get(style)
             _inline(child, piece, styles, bold=style in styles.bold, underline=style in styles.underline, link=False)
             builder.finish(piece)
         elif ns == TEXT and tag in ("list", "list-item", "list-header"):
@@ -119,7 +126,10 @@ def _inline(element: etree._Element, piece: Piece, styles: _Styles, bold: bool, 
         ns, tag = _ln(child)
         if ns == TEXT and tag == "span":
             style = child.get(f"{{{TEXT}}}style-name") or ""
+            outer = piece.lang
+            piece.lang = styles.language_of.get(style, outer)
             _inline(child, piece, styles, bold or style in styles.bold, underline or style in styles.underline, link)
+            piece.lang = outer
         elif ns == TEXT and tag == "a":
             start = piece.length
             _inline(child, piece, styles, bold, underline, True)

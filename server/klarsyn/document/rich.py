@@ -23,6 +23,10 @@ class Piece:
     links: list[Link] = field(default_factory=list)
     images: list[tuple[int, str, str]] = field(default_factory=list)
     attrs: dict[str, object] = field(default_factory=dict)
+    # The language marked on the text being added (w:lang, fo:language, lang=""), None when
+    # it inherits the document's; letters per marked language decide the passage's language.
+    lang: str | None = None
+    lang_letters: dict[str | None, int] = field(default_factory=dict)
 
     def add(self, text: str, bold: bool = False, underline: bool = False) -> None:
         if not text:
@@ -31,6 +35,7 @@ class Piece:
             self.underlined.append((self.length, self.length + len(text)))
         if text.strip():
             self.bold.append(bold)
+            self.lang_letters[self.lang] = self.lang_letters.get(self.lang, 0) + sum(c.isalpha() for c in text)
         self.parts.append(text)
         self.length += len(text)
 
@@ -68,6 +73,10 @@ class RichBuilder:
             attrs["underlined"] = piece.underlined
         if piece.images:
             attrs["images"] = piece.images
+        # The passage's marked language is the one that covers most of its letters.
+        marked = max(piece.lang_letters.items(), key=lambda item: item[1], default=(None, 0))[0]
+        if marked:
+            attrs["lang"] = marked
         self.blocks.append(Block(kind=piece.kind, text=plain, offsets=offsets, level=piece.level, links=piece.links,
                                  header_cell=bool(attrs.get("table_header")), attrs=attrs))
 
