@@ -130,6 +130,18 @@ async def test_emoji_crlf_and_combining_characters(client: LanguageClient) -> No
     assert _text_at(text, d.range, client.encoding) == "f.eks."
 
 
+async def test_html_page_findings_point_into_the_markup(client: LanguageClient) -> None:
+    text = ('<!DOCTYPE html>\r\n<html lang="nb">\r\n<head><title>Herunder</title></head>\r\n<body class="herunder">\r\n'
+            '<p>Kommunen&nbsp;skal 🙂 <b>herunder</b> bygge\tskoler, f.eks. i <a href="plan.html">sentrum</a>.</p>\r\n'
+            '<!-- klarsyn-disable-next-line kanselli -->\r\n<p>Vi vil herunder ha flere lærere.</p>\r\n'
+            '<script>var herunder = 1;</script>\r\n</body></html>\r\n')
+    uri = await open_draft(client, "side.html", text, language_id="html")
+    found = await diagnostics(client, uri, settle=0.3)
+    # Only the prose: not the title, the class name, the script, nor the suppressed line.
+    assert sorted((str(d.code), d.range.start.line, _text_at(text, d.range, client.encoding)) for d in found) == [
+        ("forkortelser", 4, "f.eks."), ("kanselli", 4, "herunder")]
+
+
 async def test_code_actions_fix_suppress_allow_and_fix_all(client: LanguageClient) -> None:
     text = "Vi vil f.eks. bygge skoler, bl.a. i sentrum.\n"
     uri = await open_draft(client, "actions.md", text)

@@ -92,6 +92,49 @@ def test_html_draft(run_cli, tmp_path: Path) -> None:
     ]
 
 
+def test_html_positions_are_in_the_markup(run_cli, tmp_path: Path) -> None:
+    """An HTML file is what the author edits: every word of every block maps back to its
+    characters in the file, through tags, entities, CRLF, tabs and emoji, and the CLI's
+    line and column are the file's."""
+    from klarsyn.document.html import parse_html
+
+    source = ('<!DOCTYPE html>\r\n<html lang="nb"><head><title>Herunder</title><style>p{}</style></head>\r\n'
+              '<body class="herunder"><h1>Skole\tog 🙂 oppvekst</h1>\r\n'
+              '<p>Kommunen&nbsp;skal <b>herunder</b> bygge skoler &amp; barnehager,\r\n   f.eks. i '
+              '<a href="plan.pdf">sentrum</a>.<br>Ny linje&#44; ny setning.</p>\r\n'
+              '<ul><li>Første punkt<li><p>Andre</p> punkt</ul>\r\n<table><tr><th>Tiltak<th>Kostnad<tr><td>Skole<td>200</table>\r\n'
+              '<blockquote><p>Et sitat.</p></blockquote><p>Etter <code>kode herunder</code> sitatet.</p></body></html>')
+    document = parse_html(source, "side.html")
+    texts = [(b.kind.value, b.text) for b in document.blocks]
+    assert texts == [
+        ("heading", "Skole og 🙂 oppvekst"),
+        ("paragraph", "Kommunen\xa0skal herunder bygge skoler & barnehager, f.eks. i sentrum. Ny linje, ny setning."),
+        ("list_item", "Første punkt"), ("list_item", "Andre"), ("list_item", "punkt"),
+        ("table_cell", "Tiltak"), ("table_cell", "Kostnad"), ("table_cell", "Skole"), ("table_cell", "200"),
+        ("quote", "Et sitat."), ("paragraph", "Etter sitatet."),
+    ]
+    import regex
+
+    for block in document.blocks:
+        for m in regex.finditer(r"\w+|[🙂]", block.text):
+            start, end = block.source_span(m.start(), m.end())
+            assert source[start:end] == m.group()
+    assert [b.header_cell for b in document.blocks if b.kind.value == "table_cell"] == [True, True, False, False]
+    [paragraph] = [b for b in document.blocks if b.text.startswith("Kommunen")]
+    link = paragraph.links[0]
+    assert (paragraph.text[link.start:link.end], link.target) == ("sentrum", "plan.pdf")
+
+    page = tmp_path / "side.html"
+    page.write_bytes(source.encode("utf-8"))
+    _, out, _ = run_cli("check", str(page), "--select", "kanselli,forkortelser", "--no-cache")
+    lines = source.split("\n")
+    found = [line.split(" ")[0] for line in out.splitlines() if "side.html:" in line and ("kanselli" in line or "forkortelser" in line)]
+    assert len(found) == 2
+    for location, word in zip(found, ("herunder", "f.eks.")):
+        _, line, column = location.rstrip(":").rsplit(":", 2)
+        assert lines[int(line) - 1][int(column) - 1:].startswith(word)
+
+
 def _hostile(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     files: dict[str, tuple[Path, str]] = {}
 

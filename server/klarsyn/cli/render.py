@@ -76,9 +76,10 @@ def finding_to_wire(result: CheckResult, f: Finding, documents: dict[str, object
     }
     if f.related:
         wire["related"] = [_related(r, documents or {}) for r in f.related]
-    if result.document.format in ("docx", "odt", "html"):
+    if result.document.format in ("docx", "odt"):
         # Word has no line numbers: each paragraph is a line of the extracted text.
         wire["paragraph"] = line
+    if result.document.format in ("docx", "odt", "html"):
         wire["heading_path"] = heading_path(result, f.start)
     return wire
 

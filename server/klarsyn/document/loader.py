@@ -99,6 +99,10 @@ def resolve_language(source: str, fmt: str, language: str | None = None) -> tupl
 
 def parse(source: str, path: str, fmt: str, language: str | None = None) -> Document:
     """Build the document and settle its language (resolve_language)."""
+    if fmt == "html":
+        from klarsyn.document.html import parse_html
+
+        return _settle_language(parse_html(source, path), language)
     document = parse_markdown(source, path) if fmt == "markdown" else parse_plaintext(source, path)
     document.language, document.language_source = resolve_language(source, fmt, language)
     return document
@@ -136,10 +140,7 @@ def load_document(path: Path, language: str | None = None, fmt: str | None = Non
     if fmt == "html":
         from klarsyn.document.html import parse_html
 
-        source = read_source(path)
-        document = parse_html(source, str(path))
-        document.raw_digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
-        return _settle_language(document, language)
+        return _settle_language(parse_html(read_source(path), str(path)), language)
     return parse(read_source(path), str(path), fmt, language)
 
 
@@ -150,5 +151,7 @@ def _settle_language(document: Document, language: str | None) -> Document:
     elif document.declared_language and normalize_language(document.declared_language):
         document.language, document.language_source = normalize_language(document.declared_language) or "nb", "declared"
     else:
-        document.language, document.language_source = resolve_language(document.source, "text", None)
+        # Detected from the prose only: an HTML source also holds tags and attributes.
+        prose = "\n".join(b.text for b in document.blocks[:2_000])
+        document.language, document.language_source = resolve_language(prose, "text", None)
     return document

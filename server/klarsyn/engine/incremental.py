@@ -26,7 +26,7 @@ from klarsyn.document.markdown import split_front_matter
 from klarsyn.document.model import Block, Document
 from klarsyn.document.plaintext import parse_plaintext
 from klarsyn.engine.rules import Rule, RunContext
-from klarsyn.engine.runner import CheckResult, _context, enabled_rules
+from klarsyn.engine.runner import CheckResult, _context, document_phase, enabled_rules
 from klarsyn.engine.suppress import apply_suppressions, parse_suppressions
 from klarsyn.findings import Edit, Finding, Fix
 from klarsyn.metrics.analysis import BlockAnalysis, DocumentAnalysis, _sections, analyze_block
@@ -154,6 +154,15 @@ class IncrementalChecker:
 
     def check(self, text: str, path: str, fmt: str, config: Config) -> CheckResult:
         """Findings of the per-document rules (workspace rules aside), as check_document."""
+        if fmt not in ("markdown", "text"):
+            # HTML has no cheap paragraph chunks (a block may span many lines of markup):
+            # the whole page is checked; pages are short next to a programme draft.
+            document = parse(text, path, fmt, config.language)
+            analysis, findings = document_phase(document, config)
+            suppressions = parse_suppressions(document, {r.id for r in config.all_rules()})
+            findings = apply_suppressions(findings, suppressions, False, document.language)
+            findings.sort(key=Finding.sort_key)
+            return CheckResult(analysis, findings)
         # The language is settled again when the front matter or the settings change, or
         # the text has grown or shrunk by a few paragraphs: not on every keystroke.
         front = text[: split_front_matter(text)[1]] if fmt == "markdown" else ""

@@ -48,7 +48,7 @@ class Suppressions:
 
 def parse_suppressions(document: Document, known: set[str]) -> Suppressions:
     out = Suppressions()
-    if document.format != "markdown":
+    if document.format not in ("markdown", "html"):  # the formats where a comment is invisible
         return out
     source = document.source
     if "klarsyn-" not in source:

@@ -66,8 +66,10 @@ def code_actions(draft: Draft, params: types.CodeActionParams) -> list[types.Cod
         if len(same_rule) > 1:
             actions.append(types.CodeAction(text["all_rule"].format(f.rule, len(same_rule)), kind=types.CodeActionKind.QuickFix,
                                             edit=fix_edit(draft.uri, draft.version, same_rule, conv)))
-        if draft.fmt == "markdown":
-            actions.append(_suppress(draft, f, text["suppress"].format(f.rule)))
+        if draft.fmt in ("markdown", "html"):
+            suppress = _suppress(draft, f, text["suppress"].format(f.rule))
+            if suppress is not None:
+                actions.append(suppress)
         if f.rule in _CONSISTENCY:
             word = draft.text[f.start : f.end]
             allow = _allow(draft, word, text["allow"].format(word))
@@ -79,7 +81,7 @@ def code_actions(draft: Draft, params: types.CodeActionParams) -> list[types.Cod
     return actions
 
 
-def _suppress(draft: Draft, f: Finding, title: str) -> types.CodeAction:
+def _suppress(draft: Draft, f: Finding, title: str) -> types.CodeAction | None:
     """An inline comment at the end of the finding's first line: it cannot break a list or
     a paragraph the way a comment on a line of its own can."""
     conv = draft.converter
@@ -88,6 +90,9 @@ def _suppress(draft: Draft, f: Finding, title: str) -> types.CodeAction:
     line_end = conv.lines.starts[line + 1] if line + 1 < conv.lines.count else len(draft.text)
     while line_end > 0 and draft.text[line_end - 1] in "\r\n":
         line_end -= 1
+    line_text = draft.text[conv.lines.starts[line] : line_end]
+    if draft.fmt == "html" and line_text.rfind("<") > line_text.rfind(">"):
+        return None  # the line ends inside a tag: a comment there would break the markup
     edit = types.TextEdit(conv.range(line_end, line_end), f" <!-- klarsyn-disable-line {f.rule} -->")
     return types.CodeAction(title, kind=types.CodeActionKind.QuickFix, edit=types.WorkspaceEdit(
         document_changes=[types.TextDocumentEdit(types.OptionalVersionedTextDocumentIdentifier(draft.uri, draft.version), [edit])]))

@@ -23,7 +23,7 @@ from klarsyn.text.language import normalize_language
 
 log = logging.getLogger("klarsyn.lsp")
 
-LANGUAGE_IDS = {"markdown": "markdown", "plaintext": "text", "text": "text", "html": "text"}
+LANGUAGE_IDS = {"markdown": "markdown", "plaintext": "text", "text": "text", "html": "html"}
 
 
 @dataclass
