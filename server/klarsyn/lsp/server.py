@@ -74,7 +74,7 @@ def create_server() -> KlarsynServer:
     async def initialized(ls: KlarsynServer, params: types.InitializedParams) -> None:
         watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in CONFIG_NAMES]
         watchers.append(types.FileSystemWatcher(glob_pattern="**/pack.yml"))
-        watchers.append(types.FileSystemWatcher(glob_pattern="**/*.{md,markdown,txt}"))
+        watchers.append(types.FileSystemWatcher(glob_pattern="**/*.{md,markdown,txt,html,htm}"))
         caps = ls.client_capabilities.workspace
         dynamic = caps is not None and caps.did_change_watched_files is not None and caps.did_change_watched_files.dynamic_registration
         try:

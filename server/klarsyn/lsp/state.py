@@ -166,10 +166,11 @@ class State:
         return Draft(uri=uri, path=path, fmt=fmt, text=text)
 
     def workspace_files(self) -> list[Path]:
-        """Drafts under the workspace root (.md, .markdown, .txt), as a folder check finds them."""
+        """Text drafts under the workspace root (Markdown, plain text, HTML), as a folder check
+        finds them; Word and OpenDocument files are for the CLI, not an editor."""
         if self.root is None or not self.root.is_dir():
             return []
         from klarsyn.cli.files import expand_paths
 
         files, _missing = expand_paths([str(self.root)], self.configs)
-        return [f for f in files if f.suffix.lower() in SUPPORTED_SUFFIXES]
+        return [f for f in files if f.suffix.lower() in SUPPORTED_SUFFIXES and format_for(f) in ("markdown", "text", "html")]
