@@ -135,6 +135,32 @@ def test_html_positions_are_in_the_markup(run_cli, tmp_path: Path) -> None:
         assert lines[int(line) - 1][int(column) - 1:].startswith(word)
 
 
+def test_broken_html_never_crashes_and_offsets_stay_in_the_file() -> None:
+    """Random soup of tags, entities and text: a Document or a clear InputError, never a
+    traceback, and every character of every block maps inside the file."""
+    import random
+
+    from klarsyn.document.html import parse_html
+    from klarsyn.errors import InputError
+
+    pieces = ['<p>', '</p>', '<li>', '</ul>', '<ul>', '<table>', '<tr>', '<td>', '<th>', '</table>', '<a href="x">', '</a>',
+              '<b>', '</b>', '<u>', '</u>', '<code>', '</code>', '<script>', '</script>', '&amp;', '&nbsp', '&#65;', '&#x1F600;',
+              '&bogus;', '<!--', '-->', '<![CDATA[', ']]>', '<!DOCTYPE html>', '<span lang="en">', '</span>', '<img alt="x">',
+              '<br/>', 'Tekst ', 'herunder ', '\r\n', '\t', '🙂', '<', '>', '"', "'", '<p lang=', '<h2>', '</h2>',
+              '<blockquote>', '</blockquote>', '&#;', '&#xZZ;', '<?php ?>', '</>', '<a', '=']
+    rng = random.Random(7)
+    for _ in range(3000):
+        source = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        try:
+            document = parse_html(source, "soup.html")
+        except InputError:
+            continue
+        for block in document.blocks:
+            for i in range(len(block.text)):
+                start, end = block.source_span(i, i + 1)
+                assert 0 <= start <= end <= len(source), source
+
+
 def _hostile(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     files: dict[str, tuple[Path, str]] = {}
 
