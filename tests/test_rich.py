@@ -57,6 +57,26 @@ def test_same_prose_findings_as_markdown_at_the_right_paragraph(run_cli, made, k
     assert herunder["heading_path"] == "Valgseier i lokalvalget 2023 › 3. God helse og livskvalitet for alle"
 
 
+def test_html_made_from_the_sample_gives_the_markdown_findings_in_place(run_cli, tmp_path: Path) -> None:
+    """The sample rendered to HTML by markdown-it: the same figures and findings as the
+    Markdown, each pointing at the same words inside the markup."""
+    from markdown_it import MarkdownIt
+
+    markdown = SAMPLE_MD.read_text(encoding="utf-8")
+    page = tmp_path / "utkast.html"
+    page.write_text('<!DOCTYPE html>\n<html lang="nb">\n<body>\n' + MarkdownIt("commonmark").enable("table").render(markdown)
+                    + "</body>\n</html>\n", encoding="utf-8")
+    results = {}
+    for path in (SAMPLE_MD, page):
+        _, out, _ = run_cli("check", str(path), "--format", "json", "--no-cache", "--ignore", STRUCTURE)
+        file = json.loads(out)["files"][0]
+        source = path.read_text(encoding="utf-8")
+        results[path.suffix] = (file["stats"], Counter((d["rule"], " ".join(source[slice(*d["offset"])].split()))
+                                                       for d in file["diagnostics"]))
+    assert results[".html"] == results[".md"]
+    assert sum(results[".html"][1].values()) > 50
+
+
 @pytest.mark.parametrize("fmt", ["docx", "odt"])
 def test_structure_checks_bad_and_good(run_cli, made, fmt: str) -> None:
     _, out, _ = run_cli("check", str(made[f"bad.{fmt}"]), "--select", STRUCTURE, "--format", "json", "--no-cache")
