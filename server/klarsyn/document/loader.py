@@ -137,10 +137,6 @@ def load_document(path: Path, language: str | None = None, fmt: str | None = Non
         document = parse_docx(data, str(path)) if fmt == "docx" else parse_odt(data, str(path))
         document.raw_digest = hashlib.sha256(data).hexdigest()
         return _settle_language(document, language)
-    if fmt == "html":
-        from klarsyn.document.html import parse_html
-
-        return _settle_language(parse_html(read_source(path), str(path)), language)
     return parse(read_source(path), str(path), fmt, language)
 
 
