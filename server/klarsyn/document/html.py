@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 
 from klarsyn.document.model import Block, BlockKind, Document, Link
 from klarsyn.document.offsets import TextBuilder
+from klarsyn.document.rich import structure_attrs
 from klarsyn.errors import InputError
 
 _BLOCKS = {"p": BlockKind.PARAGRAPH, "li": BlockKind.LIST_ITEM, "td": BlockKind.TABLE_CELL, "th": BlockKind.TABLE_CELL,
@@ -107,16 +108,8 @@ class _Reader(HTMLParser):
         plain, offsets = block.text.build(anchor=self._offset())
         if not plain.strip() and block.kind is not BlockKind.HEADING and not block.images:
             return
-        attrs = dict(block.attrs)
-        if block.bold and all(block.bold):
-            attrs["bold"] = True
-        if block.underlined:
-            attrs["underlined"] = block.underlined
-        if block.images:
-            attrs["images"] = [(min(p, len(plain)), alt, src) for p, alt, src in block.images]
-        marked = max(block.lang_letters.items(), key=lambda item: item[1], default=(None, 0))[0]
-        if marked:
-            attrs["lang"] = marked
+        images = [(min(p, len(plain)), alt, src) for p, alt, src in block.images]
+        attrs = structure_attrs(block.attrs, block.bold, block.underlined, images, block.lang_letters)
         self.blocks.append(Block(kind=block.kind, text=plain, offsets=offsets, level=block.level,
                                  quoted=bool(self.quoted) and block.kind is not BlockKind.HEADING,
                                  header_cell=bool(attrs.get("table_header")), links=block.links, attrs=attrs))

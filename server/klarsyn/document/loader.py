@@ -61,26 +61,7 @@ def decode(data: bytes, name: str) -> str:
 
 
 def read_source(path: Path) -> str:
-    name = str(path)
-    try:
-        if path.is_dir():
-            raise InputError(name, "is a folder, not a file")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(name, f"is too large ({size / 2**20:.1f} MiB; the limit is {MAX_BYTES // 2**20} MiB)")
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError(name, "no such file") from None
-    except PermissionError:
-        raise InputError(name, "permission denied") from None
-    except IsADirectoryError:
-        raise InputError(name, "is a folder, not a file") from None
-    except OSError as exc:
-        raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
-    if len(data) > MAX_BYTES:
-        raise InputError(name, f"is too large (the limit is {MAX_BYTES // 2**20} MiB)")
-    return decode(data, name)
+    return decode(_read_bytes(path, MAX_BYTES), str(path))
 
 
 def resolve_language(source: str, fmt: str, language: str | None = None) -> tuple[str, str]:
@@ -109,12 +90,17 @@ def parse(source: str, path: str, fmt: str, language: str | None = None) -> Docu
 
 
 def _read_bytes(path: Path, limit: int) -> bytes:
+    """The file's bytes, at most ``limit`` of them (also for files that grow while read or
+    report no size, like pipes), or one clear InputError."""
     name = str(path)
     try:
+        if path.is_dir():
+            raise InputError(name, "is a folder, not a file")
         size = path.stat().st_size
         if size > limit:
             raise InputError(name, f"is too large ({size / 2**20:.1f} MiB; the limit is {limit // 2**20} MiB)")
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
     except FileNotFoundError:
         raise InputError(name, "no such file") from None
     except PermissionError:
@@ -123,6 +109,9 @@ def _read_bytes(path: Path, limit: int) -> bytes:
         raise InputError(name, "is a folder, not a file") from None
     except OSError as exc:
         raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise InputError(name, f"is too large (the limit is {limit // 2**20} MiB)")
+    return data
 
 
 def load_document(path: Path, language: str | None = None, fmt: str | None = None) -> Document:

@@ -21,7 +21,7 @@ class Piece:
     bold: list[bool] = field(default_factory=list)  # per run with visible text
     underlined: list[tuple[int, int]] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
-    images: list[tuple[int, str, str]] = field(default_factory=list)
+    images: list[tuple[int, str | None, str]] = field(default_factory=list)  # (position, alt text, file)
     attrs: dict[str, object] = field(default_factory=dict)
     # The language marked on the text being added (w:lang, fo:language, lang=""), None when
     # it inherits the document's; letters per marked language decide the passage's language.
@@ -38,6 +38,23 @@ class Piece:
             self.lang_letters[self.lang] = self.lang_letters.get(self.lang, 0) + sum(c.isalpha() for c in text)
         self.parts.append(text)
         self.length += len(text)
+
+
+def structure_attrs(base: dict[str, object], bold: list[bool], underlined: list[tuple[int, int]],
+                    images: list[tuple[int, str | None, str]], lang_letters: dict[str | None, int]) -> dict[str, object]:
+    """The facts the structure checks read from a rich block (Block.attrs)."""
+    attrs = dict(base)
+    if bold and all(bold):
+        attrs["bold"] = True
+    if underlined:
+        attrs["underlined"] = underlined
+    if images:
+        attrs["images"] = images
+    # The passage's marked language is the one that covers most of its letters.
+    marked = max(lang_letters.items(), key=lambda item: item[1], default=(None, 0))[0]
+    if marked:
+        attrs["lang"] = marked
+    return attrs
 
 
 class RichBuilder:
@@ -66,17 +83,7 @@ class RichBuilder:
         builder = TextBuilder()
         builder.add(body, start + lead)
         plain, offsets = builder.build(anchor=start + lead)
-        attrs = dict(piece.attrs)
-        if piece.bold and all(piece.bold):
-            attrs["bold"] = True
-        if piece.underlined:
-            attrs["underlined"] = piece.underlined
-        if piece.images:
-            attrs["images"] = piece.images
-        # The passage's marked language is the one that covers most of its letters.
-        marked = max(piece.lang_letters.items(), key=lambda item: item[1], default=(None, 0))[0]
-        if marked:
-            attrs["lang"] = marked
+        attrs = structure_attrs(piece.attrs, piece.bold, piece.underlined, piece.images, piece.lang_letters)
         self.blocks.append(Block(kind=piece.kind, text=plain, offsets=offsets, level=piece.level, links=piece.links,
                                  header_cell=bool(attrs.get("table_header")), attrs=attrs))
 

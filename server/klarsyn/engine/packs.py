@@ -240,16 +240,18 @@ def parse_rule(path: Path, pack: str, languages: tuple[str, ...]) -> Rule:
 DEFAULT_SCOPE_NAMES = ("heading", "paragraph", "list_item", "table_cell")
 
 
+def _fix_safety(r: _Reader, default: str) -> FixSafety:
+    try:
+        return FixSafety(r.string("fix_safety", required=False, default=default))
+    except ValueError:
+        raise r.fail(r.value_node("fix_safety"), "fix_safety must be safe, unsafe or display-only") from None
+
+
 def _typed(r: _Reader, rule_type: str, common: dict[str, Any]) -> Rule:
     name = r.path
     if rule_type == "termbase":
         terms = _termbase(r, r.value_node("terms"))
-        safety = r.string("fix_safety", required=False, default="safe")
-        try:
-            fix_safety = FixSafety(safety)
-        except ValueError:
-            raise r.fail(r.value_node("fix_safety"), "fix_safety must be safe, unsafe or display-only") from None
-        return TermRule(**common, terms=terms, case_sensitive=r.flag("case_sensitive"), fix_safety=fix_safety)
+        return TermRule(**common, terms=terms, case_sensitive=r.flag("case_sensitive"), fix_safety=_fix_safety(r, "safe"))
     if rule_type in ("existence", "substitution"):
         if rule_type == "existence" and r.has("patterns"):
             patterns = []
@@ -267,12 +269,7 @@ def _typed(r: _Reader, rule_type: str, common: dict[str, Any]) -> Rule:
             for t in terms:
                 if not t.replace:
                     raise ConfigError(name, t.line, f"term '{t.term}' needs 'replace' in a substitution rule")
-        safety = r.string("fix_safety", required=False, default="unsafe")
-        try:
-            fix_safety = FixSafety(safety)
-        except ValueError:
-            raise r.fail(r.value_node("fix_safety"), "fix_safety must be safe, unsafe or display-only") from None
-        return TermRule(**common, terms=terms, case_sensitive=r.flag("case_sensitive"), fix_safety=fix_safety)
+        return TermRule(**common, terms=terms, case_sensitive=r.flag("case_sensitive"), fix_safety=_fix_safety(r, "unsafe"))
     if rule_type == "metric":
         metric = r.string("metric")
         if metric not in METRICS:
@@ -340,12 +337,7 @@ def _typed(r: _Reader, rule_type: str, common: dict[str, Any]) -> Rule:
             if r.has(key) and key not in defaults:
                 raise r.fail(r.items[key][0], f"analysis '{analysis}' takes no option '{key}'")
         options = {key: r.number(key, default) for key, default in defaults.items()}
-        safety = r.string("fix_safety", required=False, default="unsafe")
-        try:
-            fix_safety = FixSafety(safety)
-        except ValueError:
-            raise r.fail(r.value_node("fix_safety"), "fix_safety must be safe, unsafe or display-only") from None
-        rule = AnalysisRule(**common, analysis=analysis, options=options, fix_safety=fix_safety)
+        rule = AnalysisRule(**common, analysis=analysis, options=options, fix_safety=_fix_safety(r, "unsafe"))
         rule.OPTIONS = tuple(defaults)  # type: ignore[misc]
         return rule
     raise r.fail(None, f"unknown rule type '{rule_type}'")  # unreachable: checked above
