@@ -290,6 +290,11 @@ def _rules(lang: str | None) -> int:
     return EXIT_OK
 
 
+def _example_item(text: str) -> str:
+    """A list item; the lines of a multi-line example stay under its first line."""
+    return "  - " + "\n    ".join(text.split("\n"))
+
+
 def _explain(rule_id: str) -> int:
     import difflib
 
@@ -307,10 +312,10 @@ def _explain(rule_id: str) -> int:
         print("Innstillinger: " + ", ".join(f"{k}={v:g}" for k, v in rule.options.items()) + "\n")
     print("Flagges:")
     for example in rule.bad:
-        print(f"  - {example.text}")
+        print(_example_item(example.text))
     print("Flagges ikke:")
     for example in rule.good:
-        print(f"  - {example.text}")
+        print(_example_item(example.text))
     if rule.source or rule.link:
         print(f"\nKilde: {rule.source}" + (f" ({rule.link})" if rule.link else ""))
     return EXIT_OK
