@@ -4,10 +4,12 @@ explained, selected and ignored; errors are one line; summaries speak proper Nor
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from klarsyn.document.suffixes import SUPPORTED_SUFFIXES
 from tests.conftest import SAMPLE_MD
 
 # A suppression comment with a typo in the rule id, and one that silences nothing.
@@ -57,3 +59,12 @@ def test_unntak_follows_the_project_config(run_cli, tmp_path: Path) -> None:
 def test_unntak_is_listed_among_the_rules(run_cli) -> None:
     code, out, _ = run_cli("rules")
     assert code == 0 and any(line.startswith("unntak ") for line in out.splitlines())
+
+
+@pytest.mark.parametrize("command", ["check", "stats", "report"])
+def test_help_lists_every_suffix_the_loader_reads(run_cli, command: str) -> None:
+    code, out, _ = run_cli(command, "--help")
+    assert code == 0
+    text = " ".join(out.split())  # argparse wraps the list over lines
+    listed = set(re.findall(r"(\.[a-z]+)[,)]", text[text.index("PATH") :]))
+    assert listed == SUPPORTED_SUFFIXES

@@ -46,8 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"klarsyn {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
+    from klarsyn.document.suffixes import suffix_list
+
+    paths_help = f"files, or folders to search for drafts ({suffix_list()})"
+
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (.md, .markdown, .txt)")
+        p.add_argument("paths", nargs="+", metavar="PATH", help=paths_help)
         p.add_argument("--lang", type=_language, help="document language: auto, nb, nn or en (default: config, front matter, then detection)")
         p.add_argument("--config", type=Path, help="use this config file instead of looking for klarsyn.yml")
 
