@@ -68,3 +68,65 @@ def test_help_lists_every_suffix_the_loader_reads(run_cli, command: str) -> None
     text = " ".join(out.split())  # argparse wraps the list over lines
     listed = set(re.findall(r"(\.[a-z]+)[,)]", text[text.index("PATH") :]))
     assert listed == SUPPORTED_SUFFIXES
+
+
+@pytest.mark.parametrize(
+    "lang, one, two",
+    [
+        ("nb", "4 ord, 1 setning; 1 funn (1 advarsel)", "8 ord, 2 setninger; 2 funn (2 advarsler)"),
+        ("nn", "4 ord, 1 setning; 1 funn (1 åtvaring)", "8 ord, 2 setningar; 2 funn (2 åtvaringar)"),
+        ("en", "4 words, 1 sentence; 1 finding (1 warning)", "8 words, 2 sentences; 2 findings (2 warnings)"),
+    ],
+)
+def test_summaries_use_singular_for_one(run_cli, tmp_path: Path, lang: str, one: str, two: str) -> None:
+    single = tmp_path / "en.md"
+    single.write_text("Vi vil og og.\n", encoding="utf-8")
+    double = tmp_path / "to.md"
+    double.write_text("Vi vil og og.\n\nVi vil og og.\n", encoding="utf-8")
+    _, out, _ = run_cli("check", str(single), "--lang", lang, "--select", "dobbelt-ord")
+    assert out.rstrip().endswith(one)
+    _, out, _ = run_cli("check", str(single), str(double), "--lang", lang, "--select", "dobbelt-ord")
+    assert two in out
+    total = {"nb": "Totalt: 2 filer; 3 funn", "nn": "Totalt: 2 filer; 3 funn", "en": "Total: 2 files; 3 findings"}[lang]
+    assert total in out
+
+
+def test_report_and_baseline_messages_say_one_file(run_cli, tmp_path: Path) -> None:
+    draft = tmp_path / "utkast.md"
+    draft.write_text("Vi vil og og.\n", encoding="utf-8")
+    code, _, err = run_cli("report", str(draft), "-o", str(tmp_path / "r.html"))
+    assert code == 0 and err == f"klarsyn: report for 1 file written to {tmp_path / 'r.html'}\n"
+    code, _, err = run_cli("baseline", "write", str(tmp_path / "b.json"), str(draft), "--select", "dobbelt-ord")
+    assert code == 0 and err == f"klarsyn: 1 finding in 1 file recorded in {tmp_path / 'b.json'}\n"
+
+
+def test_report_on_a_missing_file_writes_nothing(run_cli, tmp_path: Path) -> None:
+    output = tmp_path / "rapport.html"
+    missing = tmp_path / "finnesikke.md"
+    code, out, err = run_cli("report", str(missing), "-o", str(output))
+    assert code == 2 and out == ""
+    assert err == f"klarsyn: {missing}: no such file or folder (no report written)\n"
+    assert not output.exists() and list(tmp_path.iterdir()) == []
+    # With one good chapter and one missing, still nothing: a report without a chapter would
+    # be read as the whole programme.
+    good = tmp_path / "kapittel.md"
+    good.write_text("Vi vil bygge skoler.\n", encoding="utf-8")
+    code, _, err = run_cli("report", str(good), str(missing), "-o", str(output))
+    assert code == 2 and not output.exists() and "written to" not in err
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["chek", "x.md"], "klarsyn: error: argument COMMAND: invalid choice: 'chek'"),
+        (["check"], "klarsyn: error: the following arguments are required: PATH (see klarsyn check --help)"),
+        (["check", "--fail-on", "bad", "x.md"], "klarsyn: error: argument --fail-on: invalid choice: 'bad'"),
+        (["report", "x.md"], "klarsyn: error: the following arguments are required: -o/--output (see klarsyn report --help)"),
+        (["check", "--lang", "xx", "x.md"], "klarsyn: error: argument --lang: unknown language 'xx'"),
+    ],
+)
+def test_usage_errors_are_one_line(run_cli, args: list[str], expected: str) -> None:
+    code, out, err = run_cli(*args)
+    assert code == 2 and out == ""
+    assert err.startswith(expected) and err.endswith("--help)\n") and err.count("\n") == 1
+    assert "usage:" not in err

@@ -1,8 +1,9 @@
-"""One LIX, however it is shown: the CLI summary, the code lens above a heading and the VS
-Code status bar (fed by klarsyn/documentStats) give the same whole number for a draft.
+"""Figures the editor shows.
 
-The sample's exact LIX is 47.45: shown to one decimal it is 47.5, and rounding that again
-gave 48 in the status bar while the CLI and code lens said 47.
+One LIX, however it is shown: the CLI summary, the code lens above a heading and the VS Code
+status bar (fed by klarsyn/documentStats) give the same whole number for a draft. The
+sample's exact LIX is 47.45: shown to one decimal it is 47.5, and rounding that again gave
+48 in the status bar while the CLI and code lens said 47. And one sentence is "1 setning".
 """
 
 from __future__ import annotations
@@ -34,3 +35,13 @@ async def test_cli_code_lens_and_status_bar_agree(client: LanguageClient, run_cl
     # Every section with a heading: the whole number sent is the one its code lens shows.
     lens_figures = [lens.command.title.split(" ·")[0] for lens in lenses]
     assert lens_figures == [f"LIX {s.lix_whole}" for s in stats.sections if getattr(s, "range", None) is not None]
+
+
+async def test_code_lens_and_hover_say_one_sentence(client: LanguageClient) -> None:  # noqa: F811
+    text = "# Skole\n\nVi bygger skoler.\n\n# Helse\n\nVi vil ha flere leger. Og flere sykepleiere.\n"
+    uri = await open_draft(client, "ental.md", text)
+    lenses = await client.text_document_code_lens_async(types.CodeLensParams(types.TextDocumentIdentifier(uri)))
+    titles = [lens.command.title.split(" · ", 1)[1] for lens in lenses]
+    assert titles == ["3 ord · 1 setning", "8 ord · 2 setninger"]  # headings are not counted
+    hover = await client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(0, 3)))
+    assert "· 3 ord · 1 setning ·" in hover.contents.value

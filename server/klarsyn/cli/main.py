@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from klarsyn import __version__
+from klarsyn.cli.messages import count
 from klarsyn.errors import InputError, KlarsynError, UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -21,8 +22,9 @@ _FAIL_LEVELS = ("error", "warning", "info", "hint", "never")
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        print(f"klarsyn: {message}", file=sys.stderr)
+        # One line, like every other klarsyn error, pointing at the help of the very command
+        # (self.prog is "klarsyn check" for a subcommand) instead of a usage block.
+        print(f"klarsyn: error: {' '.join(message.split())} (see {self.prog} --help)", file=sys.stderr)
         raise SystemExit(EXIT_ERROR)
 
 
@@ -237,6 +239,11 @@ def _report(args: argparse.Namespace) -> int:
     from klarsyn.engine.runner import check_documents
 
     documents, errors, _ = _load(args)
+    if errors:
+        # A report the committee reads as the whole programme must not leave a chapter out
+        # silently (or, with nothing readable, be empty): name the problem, write nothing.
+        _report_errors([(path, f"{problem} (no report written)") for path, problem in errors])
+        return EXIT_ERROR
     results = check_documents(documents)
     ui_lang = results[0].document.language if results else "nb"
     text = render_report(results, ui_lang)
@@ -246,9 +253,8 @@ def _report(args: argparse.Namespace) -> int:
         tmp.replace(args.output)
     except OSError as exc:
         raise UsageError(f"{args.output}: cannot write the report ({exc.strerror or exc})") from None
-    _report_errors(errors)
-    print(f"klarsyn: report for {len(results)} files written to {args.output}", file=sys.stderr)
-    return EXIT_ERROR if errors else EXIT_OK
+    print(f"klarsyn: report for {count('en', 'file', len(results))} written to {args.output}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _baseline(args: argparse.Namespace) -> int:
@@ -260,9 +266,9 @@ def _baseline(args: argparse.Namespace) -> int:
     documents, errors, _ = _load(args)
     items = [(d, c.with_overrides(select=tuple(args.select), ignore=tuple(args.ignore))) for d, c in documents]
     results = check_documents(items)
-    count = write_baseline(args.file, results)
+    recorded = write_baseline(args.file, results)
     _report_errors(errors)
-    print(f"klarsyn: {count} findings in {len(results)} files recorded in {args.file}", file=sys.stderr)
+    print(f"klarsyn: {count('en', 'finding', recorded)} in {count('en', 'file', len(results))} recorded in {args.file}", file=sys.stderr)
     return EXIT_ERROR if errors else EXIT_OK
 
 

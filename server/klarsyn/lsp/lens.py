@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from lsprotocol import types
 
+from klarsyn.cli.messages import count
 from klarsyn.lsp.state import Draft
 from klarsyn.metrics.lix import band, whole
 
-_WORDS = {"nb": ("ord", "setninger"), "nn": ("ord", "setningar"), "en": ("words", "sentences")}
 STATS_REQUEST = "klarsyn/documentStats"
 
 
@@ -15,7 +15,6 @@ def code_lenses(draft: Draft) -> list[types.CodeLens]:
     if draft.converter is None or draft.result is None:
         return []
     lang = draft.result.document.language
-    words, sentences = _WORDS.get(lang, _WORDS["nb"])
     lenses = []
     for section in draft.result.analysis.sections:
         if section.heading is None:
@@ -24,7 +23,7 @@ def code_lenses(draft: Draft) -> list[types.CodeLens]:
         start, end = block.source_span(0, len(block.text))
         c = section.counts
         lix = f"LIX {whole(c.lix)}" if c.lix is not None else "LIX –"
-        title = f"{lix} · {c.words} {words} · {c.sentences} {sentences}"
+        title = f"{lix} · {count(lang, 'word', c.words)} · {count(lang, 'sentence', c.sentences)}"
         lenses.append(types.CodeLens(draft.converter.range(start, end), types.Command(title, "")))
     return lenses
 
