@@ -168,7 +168,7 @@ def _check(args: argparse.Namespace) -> int:
     from klarsyn.engine.packs import load_rules
     from klarsyn.engine.rules import RuleTimeout
     from klarsyn.engine.runner import check_documents
-    from klarsyn.findings import Severity
+    from klarsyn.findings import fails
 
     documents, errors, _ = _load(args)
     known = sorted({r.id for r in load_rules()} | {r.id for _d, c in documents for r in c.all_rules()})
@@ -208,11 +208,8 @@ def _check(args: argparse.Namespace) -> int:
         base_dir = args.baseline.resolve().parent
         for r in results:
             r.findings = without_baseline(r, recorded, base_dir)
-    failed = False
-    for (_document, config), result in zip(items, results):
-        if config.fail_on != "never":
-            threshold = Severity(config.fail_on).rank
-            failed = failed or any(f.severity.rank >= threshold for f in result.findings)
+    fail_levels = [config.fail_on for _document, config in items]
+    failed = any(fails(f.severity, level) for level, result in zip(fail_levels, results) for f in result.findings)
     ui_lang = results[0].document.language if results else (args.lang if args.lang not in (None, "auto") else "nb")
     if args.format == "json":
         render_json(results, errors, sys.stdout)
@@ -225,7 +222,7 @@ def _check(args: argparse.Namespace) -> int:
         elif args.format == "github":
             formats.render_github(results, sys.stdout)
         else:
-            formats.render_junit(results, sys.stdout)
+            formats.render_junit(results, fail_levels, sys.stdout)
     else:
         render_text(results, sys.stdout, ui_lang, summary=not args.quiet)
     _report_errors(errors)
