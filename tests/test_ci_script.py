@@ -160,3 +160,42 @@ def test_ci_run_calls_the_steps_as_a_command_of_its_own():
     assert ".ci/test-steps" in lines
     # No && list among the commands run at the top level: set -e would not stop at its failures.
     assert not [line for line in lines if "&&" in line and not line.startswith("#") and "$(" not in line]
+
+
+def _git(cwd: Path, *args: str) -> str:
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e",
+           "HOME": str(cwd), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env).stdout.strip()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_action_keeps_the_full_history_checkout_fetched(tmp_path: Path) -> None:
+    """The action's check step, run as GitHub runs it, in a full clone (fetch-depth: 0)."""
+    import yaml
+
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    [step] = [s for s in action["runs"]["steps"] if s.get("id") == "check"]
+    script = step["run"]
+    assert "${{" not in script  # inputs arrive through env, so this is the script that runs
+    origin = tmp_path / "origin"
+    origin.mkdir()
+    _git(origin, "init", "-q", "-b", "main")
+    for i in range(3):
+        (origin / f"kapittel{i}.md").write_text(f"Kapittel {i}.\n", encoding="utf-8")
+        _git(origin, "add", ".")
+        _git(origin, "commit", "-q", "-m", f"kapittel {i}")
+    _git(tmp_path, "clone", "-q", origin.as_uri(), "clone")
+    clone = tmp_path / "clone"
+    stubs = tmp_path / "stubs"
+    stubs.mkdir()
+    log = tmp_path / "klarsyn-args"
+    (stubs / "python").write_text(f'#!/bin/sh\necho "$@" > "{log}"\n', encoding="utf-8")
+    (stubs / "python").chmod(0o755)
+    env = {**os.environ, "PATH": f"{stubs}{os.pathsep}{os.environ['PATH']}", "HOME": str(tmp_path),
+           "KLARSYN_PATHS": ".", "KLARSYN_FORMAT": "github", "KLARSYN_DIFF": "main", "KLARSYN_BASELINE": "",
+           "KLARSYN_FAIL_ON": "error", "GITHUB_OUTPUT": str(tmp_path / "output")}
+    done = subprocess.run([BASH, "-e", "-c", script], cwd=clone, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert _git(clone, "rev-parse", "--is-shallow-repository") == "false"
+    assert _git(clone, "rev-list", "--count", "HEAD") == "3"
+    assert f"--diff {_git(clone, 'rev-parse', 'origin/main')} " in log.read_text()
