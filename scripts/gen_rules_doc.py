@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -13,6 +14,27 @@ from klarsyn.engine.packs import builtin_rules
 from klarsyn.engine.rules import TermRule
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
+
+
+def _prose(text: str) -> str:
+    """Text from a pack as literal Markdown: a rule's description may name ``#`` or ``*``."""
+    return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text)
+
+
+def _example(text: str) -> list[str]:
+    """One list item showing an example exactly as written in the draft.
+
+    Examples are Markdown or HTML source (``![](kart.png)``, ``<table>``); shown as they are,
+    they would render as an image or a table instead of the text the rule looks at. So a
+    one-line example is a code span and a longer one a fenced block inside the list item.
+    """
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    if "\n" not in text:
+        fence = "`" * (longest + 1)
+        pad = " " if text.startswith("`") or text.endswith("`") else ""
+        return [f"- {fence}{pad}{text}{pad}{fence}"]
+    fence = "`" * max(3, longest + 1)
+    return [f"- {fence}text"] + [f"  {line}" if line else "" for line in text.split("\n")] + [f"  {fence}"]
 
 
 def render() -> str:
@@ -30,17 +52,17 @@ def render() -> str:
     out += [f"| [`{r.id}`](#{r.id}) | {r.pack} | {r.type} | {r.severity.value} | {', '.join(r.languages) or 'all'} |" for r in rules]
     out.append("")
     for r in rules:
-        out += [f"## {r.id}", "", " ".join(r.description.split()), ""]
+        out += [f"## {r.id}", "", _prose(" ".join(r.description.split())), ""]
         facts = [f"type `{r.type}`", f"severity **{r.severity.value}**"]
         if r.options:
             facts.append("options " + ", ".join(f"`{k}` = {v:g}" for k, v in r.options.items()))
         if isinstance(r, TermRule):
             facts.append(f"{len(r.terms)} terms, fixes {r.fix_safety.value}")
         out += ["; ".join(facts) + ".", ""]
-        out += ["Flagged:", ""] + [f"- {e.text!r}" if "\n" in e.text else f"- {e.text}" for e in r.bad] + [""]
-        out += ["Not flagged:", ""] + [f"- {e.text!r}" if "\n" in e.text else f"- {e.text}" for e in r.good] + [""]
+        out += ["Flagged:", ""] + [line for e in r.bad for line in _example(e.text)] + [""]
+        out += ["Not flagged:", ""] + [line for e in r.good for line in _example(e.text)] + [""]
         if r.source:
-            out += [f"Source: {r.source}" + (f" <{r.link}>" if r.link else ""), ""]
+            out += [f"Source: {_prose(r.source)}" + (f" <{r.link}>" if r.link else ""), ""]
     return "\n".join(out)
 
 

@@ -53,8 +53,17 @@ def test_diff_treats_a_new_file_as_all_new(run_cli, repo: Path) -> None:
 
 
 def test_diff_with_a_bad_revision_is_a_clear_error(run_cli, repo: Path) -> None:
-    code, _, err = run_cli("check", str(repo / "kapittel.md"), "--diff", "finnesikke")
-    assert code == 2 and err.startswith("klarsyn: git rev-parse --verify:")
+    code, out, err = run_cli("check", str(repo / "kapittel.md"), "--diff", "finnesikke")
+    assert code == 2 and out == ""
+    assert err.startswith("klarsyn: --diff finnesikke: no commit 'finnesikke' in the git repository ")
+    assert len(err.splitlines()) == 1
+
+
+def test_diff_outside_a_git_repository_names_the_file(run_cli, tmp_path: Path) -> None:
+    draft = tmp_path / "kapittel.md"
+    draft.write_text(FIRST, encoding="utf-8")
+    code, _, err = run_cli("check", str(draft), "--diff", "main")
+    assert code == 2 and err == f"klarsyn: --diff main: {draft} is not in a git repository\n"
 
 
 def test_baseline_hides_old_findings_but_not_new_ones_and_survives_moving_text(run_cli, tmp_path: Path) -> None:
@@ -62,7 +71,7 @@ def test_baseline_hides_old_findings_but_not_new_ones_and_survives_moving_text(r
     draft.write_text(FIRST, encoding="utf-8")
     baseline = tmp_path / "klarsyn-baseline.json"
     code, _, err = run_cli("baseline", "write", str(baseline), str(draft), "--select", "kanselli,forkortelser")
-    assert code == 0 and "2 findings in 1 files recorded" in err
+    assert code == 0 and "2 findings in 1 file recorded" in err
     # Text moves down (a new paragraph above) and a new finding arrives.
     draft.write_text("# Skole\n\nEt nytt avsnitt først.\n\n" + FIRST.split("\n\n", 1)[1] + "\nDet koster ca. tre millioner.\n", encoding="utf-8")
     _, out, _ = run_cli("check", str(draft), "--select", "kanselli,forkortelser", "--format", "json", "--baseline", str(baseline))

@@ -64,3 +64,43 @@ def test_action_and_pre_commit_hook_are_well_formed() -> None:
     assert "python -m klarsyn" in steps and "--format github" in steps and "--format sarif" in steps
     [hook] = yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["id"] == "klarsyn" and hook["entry"].startswith("klarsyn check")
+
+
+@pytest.mark.parametrize("fail_on", ["error", "warning", "info", "hint", "never"])
+def test_junit_failures_are_the_findings_that_set_the_exit_code(run_cli, draft, fail_on: str) -> None:
+    import xml.etree.ElementTree as ET
+
+    from klarsyn.findings import Severity, fails
+
+    code, out, _ = run_cli("check", draft, "--select", RULES, "--format", "junit", "--fail-on", fail_on)
+    _, text, _ = run_cli("check", draft, "--select", RULES, "--format", "json")
+    findings = json.loads(text)["files"][0]["diagnostics"]
+    root = ET.fromstring(out)
+    cases = root.findall("./testsuite/testcase")
+    assert len(cases) == len(findings) == int(root.get("tests"))  # one case per finding
+    failed = [c.get("name") for c in cases if c.find("failure") is not None]
+    expected = [f"{d['rule']} {d['location']['line']}:{d['location']['column']}" for d in findings if fails(Severity(d["severity"]), fail_on)]
+    assert failed == expected and int(root.get("failures")) == len(expected)
+    assert code == (1 if expected else 0)
+    # The findings below the fail level are still there, as passed cases with the message.
+    passed = [c for c in cases if c.find("failure") is None]
+    assert all(c.find("system-out") is not None for c in passed)
+
+
+def test_junit_for_the_sample_has_a_case_per_finding_and_no_failures(run_cli) -> None:
+    import xml.etree.ElementTree as ET
+
+    sample = Path(__file__).resolve().parents[1] / "examples" / "lokalvalg-2023-utkast.md"
+    code, out, _ = run_cli("check", str(sample), "--format", "junit")
+    root = ET.fromstring(out)
+    assert code == 0 and root.get("failures") == "0" and int(root.get("tests")) == 68
+
+
+def test_junit_lists_a_file_without_findings_as_one_passed_case(run_cli, tmp_path) -> None:
+    import xml.etree.ElementTree as ET
+
+    clean = tmp_path / "rent.md"
+    clean.write_text("Vi bygger skoler.\n", encoding="utf-8")
+    code, out, _ = run_cli("check", str(clean), "--format", "junit")
+    [case] = ET.fromstring(out).findall("./testsuite/testcase")
+    assert code == 0 and case.get("name").endswith("rent.md") and list(case) == []

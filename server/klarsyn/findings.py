@@ -34,6 +34,13 @@ class Severity(str, Enum):
 _RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1, Severity.HINT: 0}
 
 
+def fails(severity: Severity, fail_on: str) -> bool:
+    """Whether a finding of ``severity`` fails a run with ``--fail-on``/``fail_on`` set to
+    ``fail_on`` (a severity or ``never``). The exit code and the JUnit report both ask here,
+    so a report never shows failures for a run that passed."""
+    return fail_on != "never" and severity.rank >= Severity(fail_on).rank
+
+
 class FixSafety(str, Enum):
     SAFE = "safe"  # meaning kept; may be applied in bulk (fix-all, fix on save)
     UNSAFE = "unsafe"  # likely right, but the author should look at it

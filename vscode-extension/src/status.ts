@@ -17,6 +17,8 @@ export interface DocumentStats {
   sentences: number;
   long_words: number;
   lix: number | null;
+  /** LIX as a whole number, rounded once by the server as the CLI and code lenses round it. */
+  lix_whole?: number | null;
   band: string;
   findings: number;
   sections: SectionStats[];
@@ -24,7 +26,11 @@ export interface DocumentStats {
 
 export function statusText(stats: DocumentStats | undefined): string {
   if (!stats || stats.lix === null) return "LIX –";
-  return `LIX ${Math.round(stats.lix)} · ${stats.band}`;
+  // The server's whole number, not Math.round(lix): lix is already rounded to one decimal
+  // (47.45 → 47.5), and rounding that again gives 48 where the CLI and code lens say 47.
+  // Only a server too old to send lix_whole leaves us rounding here.
+  const whole = stats.lix_whole ?? Math.round(stats.lix);
+  return `LIX ${whole} · ${stats.band}`;
 }
 
 const LABELS: Record<string, Record<string, string>> = {

@@ -39,9 +39,20 @@ def changed_lines(paths: list[str], base: str) -> dict[str, set[int] | None]:
     verified: set[Path] = set()
     for path in paths:
         file = Path(path).resolve()
-        top = Path(_git(["rev-parse", "--show-toplevel"], file.parent).strip())
+        try:
+            top = Path(_git(["rev-parse", "--show-toplevel"], file.parent).strip())
+        except UsageError:
+            raise UsageError(f"--diff {base}: {path} is not in a git repository") from None
         if top not in verified:
-            _git(["rev-parse", "--verify", "--quiet", f"{base}^{{commit}}"], top)
+            # `git rev-parse --verify --quiet` says nothing on failure: name the revision
+            # ourselves, with the usual cause in CI (a shallow clone without the base).
+            try:
+                _git(["rev-parse", "--verify", "--quiet", f"{base}^{{commit}}"], top)
+            except UsageError:
+                raise UsageError(
+                    f"--diff {base}: no commit '{base}' in the git repository {top} "
+                    "(a misspelt name, or a branch not fetched: git fetch origin BRANCH)"
+                ) from None
             verified.add(top)
         rel = file.relative_to(top).as_posix()
         existed = subprocess.run(["git", "cat-file", "-e", f"{base}:{rel}"], cwd=top, capture_output=True).returncode == 0

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from klarsyn.config import ConfigCache
-from klarsyn.document.loader import SUPPORTED_SUFFIXES
+from klarsyn.document.suffixes import SUPPORTED_SUFFIXES
 
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
 
@@ -15,8 +15,8 @@ def expand_paths(paths: list[str], configs: ConfigCache) -> tuple[list[Path], li
     """Files to check (sorted, no duplicates) and (path, problem) for paths that do not exist.
 
     A file named on the command line is always checked, whatever its suffix; a
-    folder contributes the drafts (.md, .markdown, .txt) below it, skipping hidden
-    folders and what the project config excludes.
+    folder contributes the drafts below it (files with one of SUPPORTED_SUFFIXES),
+    skipping hidden folders and what the project config excludes.
     """
     files: list[Path] = []
     missing: list[tuple[str, str]] = []

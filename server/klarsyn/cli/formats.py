@@ -12,7 +12,7 @@ from klarsyn import __version__
 from klarsyn.cli.fingerprint import fingerprint
 from klarsyn.engine.rules import Rule
 from klarsyn.engine.runner import CheckResult
-from klarsyn.findings import Severity
+from klarsyn.findings import Severity, fails
 
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note", Severity.HINT: "note"}
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice", Severity.HINT: "notice"}
@@ -111,24 +111,48 @@ def render_github(results: list[CheckResult], out: TextIO) -> None:
             out.write(f"::{_GITHUB_LEVEL[f.severity]} {props}::{_escape_data(f.message)}\n")
 
 
-def render_junit(results: list[CheckResult], out: TextIO) -> None:
-    """JUnit XML: a test case per file, a failure per finding."""
-    total = sum(len(r.findings) for r in results)
-    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    out.write(f'<testsuites name="klarsyn" tests="{len(results)}" failures="{total}">\n')
-    for result in results:
+def render_junit(results: list[CheckResult], fail_levels: list[str], out: TextIO) -> None:
+    """JUnit XML: a test suite per file and a test case per finding.
+
+    One case per finding, not per file or per file and rule: test-report viewers show one
+    message per case, so twelve long sentences in one case would show as one. A finding is a
+    failure only when it is at or above the file's fail level (``fail_levels``, one per
+    result, as for the exit code); the others are passed cases that carry the finding in
+    ``system-out``, so the report agrees with the exit code and still lists every finding.
+    A file without findings is one passed case, so every checked file appears.
+    """
+    suites = []
+    total_tests = total_failures = 0
+    for result, level in zip(results, fail_levels):
         path = _uri(result.document.path)
-        failures = len(result.findings)
-        out.write(f'  <testsuite name={quoteattr(path)} tests="1" failures="{failures}">\n')
-        out.write(f'    <testcase classname="klarsyn" name={quoteattr(path)}')
-        if not failures:
-            out.write("/>\n")
-        else:
-            out.write(">\n")
-            for f in result.findings:
-                line, col = result.document.lines.position(f.start)
-                message = f"{path}:{line}:{col}: {f.message}"
-                out.write(f"      <failure type={quoteattr(f.rule)} message={quoteattr(message)}>{escape(f.severity.value)} {escape(f.rule)} {escape(message)}</failure>\n")
-            out.write("    </testcase>\n")
-        out.write("  </testsuite>\n")
+        cases = []
+        failures = 0
+        for f in result.findings:
+            line, col = result.document.lines.position(f.start)
+            where = f"{path}:{line}:{col}"
+            text = f"{f.severity.value} {f.rule} {where}: {_one_line(f.message)}"
+            opening = f'    <testcase classname={quoteattr(path)} name={quoteattr(f"{f.rule} {line}:{col}")}>'
+            if fails(f.severity, level):
+                failures += 1
+                body = f"      <failure type={quoteattr(f.rule)} message={quoteattr(f'{where}: {_one_line(f.message)}')}>{escape(text)}</failure>"
+            else:
+                body = f"      <system-out>{escape(text)}</system-out>"
+            cases.append(f"{opening}\n{body}\n    </testcase>")
+        if not cases:
+            cases.append(f"    <testcase classname={quoteattr(path)} name={quoteattr(path)}/>")
+        total_tests += len(cases)
+        total_failures += failures
+        suites.append(
+            f'  <testsuite name={quoteattr(path)} tests="{len(cases)}" failures="{failures}" errors="0" skipped="0">\n'
+            + "\n".join(cases)
+            + "\n  </testsuite>"
+        )
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(f'<testsuites name="klarsyn" tests="{total_tests}" failures="{total_failures}" errors="0">\n')
+    for suite in suites:
+        out.write(suite + "\n")
     out.write("</testsuites>\n")
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from klarsyn import __version__
+from klarsyn.cli.messages import count
 from klarsyn.errors import InputError, KlarsynError, UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -21,8 +22,9 @@ _FAIL_LEVELS = ("error", "warning", "info", "hint", "never")
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        print(f"klarsyn: {message}", file=sys.stderr)
+        # One line, like every other klarsyn error, pointing at the help of the very command
+        # (self.prog is "klarsyn check" for a subcommand) instead of a usage block.
+        print(f"klarsyn: error: {' '.join(message.split())} (see {self.prog} --help)", file=sys.stderr)
         raise SystemExit(EXIT_ERROR)
 
 
@@ -46,8 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"klarsyn {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
+    from klarsyn.document.suffixes import suffix_list
+
+    paths_help = f"files, or folders to search for drafts ({suffix_list()})"
+
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (.md, .markdown, .txt)")
+        p.add_argument("paths", nargs="+", metavar="PATH", help=paths_help)
         p.add_argument("--lang", type=_language, help="document language: auto, nb, nn or en (default: config, front matter, then detection)")
         p.add_argument("--config", type=Path, help="use this config file instead of looking for klarsyn.yml")
 
@@ -162,7 +168,7 @@ def _check(args: argparse.Namespace) -> int:
     from klarsyn.engine.packs import load_rules
     from klarsyn.engine.rules import RuleTimeout
     from klarsyn.engine.runner import check_documents
-    from klarsyn.findings import Severity
+    from klarsyn.findings import fails
 
     documents, errors, _ = _load(args)
     known = sorted({r.id for r in load_rules()} | {r.id for _d, c in documents for r in c.all_rules()})
@@ -202,11 +208,8 @@ def _check(args: argparse.Namespace) -> int:
         base_dir = args.baseline.resolve().parent
         for r in results:
             r.findings = without_baseline(r, recorded, base_dir)
-    failed = False
-    for (_document, config), result in zip(items, results):
-        if config.fail_on != "never":
-            threshold = Severity(config.fail_on).rank
-            failed = failed or any(f.severity.rank >= threshold for f in result.findings)
+    fail_levels = [config.fail_on for _document, config in items]
+    failed = any(fails(f.severity, level) for level, result in zip(fail_levels, results) for f in result.findings)
     ui_lang = results[0].document.language if results else (args.lang if args.lang not in (None, "auto") else "nb")
     if args.format == "json":
         render_json(results, errors, sys.stdout)
@@ -219,7 +222,7 @@ def _check(args: argparse.Namespace) -> int:
         elif args.format == "github":
             formats.render_github(results, sys.stdout)
         else:
-            formats.render_junit(results, sys.stdout)
+            formats.render_junit(results, fail_levels, sys.stdout)
     else:
         render_text(results, sys.stdout, ui_lang, summary=not args.quiet)
     _report_errors(errors)
@@ -233,6 +236,11 @@ def _report(args: argparse.Namespace) -> int:
     from klarsyn.engine.runner import check_documents
 
     documents, errors, _ = _load(args)
+    if errors:
+        # A report the committee reads as the whole programme must not leave a chapter out
+        # silently (or, with nothing readable, be empty): name the problem, write nothing.
+        _report_errors([(path, f"{problem} (no report written)") for path, problem in errors])
+        return EXIT_ERROR
     results = check_documents(documents)
     ui_lang = results[0].document.language if results else "nb"
     text = render_report(results, ui_lang)
@@ -242,9 +250,8 @@ def _report(args: argparse.Namespace) -> int:
         tmp.replace(args.output)
     except OSError as exc:
         raise UsageError(f"{args.output}: cannot write the report ({exc.strerror or exc})") from None
-    _report_errors(errors)
-    print(f"klarsyn: report for {len(results)} files written to {args.output}", file=sys.stderr)
-    return EXIT_ERROR if errors else EXIT_OK
+    print(f"klarsyn: report for {count('en', 'file', len(results))} written to {args.output}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _baseline(args: argparse.Namespace) -> int:
@@ -256,9 +263,9 @@ def _baseline(args: argparse.Namespace) -> int:
     documents, errors, _ = _load(args)
     items = [(d, c.with_overrides(select=tuple(args.select), ignore=tuple(args.ignore))) for d, c in documents]
     results = check_documents(items)
-    count = write_baseline(args.file, results)
+    recorded = write_baseline(args.file, results)
     _report_errors(errors)
-    print(f"klarsyn: {count} findings in {len(results)} files recorded in {args.file}", file=sys.stderr)
+    print(f"klarsyn: {count('en', 'finding', recorded)} in {count('en', 'file', len(results))} recorded in {args.file}", file=sys.stderr)
     return EXIT_ERROR if errors else EXIT_OK
 
 
@@ -290,6 +297,11 @@ def _rules(lang: str | None) -> int:
     return EXIT_OK
 
 
+def _example_item(text: str) -> str:
+    """A list item; the lines of a multi-line example stay under its first line."""
+    return "  - " + "\n    ".join(text.split("\n"))
+
+
 def _explain(rule_id: str) -> int:
     import difflib
 
@@ -307,10 +319,10 @@ def _explain(rule_id: str) -> int:
         print("Innstillinger: " + ", ".join(f"{k}={v:g}" for k, v in rule.options.items()) + "\n")
     print("Flagges:")
     for example in rule.bad:
-        print(f"  - {example.text}")
+        print(_example_item(example.text))
     print("Flagges ikke:")
     for example in rule.good:
-        print(f"  - {example.text}")
+        print(_example_item(example.text))
     if rule.source or rule.link:
         print(f"\nKilde: {rule.source}" + (f" ({rule.link})" if rule.link else ""))
     return EXIT_OK

@@ -10,7 +10,7 @@ from klarsyn.cli.messages import count
 from klarsyn.cli.messages import text as t
 from klarsyn.engine.runner import CheckResult
 from klarsyn.findings import Finding, Severity
-from klarsyn.metrics.lix import band
+from klarsyn.metrics.lix import band, whole
 
 WIRE_VERSION = 1
 
@@ -35,7 +35,7 @@ def render_text(results: list[CheckResult], out: TextIO, ui_lang: str, summary: 
     for result in results:
         counts = result.analysis.counts
         lix = counts.lix
-        figure = f"LIX {lix:.0f} ({band(lix, ui_lang)}), " if lix is not None else ""
+        figure = f"LIX {whole(lix)} ({band(lix, ui_lang)}), " if lix is not None else ""
         per = Counter(f.severity for f in result.findings)
         out.write(
             f"{result.document.path}: {figure}{count(ui_lang, 'word', counts.words)}, "

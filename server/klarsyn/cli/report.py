@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from klarsyn import __version__
 from klarsyn.cli.messages import language_name
 from klarsyn.engine.runner import CheckResult
-from klarsyn.metrics.lix import band
+from klarsyn.metrics.lix import band, whole
 
 _T = {
     "nb": {"title": "Lesbarhetsrapport", "summary": "Sammendrag", "file": "Fil", "words": "Ord", "sentences": "Setninger",
@@ -71,8 +71,8 @@ def _section_chart(result: CheckResult, t: dict[str, str], n: int) -> str:
         w = max(1.0, min(s.counts.lix or 0, 80) * scale)
         title = s.title if len(s.title) <= 32 else s.title[:31] + "…"
         parts.append(f'<text x="{x0 - 8}" y="{y + 15}" text-anchor="end">{_e(title)}</text>'
-                     f'<rect class="bar" x="{x0}" y="{y}" width="{w:.1f}" height="{bar}"><title>{_e(s.title)}: LIX {s.counts.lix:.0f}</title></rect>'
-                     f'<text x="{x0 + w + 4:.1f}" y="{y + 15}">{s.counts.lix:.0f}</text>')
+                     f'<rect class="bar" x="{x0}" y="{y}" width="{w:.1f}" height="{bar}"><title>{_e(s.title)}: LIX {whole(s.counts.lix)}</title></rect>'
+                     f'<text x="{x0 + w + 4:.1f}" y="{y + 15}">{whole(s.counts.lix)}</text>')
     parts.append(f'<line class="axis" x1="{x0}" y1="{top - 4}" x2="{x0}" y2="{chart_h}"/></svg>')
     rows = "".join(
         f'<tr><td style="padding-left:{max(s.level - 1, 0)}em">{_e(s.title)}</td><td>{s.counts.words}</td><td>{s.counts.sentences}</td>'

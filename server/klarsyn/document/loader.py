@@ -8,13 +8,10 @@ from pathlib import Path
 from klarsyn.document.markdown import parse_markdown, split_front_matter
 from klarsyn.document.model import Document
 from klarsyn.document.plaintext import parse_plaintext
+from klarsyn.document.suffixes import MARKDOWN_SUFFIXES, RICH_SUFFIXES, SUPPORTED_SUFFIXES, TEXT_SUFFIXES
 from klarsyn.errors import InputError
 from klarsyn.text.language import detect_language, normalize_language
 
-MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
-TEXT_SUFFIXES = frozenset({".txt", ".text"})
-RICH_SUFFIXES = {".docx": "docx", ".odt": "odt", ".html": "html", ".htm": "html", ".xhtml": "html"}
-SUPPORTED_SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES | frozenset(RICH_SUFFIXES)
 MAX_PACKAGE_BYTES = 100 * 1024 * 1024  # a .docx/.odt on disk (images make them big)
 MAX_BYTES = 20 * 1024 * 1024  # about 3 million words: far beyond any programme
 _BINARY_SIGNATURES = {

@@ -26,8 +26,7 @@ from klarsyn.document.markdown import split_front_matter
 from klarsyn.document.model import Block, Document
 from klarsyn.document.plaintext import parse_plaintext
 from klarsyn.engine.rules import Rule, RunContext
-from klarsyn.engine.runner import CheckResult, _context, document_phase, enabled_rules
-from klarsyn.engine.suppress import apply_suppressions, parse_suppressions
+from klarsyn.engine.runner import CheckResult, _context, document_phase, enabled_rules, suppress
 from klarsyn.findings import Edit, Finding, Fix
 from klarsyn.metrics.analysis import BlockAnalysis, DocumentAnalysis, _sections, analyze_block
 from klarsyn.metrics.lix import Counts
@@ -159,8 +158,7 @@ class IncrementalChecker:
             # the whole page is checked; pages are short next to a programme draft.
             document = parse(text, path, fmt, config.language)
             analysis, findings = document_phase(document, config)
-            suppressions = parse_suppressions(document, {r.id for r in config.all_rules()})
-            findings = apply_suppressions(findings, suppressions, False, document.language)
+            findings = suppress(document, config, findings)
             findings.sort(key=Finding.sort_key)
             return CheckResult(analysis, findings)
         # The language is settled again when the front matter or the settings change, or
@@ -198,8 +196,7 @@ class IncrementalChecker:
         for rule in document_rules:
             if not hasattr(rule, "run_workspace"):
                 findings.extend(self._run(rule, _context(rule, config, analysis)))
-        suppressions = parse_suppressions(document, {r.id for r in config.all_rules()})
-        findings = apply_suppressions(findings, suppressions, False, language)
+        findings = suppress(document, config, findings)
         findings.sort(key=Finding.sort_key)
         return CheckResult(analysis, findings)
 

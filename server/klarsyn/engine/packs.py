@@ -369,9 +369,17 @@ def load_pack(folder: Path) -> list[Rule]:
 
 @lru_cache(maxsize=8)
 def _builtin(root: Path) -> tuple[Rule, ...]:
+    from klarsyn.engine.suppress import SUPPRESSION_RULE
+
     rules: list[Rule] = []
     for folder in sorted(p for p in root.iterdir() if (p / "pack.yml").is_file()):
         rules.extend(load_pack(folder))
+    # The rule about suppression comments is defined in code (its findings come from the
+    # suppression pass), but it is listed, explained and configured like the pack rules, in
+    # its pack's place among them.
+    packs = list(dict.fromkeys(r.pack for r in rules))
+    rules.append(SUPPRESSION_RULE)
+    rules.sort(key=lambda r: (packs.index(r.pack) if r.pack in packs else len(packs), r.id))
     return tuple(rules)
 
 

@@ -13,7 +13,7 @@ from typing import Callable
 from klarsyn.config import Config, match_rules
 from klarsyn.document.model import Document
 from klarsyn.engine.rules import Rule, RunContext, WorkspaceRule
-from klarsyn.engine.suppress import apply_suppressions, parse_suppressions
+from klarsyn.engine.suppress import RULE_ID as SUPPRESSION_RULE_ID, apply_suppressions, parse_suppressions
 from klarsyn.findings import Finding
 from klarsyn.metrics.analysis import DocumentAnalysis, analyze
 
@@ -35,6 +35,17 @@ def enabled_rules(config: Config, language: str) -> list[Rule]:
         and (r.id not in config.rules or config.rules[r.id].enabled)
         and (not r.languages or language in r.languages)
     ]
+
+
+def suppress(document: Document, config: Config, findings: list[Finding], report_unused: bool = False) -> list[Finding]:
+    """``findings`` without what the document's suppression comments silence, plus the
+    ``unntak`` findings about those comments, honouring the config like any other rule:
+    selected or ignored, turned off, or given another severity."""
+    suppressions = parse_suppressions(document, {r.id for r in config.all_rules()})
+    enabled = any(r.id == SUPPRESSION_RULE_ID for r in enabled_rules(config, document.language))
+    settings = config.rules.get(SUPPRESSION_RULE_ID)
+    lang = config.message_language or document.language
+    return apply_suppressions(findings, suppressions, report_unused, lang, enabled, settings.severity if settings else None)
 
 
 @dataclass
@@ -89,8 +100,7 @@ def check_documents(
         findings[i].extend(found)
     results = []
     for (document, config), analysis, found in zip(items, analyses, findings):
-        suppressions = parse_suppressions(document, {r.id for r in config.all_rules()})
-        found = apply_suppressions(found, suppressions, report_unused_suppressions, document.language)
+        found = suppress(document, config, found, report_unused_suppressions)
         found.sort(key=Finding.sort_key)
         results.append(CheckResult(analysis, found))
     return results

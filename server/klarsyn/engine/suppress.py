@@ -11,19 +11,65 @@ silenced nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import regex
 
 from klarsyn.document.model import Document
+from klarsyn.engine.rules import DEFAULT_SCOPE, Example, Rule, RunContext
 from klarsyn.findings import Finding, Severity
 
 RULE_ID = "unntak"
 _COMMENT = regex.compile(r"<!--\s*klarsyn-(disable-next-line|disable-line|disable-file|disable|enable)\b(.*?)-->", regex.DOTALL)
-_MESSAGES = {
-    "unknown": {"nb": "Ukjent regel «{0}» i unntakskommentaren.", "nn": "Ukjend regel «{0}» i unntakskommentaren.", "en": "Unknown rule “{0}” in the suppression comment."},
-    "unused": {"nb": "Unntaket demper ingen funn og kan fjernes.", "nn": "Unntaket dempar ingen funn og kan fjernast.", "en": "This suppression silences nothing and can be removed."},
-}
+
+
+@dataclass
+class SuppressionRule(Rule):
+    """The rule behind findings about suppression comments themselves.
+
+    It is a rule like the others in the catalog, so ``klarsyn explain unntak``, ``--select``,
+    ``--ignore``, ``rules: {unntak: ...}`` and the editor's severity settings all know it.
+    Its findings come from the suppression pass (:func:`apply_suppressions`), which runs after
+    every other rule because an unused comment is only known then; ``run`` therefore adds
+    nothing of its own.
+    """
+
+    unused_message: dict[str, str] = field(default_factory=dict)
+
+    def run(self, ctx: RunContext) -> list[Finding]:
+        return []
+
+    def unused_text(self, lang: str) -> str:
+        return self.unused_message.get(lang) or self.unused_message["nb"]
+
+
+SUPPRESSION_RULE = SuppressionRule(
+    id=RULE_ID,
+    type="suppression",
+    severity=Severity.WARNING,
+    message={
+        "nb": "Ukjent regel «{rule}» i unntakskommentaren.",
+        "nn": "Ukjend regel «{rule}» i unntakskommentaren.",
+        "en": "Unknown rule “{rule}” in the suppression comment.",
+    },
+    unused_message={
+        "nb": "Unntaket demper ingen funn og kan fjernes.",
+        "nn": "Unntaket dempar ingen funn og kan fjernast.",
+        "en": "This suppression silences nothing and can be removed.",
+    },
+    description=(
+        "Flagger en unntakskommentar (<!-- klarsyn-disable … -->) som nevner en regel som ikke "
+        "finnes, ofte en skrivefeil, slik at regelen som skulle slås av, fortsatt gjelder. Med "
+        "--report-unused-suppressions flagges også kommentarer som ikke demper noe funn (som info)."
+    ),
+    source="klarsyn",
+    link="",
+    scope=DEFAULT_SCOPE,
+    include_quotes=False,
+    bad=[Example("<!-- klarsyn-disable-next-line lang-setnig -->\nVi vil bygge flere skoler.", match="<!-- klarsyn-disable-next-line lang-setnig -->")],
+    good=[Example("<!-- klarsyn-disable-next-line lang-setning -->\nVi vil bygge flere skoler.")],
+    pack="felles",
+)
 
 
 @dataclass
@@ -62,7 +108,8 @@ def parse_suppressions(document: Document, known: set[str]) -> Suppressions:
         ids = [i for i in regex.split(r"[,\s]+", ids_text.strip()) if i]
         for rule_id in ids:
             if rule_id not in known:
-                out.problems.append(Finding(RULE_ID, Severity.WARNING, _MESSAGES["unknown"].get(lang, _MESSAGES["unknown"]["nb"]).format(rule_id), m.start(), m.end()))
+                message = SUPPRESSION_RULE.text(lang, rule=rule_id)
+                out.problems.append(Finding(RULE_ID, SUPPRESSION_RULE.severity, message, m.start(), m.end()))
         rules = frozenset(i for i in ids if i in known)
         if ids and not rules:
             continue
@@ -91,7 +138,11 @@ def parse_suppressions(document: Document, known: set[str]) -> Suppressions:
     return out
 
 
-def apply_suppressions(findings: list[Finding], suppressions: Suppressions, report_unused: bool, lang: str) -> list[Finding]:
+def apply_suppressions(findings: list[Finding], suppressions: Suppressions, report_unused: bool, lang: str,
+                       enabled: bool = True, severity: Severity | None = None) -> list[Finding]:
+    """The findings no comment silences, plus the findings about the comments themselves:
+    those only when the ``unntak`` rule is ``enabled`` for the document, at ``severity`` when
+    the project set one (otherwise warning for an unknown rule, info for an unused comment)."""
     kept = []
     for f in findings:
         hit = next((s for s in suppressions.items if s.covers(f)), None)
@@ -99,8 +150,12 @@ def apply_suppressions(findings: list[Finding], suppressions: Suppressions, repo
             kept.append(f)
         else:
             hit.used = True
-    kept.extend(suppressions.problems)
+    if not enabled:
+        return kept
+    own = list(suppressions.problems)
     if report_unused:
-        message = _MESSAGES["unused"].get(lang, _MESSAGES["unused"]["nb"])
-        kept.extend(Finding(RULE_ID, Severity.INFO, message, s.start, s.end) for s in suppressions.items if not s.used)
-    return kept
+        message = SUPPRESSION_RULE.unused_text(lang)
+        own.extend(Finding(RULE_ID, Severity.INFO, message, s.start, s.end) for s in suppressions.items if not s.used)
+    if severity is not None:
+        own = [replace(f, severity=severity) for f in own]
+    return kept + own

@@ -7,15 +7,13 @@ from lsprotocol import types
 
 from klarsyn.engine.rules import Rule
 from klarsyn.lsp.state import Draft
-from klarsyn.metrics.lix import band
+from klarsyn.cli.messages import count
+from klarsyn.metrics.lix import band, whole
 
 _LABELS = {
-    "nb": {"alternatives": "Alternativer", "source": "Kilde", "rule": "Regel", "words": "ord", "sentences": "setninger",
-           "long": "lange ord", "section": "Seksjonen"},
-    "nn": {"alternatives": "Alternativ", "source": "Kjelde", "rule": "Regel", "words": "ord", "sentences": "setningar",
-           "long": "lange ord", "section": "Seksjonen"},
-    "en": {"alternatives": "Alternatives", "source": "Source", "rule": "Rule", "words": "words", "sentences": "sentences",
-           "long": "long words", "section": "The section"},
+    "nb": {"alternatives": "Alternativer", "source": "Kilde", "rule": "Regel", "long": "lange ord", "section": "Seksjonen"},
+    "nn": {"alternatives": "Alternativ", "source": "Kjelde", "rule": "Regel", "long": "lange ord", "section": "Seksjonen"},
+    "en": {"alternatives": "Alternatives", "source": "Source", "rule": "Rule", "long": "long words", "section": "The section"},
 }
 
 
@@ -54,9 +52,9 @@ def hover(draft: Draft, position: types.Position, rules: dict[str, Rule]) -> typ
         counts, title, span = section
         lix = counts.lix
         share = 100 * counts.long_word_share
-        figure = f"LIX {lix:.0f} ({band(lix, lang)})" if lix is not None else "LIX –"
-        parts.append(f"**{label['section']} «{title}»**: {figure} · {counts.words} {label['words']} · "
-                     f"{counts.sentences} {label['sentences']} · {share:.0f} % {label['long']}")
+        figure = f"LIX {whole(lix)} ({band(lix, lang)})" if lix is not None else "LIX –"
+        parts.append(f"**{label['section']} «{title}»**: {figure} · {count(lang, 'word', counts.words)} · "
+                     f"{count(lang, 'sentence', counts.sentences)} · {share:.0f} % {label['long']}")
         first_range = conv.range(*span)
     return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, "\n\n---\n\n".join(parts)), first_range)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from lsprotocol import types
 
+from klarsyn.cli.messages import count
 from klarsyn.lsp.state import Draft
-from klarsyn.metrics.lix import band
+from klarsyn.metrics.lix import band, whole
 
-_WORDS = {"nb": ("ord", "setninger"), "nn": ("ord", "setningar"), "en": ("words", "sentences")}
 STATS_REQUEST = "klarsyn/documentStats"
 
 
@@ -15,7 +15,6 @@ def code_lenses(draft: Draft) -> list[types.CodeLens]:
     if draft.converter is None or draft.result is None:
         return []
     lang = draft.result.document.language
-    words, sentences = _WORDS.get(lang, _WORDS["nb"])
     lenses = []
     for section in draft.result.analysis.sections:
         if section.heading is None:
@@ -23,8 +22,8 @@ def code_lenses(draft: Draft) -> list[types.CodeLens]:
         block = section.heading.block
         start, end = block.source_span(0, len(block.text))
         c = section.counts
-        lix = f"LIX {c.lix:.0f}" if c.lix is not None else "LIX –"
-        title = f"{lix} · {c.words} {words} · {c.sentences} {sentences}"
+        lix = f"LIX {whole(c.lix)}" if c.lix is not None else "LIX –"
+        title = f"{lix} · {count(lang, 'word', c.words)} · {count(lang, 'sentence', c.sentences)}"
         lenses.append(types.CodeLens(draft.converter.range(start, end), types.Command(title, "")))
     return lenses
 
@@ -40,6 +39,7 @@ def document_stats(draft: Draft) -> dict[str, object]:
             "title": section.title,
             "level": section.level,
             **section.counts.as_dict(),
+            "lix_whole": whole(section.counts.lix),
             "band": band(section.counts.lix, lang),
         }
         if section.heading is not None:
@@ -52,6 +52,7 @@ def document_stats(draft: Draft) -> dict[str, object]:
         "uri": draft.uri,
         "language": lang,
         **analysis.counts.as_dict(),
+        "lix_whole": whole(analysis.counts.lix),  # what the status bar shows: rounded here, once
         "band": band(analysis.counts.lix, lang),
         "findings": len(draft.findings()),
         "sections": sections,

@@ -7,6 +7,7 @@ see docs/readability.md for the sources and our counting conventions.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -40,6 +41,19 @@ class Counts:
             "long_words": self.long_words,
             "lix": None if lix is None else round(lix, 1),
         }
+
+
+def whole(lix: float | None) -> int | None:
+    """LIX as a whole number, the way every display of a whole figure shows it (the CLI
+    summary, code lenses, the editor's status bar, the report's bars).
+
+    Rounded once, from the exact value, half up. Rounding the one-decimal figure again
+    (47.45 → 47.5 → 48) would make the status bar disagree with the CLI's 47, so clients
+    are sent this number rather than left to round themselves.
+    """
+    if lix is None:
+        return None
+    return math.floor(lix + 0.5)
 
 
 # Upper bounds (exclusive) and band names, easiest first.
