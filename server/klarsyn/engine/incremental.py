@@ -25,7 +25,7 @@ from klarsyn.document.loader import parse, resolve_language
 from klarsyn.document.markdown import split_front_matter
 from klarsyn.document.model import Block, Document
 from klarsyn.document.plaintext import parse_plaintext
-from klarsyn.engine.rules import Rule, RunContext
+from klarsyn.engine.rules import Rule, RuleTimeout, RunContext, with_regex_budget
 from klarsyn.engine.runner import CheckResult, _context, document_phase, enabled_rules
 from klarsyn.engine.suppress import apply_suppressions, parse_suppressions
 from klarsyn.findings import Edit, Finding, Fix
@@ -140,6 +140,13 @@ class IncrementalChecker:
         language server keeps serving the other rules)."""
         try:
             return rule.run(ctx)
+        except RuleTimeout as exc:
+            # The pattern's fault, not klarsyn's: say so once per check, without a traceback
+            # (every chunk after the budget ran out raises again).
+            self.failures += 1
+            if not exc.again:
+                log.warning("%s (the rule is skipped)", exc)
+            return []
         except Exception:  # noqa: BLE001
             self.failures += 1
             _log_failure(rule)
@@ -152,6 +159,7 @@ class IncrementalChecker:
         signature = (config.message_language,) + tuple((r.id, str(config.rules.get(r.id))) for r in local)
         return local, rest, signature
 
+    @with_regex_budget  # one check of the document, whichever chunks it re-runs
     def check(self, text: str, path: str, fmt: str, config: Config) -> CheckResult:
         """Findings of the per-document rules (workspace rules aside), as check_document."""
         if fmt not in ("markdown", "text"):

@@ -12,7 +12,7 @@ from typing import Callable
 
 from klarsyn.config import Config, match_rules
 from klarsyn.document.model import Document
-from klarsyn.engine.rules import Rule, RunContext, WorkspaceRule
+from klarsyn.engine.rules import Rule, RunContext, WorkspaceRule, regex_budget
 from klarsyn.engine.suppress import apply_suppressions, parse_suppressions
 from klarsyn.findings import Finding
 from klarsyn.metrics.analysis import DocumentAnalysis, analyze
@@ -62,9 +62,10 @@ def document_phase(document: Document, config: Config) -> tuple[DocumentAnalysis
     at one document. Pure in its inputs, so it can run in another process and be cached."""
     analysis = analyze(document)
     found: list[Finding] = []
-    for rule in enabled_rules(config, document.language):
-        if not isinstance(rule, WorkspaceRule):
-            found.extend(rule.run(_context(rule, config, analysis)))
+    with regex_budget():  # the pack patterns' time is bounded per document, not per block
+        for rule in enabled_rules(config, document.language):
+            if not isinstance(rule, WorkspaceRule):
+                found.extend(rule.run(_context(rule, config, analysis)))
     return analysis, found
 
 
