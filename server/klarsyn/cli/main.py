@@ -115,7 +115,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "lsp":
             from klarsyn.lsp.server import start  # the LSP stack loads only here
 
-            start(args.tcp)
+            if args.tcp:
+                _tcp_address(args.tcp)  # a bad HOST:PORT is a usage error, not a traceback
+            try:
+                start(args.tcp)
+            except OSError as exc:  # the host is unknown or the port taken: nothing was served yet
+                if not args.tcp:
+                    raise
+                raise UsageError(f"--tcp {args.tcp}: cannot listen there ({exc.strerror or exc})") from None
             return EXIT_OK
     except KlarsynError as exc:
         print(f"klarsyn: {exc}", file=sys.stderr)
@@ -311,6 +318,14 @@ def _explain(rule_id: str) -> int:
     if rule.source or rule.link:
         print(f"\nKilde: {rule.source}" + (f" ({rule.link})" if rule.link else ""))
     return EXIT_OK
+
+
+def _tcp_address(value: str) -> tuple[str, int]:
+    """``HOST:PORT`` (or ``:PORT``) as the server reads it, checked before it is used."""
+    host, _, port = value.rpartition(":")
+    if not port.isascii() or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise UsageError(f"--tcp must be HOST:PORT with a port from 1 to 65535, not '{value}'")
+    return host or "127.0.0.1", int(port)
 
 
 if __name__ == "__main__":
