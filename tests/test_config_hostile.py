@@ -112,9 +112,21 @@ def test_rule_packs_get_the_same_checks(run_cli, tmp_path: Path) -> None:
 
 
 def test_scalar_does_not_keep_every_node_alive() -> None:
-    """The shared constructor used to remember every node it built, for the process's life."""
+    """A shared constructor used to remember every node it built, for the process's life."""
+    import gc
+    import weakref
+
     root = yamlfile.compose_text("a: 1\nb: [x, y, 2.5]\n", "t.yml")
     assert root is not None
-    values = [yamlfile.scalar(v) for _k, v in root.value if isinstance(v, yaml.ScalarNode)]
-    assert values == [1]
-    assert not yamlfile._CONSTRUCTOR.constructed_objects
+    assert [yamlfile.scalar(v) for _k, v in root.value] == [1, ["x", "y", 2.5]]
+    alive = weakref.ref(root.value[1][1])
+    del root
+    gc.collect()
+    assert alive() is None
+
+
+def test_choices_must_be_plain_words(run_cli, tmp_path: Path) -> None:
+    """`choices: {framtid: [a, b]}` was accepted as the choice "['a', 'b']"."""
+    code, out, err = _run(run_cli, tmp_path, "language: nb\nchoices:\n  framtid: [a, b]\n")
+    assert code == 2 and out == ""
+    assert err.splitlines() == [f"klarsyn: {tmp_path / 'klarsyn.yml'}:3: choices.framtid must be one form (a word)"]

@@ -150,7 +150,6 @@ def compose_text(text: str, name: str) -> yaml.Node | None:
         loader.dispose()
 
 
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
 def line_of(node: yaml.Node) -> int:
@@ -159,12 +158,10 @@ def line_of(node: yaml.Node) -> int:
 
 def scalar(node: yaml.Node) -> Any:
     """The Python value of a scalar node (int, float, bool, str or None)."""
-    try:
-        return _CONSTRUCTOR.construct_object(node, deep=True)
-    finally:
-        # The constructor remembers every node it built (for aliases, which are refused):
-        # without this, each node of every file read stays in memory for the process.
-        _CONSTRUCTOR.constructed_objects.pop(node, None)
+    # A constructor per call: one shared constructor remembers every node it built (for
+    # aliases, which are refused), so each node of every file read stayed in memory for
+    # the life of the process, and it is not safe to share between threads.
+    return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
 
 
 def mapping_items(node: yaml.Node, name: str, what: str) -> list[tuple[str, yaml.Node, yaml.Node]]:
