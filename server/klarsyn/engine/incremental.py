@@ -25,12 +25,13 @@ from klarsyn.document.loader import parse, resolve_language
 from klarsyn.document.markdown import split_front_matter
 from klarsyn.document.model import Block, Document
 from klarsyn.document.plaintext import parse_plaintext
-from klarsyn.engine.rules import Rule, RuleTimeout, RunContext, with_regex_budget
+from klarsyn.engine.rules import Rule, RunContext
 from klarsyn.engine.runner import CheckResult, _context, document_phase, enabled_rules
 from klarsyn.engine.suppress import apply_suppressions, parse_suppressions
 from klarsyn.findings import Edit, Finding, Fix
 from klarsyn.metrics.analysis import BlockAnalysis, DocumentAnalysis, _sections, analyze_block
 from klarsyn.metrics.lix import Counts
+from klarsyn.engine.rules import RuleTimeout, with_regex_budget  # noqa: I001 - own line: fewer merge conflicts
 
 log = logging.getLogger("klarsyn")
 _LIST_OR_QUOTE = regex.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)|>")

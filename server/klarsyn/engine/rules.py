@@ -36,11 +36,11 @@ MAX_VALUE_CHARS = 300  # one {field}'s value in a message
 MAX_MESSAGE_CHARS = 2_000  # a finding's message
 
 _OR = {"nb": "eller", "nn": "eller", "en": "or"}
+_REPLACE_TITLE = {"nb": "Erstatt med «{0}»", "nn": "Byt ut med «{0}»", "en": "Replace with “{0}”"}
 
 
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-_REPLACE_TITLE = {"nb": "Erstatt med «{0}»", "nn": "Byt ut med «{0}»", "en": "Replace with “{0}”"}
 
 
 class RuleTimeout(KlarsynError):

@@ -12,10 +12,11 @@ from typing import Callable
 
 from klarsyn.config import Config, match_rules
 from klarsyn.document.model import Document
-from klarsyn.engine.rules import Rule, RunContext, WorkspaceRule, regex_budget
+from klarsyn.engine.rules import Rule, RunContext, WorkspaceRule
 from klarsyn.engine.suppress import apply_suppressions, parse_suppressions
 from klarsyn.findings import Finding
 from klarsyn.metrics.analysis import DocumentAnalysis, analyze
+from klarsyn.engine.rules import regex_budget  # noqa: I001 - own line: fewer merge conflicts
 
 
 def enabled_rules(config: Config, language: str) -> list[Rule]:
