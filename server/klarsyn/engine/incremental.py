@@ -31,7 +31,7 @@ from klarsyn.engine.suppress import apply_suppressions, parse_suppressions
 from klarsyn.findings import Edit, Finding, Fix
 from klarsyn.metrics.analysis import BlockAnalysis, DocumentAnalysis, _sections, analyze_block
 from klarsyn.metrics.lix import Counts
-from klarsyn.engine.rules import RuleTimeout, with_regex_budget  # noqa: I001 - own line: fewer merge conflicts
+from klarsyn.engine.rules import RuleTimeout, with_regex_budget
 
 log = logging.getLogger("klarsyn")
 _LIST_OR_QUOTE = regex.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)|>")

@@ -16,7 +16,7 @@ from klarsyn.engine.rules import Rule, RunContext, WorkspaceRule
 from klarsyn.engine.suppress import apply_suppressions, parse_suppressions
 from klarsyn.findings import Finding
 from klarsyn.metrics.analysis import DocumentAnalysis, analyze
-from klarsyn.engine.rules import regex_budget  # noqa: I001 - own line: fewer merge conflicts
+from klarsyn.engine.rules import regex_budget
 
 
 def enabled_rules(config: Config, language: str) -> list[Rule]:
