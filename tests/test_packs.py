@@ -53,7 +53,10 @@ def test_catastrophic_regex_is_stopped(run_cli, tmp_path: Path) -> None:
     draft.write_text("a" * 40 + "!\n", encoding="utf-8")
     code, out, err = run_cli("check", str(draft))
     assert code == 2
-    assert err.strip() == f"klarsyn: rule treg: a regular expression took too long on {draft}; simplify the pattern"
+    rule_file = (tmp_path / "regler" / "treg.yml").resolve()
+    assert err.strip() == (
+        f"klarsyn: {rule_file}:7: rule treg in pack prosjekt: pattern '(a|a)+$' took more than 1 s on {draft}; simplify the pattern"
+    )
 
 
 def test_bad_regex_is_reported_at_its_line(run_cli, tmp_path: Path) -> None:

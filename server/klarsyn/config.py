@@ -27,6 +27,8 @@ import fnmatch
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import yaml
+
 from klarsyn.engine.packs import load_rules
 from klarsyn.engine.rules import Rule
 from klarsyn.errors import ConfigError, UsageError
@@ -172,7 +174,12 @@ def load_config(path: Path, trusted: bool = True) -> Config:
         elif key == "allow":
             values["allow"] = tuple(string_list(node, name, key))
         elif key == "choices":
-            values["choices"] = {k: str(scalar(v)) for k, _kn, v in mapping_items(node, name, "choices")}
+            choices = {}
+            for group, _group_node, form in mapping_items(node, name, "choices"):
+                if not isinstance(form, yaml.ScalarNode) or scalar(form) is None:
+                    raise ConfigError(name, line_of(form), f"choices.{group} must be one form (a word)")
+                choices[group] = str(scalar(form))
+            values["choices"] = choices
         elif key == "rules":
             for rule_id, rule_key_node, rule_node in mapping_items(node, name, "rules"):
                 spec = by_id.get(rule_id)
@@ -185,8 +192,6 @@ def load_config(path: Path, trusted: bool = True) -> Config:
 
 
 def _rule_settings(spec: Rule, node: object, name: str) -> RuleSettings:
-    import yaml
-
     assert isinstance(node, yaml.Node)
     # "lang-setning: off" and "lang-setning: warning" are shorthands.
     if isinstance(node, yaml.ScalarNode):

@@ -20,6 +20,8 @@ class ConfigError(KlarsynError):
     """A broken config file or rule pack, located to the line."""
 
     def __init__(self, path: str, line: int | None, problem: str) -> None:
+        # One line whatever the message quotes (a library's multi-line text, a value).
+        problem = " ".join(problem.splitlines())
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {problem}")
         self.path = path

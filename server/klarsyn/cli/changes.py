@@ -115,16 +115,37 @@ def write_baseline(path: Path, results: list[CheckResult]) -> int:
     return sum(sum(c.values()) for c in entries.values())
 
 
+def _shown(value: object, limit: int = 60) -> str:
+    """A value from the baseline (a file name, a fingerprint, a count) as JSON in one line
+    of an error message."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def read_baseline(path: Path) -> dict[str, dict[str, int]]:
     try:
         payload = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise UsageError(f"{path}: no such baseline file (write one with `klarsyn baseline write {path} PATH...`)") from None
     except (OSError, ValueError) as exc:
-        raise UsageError(f"{path}: not a klarsyn baseline ({exc})") from None
+        raise UsageError(f"{path}: not a klarsyn baseline ({' '.join(str(exc).split())})") from None
+    except RecursionError:
+        # json's decoder recurses once per nested [ or {.
+        raise UsageError(f"{path}: not a klarsyn baseline (nested too deeply)") from None
     if not isinstance(payload, dict) or payload.get("version") != BASELINE_VERSION or not isinstance(payload.get("findings"), dict):
         raise UsageError(f"{path}: not a klarsyn baseline (version {BASELINE_VERSION})")
-    return payload["findings"]
+    findings = payload["findings"]
+    # The file may have been edited by hand or come from elsewhere: check every entry
+    # here, so a wrong one is named instead of failing later inside the filtering.
+    for file, counts in findings.items():
+        if not isinstance(counts, dict):
+            raise UsageError(f"{path}: not a klarsyn baseline: findings[{_shown(file)}] must map fingerprints to counts, "
+                             f"not {_shown(counts, 30)}")
+        for key, count in counts.items():
+            if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+                raise UsageError(f"{path}: not a klarsyn baseline: findings[{_shown(file)}][{_shown(key)}] "
+                                 f"must be a whole number of at least 0, not {_shown(count, 30)}")
+    return findings
 
 
 def without_baseline(result: CheckResult, baseline: dict[str, dict[str, int]], base_dir: Path) -> list[Finding]:

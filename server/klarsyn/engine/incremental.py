@@ -30,6 +30,7 @@ from klarsyn.engine.runner import CheckResult, _context, document_phase, enabled
 from klarsyn.findings import Edit, Finding, Fix
 from klarsyn.metrics.analysis import BlockAnalysis, DocumentAnalysis, _sections, analyze_block
 from klarsyn.metrics.lix import Counts
+from klarsyn.engine.rules import RuleTimeout, with_regex_budget
 
 log = logging.getLogger("klarsyn")
 _LIST_OR_QUOTE = regex.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)|>")
@@ -139,6 +140,13 @@ class IncrementalChecker:
         language server keeps serving the other rules)."""
         try:
             return rule.run(ctx)
+        except RuleTimeout as exc:
+            # The pattern's fault, not klarsyn's: say so once per check, without a traceback
+            # (every chunk after the budget ran out raises again).
+            self.failures += 1
+            if not exc.again:
+                log.warning("%s (the rule is skipped)", exc)
+            return []
         except Exception:  # noqa: BLE001
             self.failures += 1
             _log_failure(rule)
@@ -151,6 +159,7 @@ class IncrementalChecker:
         signature = (config.message_language,) + tuple((r.id, str(config.rules.get(r.id))) for r in local)
         return local, rest, signature
 
+    @with_regex_budget  # one check of the document, whichever chunks it re-runs
     def check(self, text: str, path: str, fmt: str, config: Config) -> CheckResult:
         """Findings of the per-document rules (workspace rules aside), as check_document."""
         if fmt not in ("markdown", "text"):

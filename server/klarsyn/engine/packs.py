@@ -7,6 +7,8 @@ YAML file per rule. The built-in packs ship in the package; a project adds its o
 
 from __future__ import annotations
 
+import string
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -42,14 +44,172 @@ _SCOPES = {"heading": BlockKind.HEADING, "paragraph": BlockKind.PARAGRAPH, "list
 _ID = regex.compile(r"[a-z0-9][a-z0-9-]*")
 LANGUAGES = ("nb", "nn", "en")
 
+# Bounds on what a rule file may ask of every run. The built-in packs are far inside them.
+MAX_PATTERN_CHARS = 5_000  # one pattern; a readable pattern is a line or two
+MAX_PATTERN_DEPTH = 100  # groups inside groups; compiling recurses per level
+# Compiling writes out counted repeats: «a{1000000}» costs 270 MB, «a{4294967294}» more
+# memory than the machine has. This bounds the repeats written out, times their nesting.
+MAX_PATTERN_EXPANSION = 100_000
+MAX_MESSAGE_CHARS = 1_000  # one message template
+MAX_MESSAGE_FIELDS = 20  # {fields} in one template
+_FIELD = regex.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+# A project's own packs together (the built-in ones hold 43 rule files, 106 KB, 633 terms
+# counted as below).
+# Every term costs about 11 KB and 0.1 ms in every run (its inflected forms are indexed),
+# so 100,000 terms took 12 s and 1.1 GB before any text was read. The limits are 25 times
+# the built-in catalogue: room for a large glossary, not for a dictionary.
+MAX_PROJECT_RULE_FILES = 500
+MAX_PROJECT_PACK_BYTES = 8 * 1024 * 1024
+MAX_PROJECT_TERMS = 10_000
+
+
+@dataclass
+class PackLimits:
+    """What the project's packs have used so far of their common bounds."""
+
+    files: int = 0
+    bytes: int = 0
+    terms: int = 0
+
+    def add_file(self, path: Path) -> None:
+        self.files += 1
+        if self.files > MAX_PROJECT_RULE_FILES:
+            raise ConfigError(str(path), None, f"too many rule files: the project's packs may hold {MAX_PROJECT_RULE_FILES:,} in all")
+        try:
+            self.bytes += path.stat().st_size
+        except OSError:
+            return  # compose_file reports what is wrong with it
+        if self.bytes > MAX_PROJECT_PACK_BYTES:
+            raise ConfigError(str(path), None, f"the project's packs are too large: at most {MAX_PROJECT_PACK_BYTES:,} bytes of rule files in all")
+
+    def add_terms(self, path: str, line: int, count: int) -> None:
+        self.terms += count
+        if self.terms > MAX_PROJECT_TERMS:
+            raise ConfigError(path, line, f"too many terms: the project's packs may hold {MAX_PROJECT_TERMS:,} in all (with this list, {self.terms:,})")
+
+
+def _pattern_problem(text: str) -> str | None:
+    """Why a pattern may not be compiled (too long, too deeply nested, counted repeats that
+    would be written out beyond the bound), or None. A scan of the pattern's text, made
+    before compiling because compiling is where the memory and the recursion go."""
+    if len(text) > MAX_PATTERN_CHARS:
+        return f"pattern is too long ({len(text):,} characters; the limit is {MAX_PATTERN_CHARS:,})"
+    # Each open group keeps the size of what it holds; a counted repeat multiplies the
+    # size of the atom before it. The size of the whole is what compiling writes out.
+    sizes: list[int] = [0]
+    last = 0  # size of the atom just read (what a quantifier applies to)
+    i, n, in_class = 0, len(text), 0
+    quantifier = regex.compile(r"\{(\d*)(?:,(\d*))?\}")
+    while i < n:
+        c = text[i]
+        if c == "\\":
+            # \p{L}, \N{name}, \x{263a}: braces that belong to an escape are no repeat.
+            j = i + 2
+            if j < n and text[j] == "{":
+                close = text.find("}", j)
+                j = n if close < 0 else close + 1
+            i, last = j, 1
+            if not in_class:
+                sizes[-1] += 1
+            continue
+        if in_class:
+            if c == "[":
+                in_class += 1
+            elif c == "]":
+                in_class -= 1
+            i += 1
+            continue
+        if c == "[":
+            in_class = 1
+            # A "]" right after "[" or "[^" is a literal member of the set.
+            j = i + 1 + (text.startswith("^", i + 1))
+            i = j + 1 if j < n and text[j] == "]" else j
+            sizes[-1] += 1
+            last = 1
+            continue
+        if c == "(":
+            if text.startswith("(?#", i):
+                close = text.find(")", i)
+                i = n if close < 0 else close + 1
+                continue
+            sizes.append(0)
+            if len(sizes) > MAX_PATTERN_DEPTH:
+                return f"pattern too deeply nested (more than {MAX_PATTERN_DEPTH} groups inside each other)"
+            i += 1
+            continue
+        if c == ")" and len(sizes) > 1:
+            last = max(sizes.pop(), 1)
+            sizes[-1] += last
+            i += 1
+            continue
+        if c == "{":
+            m = quantifier.match(text, i)
+            if m is not None and (m.group(1) or m.group(2)):
+                count = max(int(m.group(1) or 0), int(m.group(2) or 0)) if len(m.group(0)) < 24 else MAX_PATTERN_EXPANSION + 1
+                # The atom was counted once already; now it counts ``count`` times.
+                sizes[-1] += last * max(count - 1, 0)
+                last = last * max(count, 1)
+                if sizes[-1] > MAX_PATTERN_EXPANSION:
+                    return f"pattern repeats too much (counted repeats such as {{n}} come to more than {MAX_PATTERN_EXPANSION:,})"
+                i = m.end()
+                continue
+        sizes[-1] += 1
+        last = 1
+        i += 1
+    if sizes[0] > MAX_PATTERN_EXPANSION:
+        return f"pattern repeats too much (counted repeats such as {{n}} come to more than {MAX_PATTERN_EXPANSION:,})"
+    return None
+
+
+def compile_pattern(text: str) -> regex.Pattern[str]:
+    """A pack's pattern, compiled; ValueError with a one-line reason when it cannot be."""
+    problem = _pattern_problem(text)
+    if problem is not None:
+        raise ValueError(problem)
+    try:
+        return regex.compile(text, regex.VERSION1)
+    except regex.error as exc:
+        raise ValueError(f"bad regular expression {text[:80]!r}: {exc}") from None
+    except RecursionError:
+        raise ValueError("pattern too deeply nested") from None
+    except (OverflowError, MemoryError):
+        raise ValueError("pattern is too large to compile") from None
+
+
+def check_template(template: str) -> str | None:
+    """Why a message template is refused, or None. Only plain ``{name}`` fields: a format
+    spec (``{match:>1000000000}`` built a gigabyte string per finding), a conversion or an
+    attribute lookup would let a pack do far more than fill in a word."""
+    if len(template) > MAX_MESSAGE_CHARS:
+        return f"is too long ({len(template):,} characters; the limit is {MAX_MESSAGE_CHARS:,})"
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        return f"is not a valid template ({exc}; write {{{{ and }}}} for literal braces)"
+    fields = [(name, spec, conversion) for _literal, name, spec, conversion in parts if name is not None]
+    if len(fields) > MAX_MESSAGE_FIELDS:
+        return f"has too many fields ({len(fields)}; the limit is {MAX_MESSAGE_FIELDS})"
+    for name, spec, conversion in fields:
+        if not _FIELD.fullmatch(name) or spec or conversion:
+            shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            shown = shown if len(shown) <= 40 else shown[:39] + "…"
+            return f"may only use plain fields such as {{match}}, not '{shown}'"
+    return None
+
 
 class _Reader:
     """Reads one rule file's mapping, remembering which keys were used."""
 
-    def __init__(self, path: str, node: yaml.Node) -> None:
+    def __init__(self, path: str, node: yaml.Node, limits: PackLimits | None = None) -> None:
         self.path = path
         self.items = {key: (k, v) for key, k, v in mapping_items(node, path, "a rule file")}
         self.node = node
+        self.limits = limits  # None for the built-in packs
+
+    def count_terms(self, node: yaml.Node, count: int) -> None:
+        if self.limits is not None:
+            self.limits.add_terms(self.path, line_of(node), count)
 
     def fail(self, node: yaml.Node | None, problem: str) -> ConfigError:
         return ConfigError(self.path, line_of(node) if node is not None else line_of(self.node), problem)
@@ -124,6 +284,7 @@ def _examples(reader: _Reader) -> tuple[list[Example], list[Example]]:
 def _terms(reader: _Reader, node: yaml.Node, what: str = "terms") -> list[Term]:
     if not isinstance(node, yaml.SequenceNode) or not node.value:
         raise reader.fail(node, f"'{what}' must be a non-empty list")
+    reader.count_terms(node, len(node.value))  # before building them: the list may be huge
     terms = []
     seen: set[str] = set()
     for item in node.value:
@@ -157,6 +318,7 @@ def _terms(reader: _Reader, node: yaml.Node, what: str = "terms") -> list[Term]:
             raise reader.fail(item, f"duplicate term '{entry['term']}'")
         seen.add(key)
         terms.append(Term(line=line_of(item), **entry))
+    reader.count_terms(node, sum(len(t.forms) for t in terms))  # irregular forms are indexed too
     return terms
 
 
@@ -164,6 +326,15 @@ def _termbase(reader: _Reader, node: yaml.Node | None) -> list[Term]:
     """``{preferred: Nav, variants: [NAV], note: ...}`` entries as terms to replace."""
     if not isinstance(node, yaml.SequenceNode) or not node.value:
         raise reader.fail(node, "'terms' must be a non-empty list of {preferred, variants}")
+    # Every variant is a term of its own (with its inflected forms): count them, before
+    # building any.
+    variants = 0
+    for item in node.value:
+        if isinstance(item, yaml.MappingNode):
+            for key, value in item.value:
+                if isinstance(key, yaml.ScalarNode) and key.value == "variants":
+                    variants += len(value.value) if isinstance(value, yaml.SequenceNode) else 1
+    reader.count_terms(node, max(variants, len(node.value)))
     terms: list[Term] = []
     seen: set[str] = set()
     for item in node.value:
@@ -185,12 +356,14 @@ def _termbase(reader: _Reader, node: yaml.Node | None) -> list[Term]:
     return terms
 
 
-def parse_rule(path: Path, pack: str, languages: tuple[str, ...]) -> Rule:
+def parse_rule(path: Path, pack: str, languages: tuple[str, ...], limits: PackLimits | None = None) -> Rule:
     name = str(path)
+    if limits is not None:
+        limits.add_file(path)
     root = compose_file(path)
     if root is None:
         raise ConfigError(name, None, "empty rule file")
-    r = _Reader(name, root)
+    r = _Reader(name, root, limits)
     rule_type = r.string("type")
     if rule_type not in RULE_TYPES:
         raise r.fail(r.value_node("type"), f"unknown rule type '{rule_type}' (use one of: {', '.join(RULE_TYPES)})")
@@ -217,6 +390,13 @@ def parse_rule(path: Path, pack: str, languages: tuple[str, ...]) -> Rule:
         for k in message:
             if k not in LANGUAGES:
                 raise r.fail(message_node, f"message languages are nb, nn and en, not '{k}'")
+    if not message:
+        raise r.fail(message_node, "'message' needs at least one of nb, nn and en")
+    message_lines = {k: line_of(v) for k, _kn, v in mapping_items(message_node, name, "message")} if isinstance(message_node, yaml.MappingNode) else {}
+    for k, template in message.items():
+        problem = check_template(template)
+        if problem is not None:
+            raise ConfigError(name, message_lines.get(k, line_of(message_node)), f"message {k} {problem}")
     scope = set(DEFAULT_SCOPE_NAMES)
     include_quotes = False
     if r.has("scope"):
@@ -255,13 +435,17 @@ def _typed(r: _Reader, rule_type: str, common: dict[str, Any]) -> Rule:
     if rule_type in ("existence", "substitution"):
         if rule_type == "existence" and r.has("patterns"):
             patterns = []
+            lines = []
             node = r.value_node("patterns")
-            for text in string_list(node, name, "patterns"):  # type: ignore[arg-type]
+            texts = string_list(node, name, "patterns")  # type: ignore[arg-type]
+            items = node.value if isinstance(node, yaml.SequenceNode) else [node]  # type: ignore[union-attr]
+            for text, item in zip(texts, items):
                 try:
-                    patterns.append(regex.compile(text, regex.VERSION1))
-                except regex.error as exc:
-                    raise r.fail(node, f"bad regular expression {text!r}: {exc}") from None
-            return PatternRule(**common, patterns=patterns)
+                    patterns.append(compile_pattern(text))
+                except ValueError as exc:
+                    raise r.fail(item, str(exc)) from None
+                lines.append(line_of(item))
+            return PatternRule(**common, patterns=patterns, pattern_lines=lines)
         if not r.has("terms"):
             raise r.fail(None, f"a {rule_type} rule needs 'terms'" + (" or 'patterns'" if rule_type == "existence" else ""))
         terms = _terms(r, r.value_node("terms"))  # type: ignore[arg-type]
@@ -292,6 +476,7 @@ def _typed(r: _Reader, rule_type: str, common: dict[str, Any]) -> Rule:
         if not isinstance(node, yaml.SequenceNode) or not node.value:
             raise r.fail(node, "'variants' must be a list of groups, each a list of forms")
         groups = []
+        r.count_terms(node, sum(len(g.value) if isinstance(g, yaml.SequenceNode) else 1 for g in node.value))
         for group in node.value:
             forms = string_list(group, name, "a variant group")
             if len(forms) < 2:
@@ -343,8 +528,9 @@ def _typed(r: _Reader, rule_type: str, common: dict[str, Any]) -> Rule:
     raise r.fail(None, f"unknown rule type '{rule_type}'")  # unreachable: checked above
 
 
-def load_pack(folder: Path) -> list[Rule]:
-    """All rules of one pack folder, in file-name order."""
+def load_pack(folder: Path, limits: PackLimits | None = None) -> list[Rule]:
+    """All rules of one pack folder, in file-name order. ``limits``: the bounds a project's
+    packs share (None for the built-in ones)."""
     meta_path = folder / "pack.yml"
     if not meta_path.is_file():
         raise ConfigError(str(folder), None, "not a rule pack: pack.yml is missing")
@@ -363,7 +549,7 @@ def load_pack(folder: Path) -> list[Rule]:
     rules = []
     for path in sorted(folder.glob("*.yml")):
         if path.name != "pack.yml":
-            rules.append(parse_rule(path, pack_id, languages))
+            rules.append(parse_rule(path, pack_id, languages, limits))
     return rules
 
 
@@ -390,8 +576,9 @@ def builtin_rules() -> tuple[Rule, ...]:
 def load_rules(extra_packs: tuple[Path, ...] = ()) -> tuple[Rule, ...]:
     """Built-in rules plus the project's packs; a rule id may appear only once."""
     rules = list(builtin_rules())
+    limits = PackLimits()
     for folder in extra_packs:
-        rules.extend(load_pack(folder))
+        rules.extend(load_pack(folder, limits))
     seen: dict[str, Rule] = {}
     for rule in rules:
         if rule.id in seen:

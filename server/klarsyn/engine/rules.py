@@ -8,30 +8,111 @@ fields are documented on each class and in docs/rule-packs.md.
 
 from __future__ import annotations
 
+import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Callable, ClassVar
+from functools import wraps
+from typing import Callable, ClassVar, Iterator, TypeVar
 
 import regex
 
 from klarsyn.document.model import Block, BlockKind
 from klarsyn.engine.terms import Term, TermMatcher, Token, normalize_space, term_tokens
-from klarsyn.errors import ConfigError
+from klarsyn.errors import ConfigError, KlarsynError
 from klarsyn.findings import Edit, Finding, Fix, FixSafety, Related, Severity
 from klarsyn.metrics.analysis import BlockAnalysis, DocumentAnalysis
 from klarsyn.metrics.lix import band
 
 DEFAULT_SCOPE = frozenset({BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.TABLE_CELL})
-REGEX_TIMEOUT = 0.25  # seconds per block for a pack's own regular expressions
+# A pack's own regular expressions get a time budget per document check, not per block:
+# a per-block limit let a slow pattern take (blocks × limit), 30 s over 400 paragraphs.
+# The seconds are processor time, the clock the regex module's timeout uses (on a busy
+# machine the wall-clock time is longer by the load).
+REGEX_BUDGET = 1.0  # seconds for one pattern rule over one document check
+REGEX_TOTAL = 2.0  # seconds for all pattern rules of one document check together
+
+MAX_VALUE_CHARS = 300  # one {field}'s value in a message
+MAX_MESSAGE_CHARS = 2_000  # a finding's message
 
 _OR = {"nb": "eller", "nn": "eller", "en": "or"}
 _REPLACE_TITLE = {"nb": "Erstatt med «{0}»", "nn": "Byt ut med «{0}»", "en": "Replace with “{0}”"}
 
 
-class RuleTimeout(Exception):
-    def __init__(self, rule: str, path: str = "") -> None:
-        super().__init__(rule)
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class RuleTimeout(KlarsynError):
+    """A pattern rule used up its time on a document: the user's pattern is to blame, so it
+    is reported like a config error (one line, exit 2) by every command."""
+
+    def __init__(self, rule: str, path: str = "", pack: str = "", rule_path: str = "", line: int = 0,
+                 pattern: str = "", seconds: float = 0.0, again: bool = False, shared: bool = False) -> None:
+        where = f"{rule_path}:{line}: " if rule_path and line else f"{rule_path}: " if rule_path else ""
+        in_pack = f" in pack {pack}" if pack else ""
+        shown = pattern if len(pattern) <= 60 else pattern[:59] + "…"
+        what = f"pattern {shown!r}" if pattern else "a regular expression"
+        took = f"used up the {seconds:g} s all pattern rules share" if shared else f"took more than {seconds:g} s"
+        super().__init__(f"{where}rule {rule}{in_pack}: {what} {took} on {path}; simplify the pattern")
         self.rule = rule
         self.path = path
+        self.pack = pack
+        self.rule_path = rule_path
+        self.line = line
+        self.pattern = pattern
+        self.seconds = seconds
+        self.again = again  # the rule had already run out of time in this check
+        self.shared = shared  # the budget of all pattern rules ran out, not this rule's own
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Raised in a --jobs worker process and re-raised in the parent: keep every field.
+        return (RuleTimeout, (self.rule, self.path, self.pack, self.rule_path, self.line, self.pattern, self.seconds, self.again, self.shared))
+
+
+class RegexBudget:
+    """The time the pattern rules may still spend in one document check."""
+
+    def __init__(self, per_rule: float | None = None, total: float | None = None) -> None:
+        self.per_rule = REGEX_BUDGET if per_rule is None else per_rule
+        self.total = REGEX_TOTAL if total is None else total
+        self.used: dict[str, float] = {}
+        self.used_total = 0.0
+        self.timed_out: set[str] = set()
+
+    def left(self, rule: str) -> float:
+        return min(self.per_rule - self.used.get(rule, 0.0), self.total - self.used_total)
+
+    def spend(self, rule: str, seconds: float) -> None:
+        self.used[rule] = self.used.get(rule, 0.0) + seconds
+        self.used_total += seconds
+
+
+_BUDGET: ContextVar[RegexBudget | None] = ContextVar("klarsyn_regex_budget", default=None)
+_F = TypeVar("_F", bound=Callable[..., object])
+
+
+@contextmanager
+def regex_budget(per_rule: float | None = None, total: float | None = None) -> Iterator[RegexBudget]:
+    """One document check: the pattern rules run inside share one budget. (A context
+    variable, so the rules' signatures stay as they are and a --jobs worker gets its own.)"""
+    budget = RegexBudget(per_rule, total)
+    token = _BUDGET.set(budget)
+    try:
+        yield budget
+    finally:
+        _BUDGET.reset(token)
+
+
+def with_regex_budget(function: _F) -> _F:
+    """Decorator: each call of ``function`` is one document check with its own budget."""
+
+    @wraps(function)
+    def wrapper(*args: object, **kwargs: object) -> object:
+        with regex_budget():
+            return function(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 @dataclass
@@ -96,10 +177,14 @@ class Rule:
     # -- helpers for subclasses -------------------------------------------------
     def text(self, lang: str, **values: object) -> str:
         template = self.message.get(lang) or self.message.get("nb") or next(iter(self.message.values()))
+        # A value may be as long as a paragraph (a pattern's match): cut it, and the
+        # message, so a finding's text stays a line, whatever the template repeats.
+        shown = {k: _cut(v, MAX_VALUE_CHARS) if isinstance(v, str) else v for k, v in values.items()}
         try:
-            return " ".join(template.format(**values).split())
-        except (KeyError, IndexError, ValueError):
-            return " ".join(template.split())
+            text = template.format(**shown)
+        except (KeyError, IndexError, ValueError, AttributeError, TypeError):
+            text = template
+        return _cut(" ".join(text.split()), MAX_MESSAGE_CHARS)
 
     def blocks(self, analysis: DocumentAnalysis) -> list[BlockAnalysis]:
         return [
@@ -193,21 +278,38 @@ class TermRule(Rule):
 @dataclass
 class PatternRule(Rule):
     """``existence`` with ``patterns``: regular expressions (the ``regex`` module's syntax),
-    run with a time limit so a runaway pattern cannot hang a check."""
+    run within a time budget per document check (REGEX_BUDGET for the rule, REGEX_TOTAL for
+    all pattern rules), so a runaway pattern cannot hang a check however many blocks the
+    document has: the check stops with RuleTimeout, naming the rule, its pack and pattern."""
 
     patterns: list[regex.Pattern[str]] = field(default_factory=list)
+    pattern_lines: list[int] = field(default_factory=list)  # where each pattern is written
 
     def run(self, ctx: RunContext) -> list[Finding]:
+        # Outside a document check (a rule's examples, a direct call): this run alone.
+        budget = _BUDGET.get() or RegexBudget()
+        lines = self.pattern_lines or [self.line] * len(self.patterns)
         out = []
         for ba in self.blocks(ctx.analysis):
             text = normalize_space(ba.block.text)
-            for pattern in self.patterns:
+            for pattern, line in zip(self.patterns, lines):
+                own = budget.per_rule - budget.used.get(self.id, 0.0)
+                left = budget.left(self.id)
+                started = time.process_time()
                 try:
-                    for m in pattern.finditer(text, timeout=REGEX_TIMEOUT):
+                    if left <= 0:
+                        raise TimeoutError
+                    for m in pattern.finditer(text, timeout=left):
                         if m.end() > m.start():
                             out.append(self.finding(ctx, ba.block, m.start(), m.end(), match=m.group()))
                 except TimeoutError:
-                    raise RuleTimeout(self.id, ctx.analysis.document.path) from None
+                    again = self.id in budget.timed_out
+                    budget.timed_out.add(self.id)
+                    shared = left < own
+                    raise RuleTimeout(self.id, ctx.analysis.document.path, self.pack, self.path, line, pattern.pattern,
+                                      budget.total if shared else budget.per_rule, again, shared) from None
+                finally:
+                    budget.spend(self.id, time.process_time() - started)
         return out
 
 

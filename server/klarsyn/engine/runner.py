@@ -16,6 +16,7 @@ from klarsyn.engine.rules import Rule, RunContext, WorkspaceRule
 from klarsyn.engine.suppress import RULE_ID as SUPPRESSION_RULE_ID, apply_suppressions, parse_suppressions
 from klarsyn.findings import Finding
 from klarsyn.metrics.analysis import DocumentAnalysis, analyze
+from klarsyn.engine.rules import regex_budget
 
 
 def enabled_rules(config: Config, language: str) -> list[Rule]:
@@ -73,9 +74,10 @@ def document_phase(document: Document, config: Config) -> tuple[DocumentAnalysis
     at one document. Pure in its inputs, so it can run in another process and be cached."""
     analysis = analyze(document)
     found: list[Finding] = []
-    for rule in enabled_rules(config, document.language):
-        if not isinstance(rule, WorkspaceRule):
-            found.extend(rule.run(_context(rule, config, analysis)))
+    with regex_budget():  # the pack patterns' time is bounded per document, not per block
+        for rule in enabled_rules(config, document.language):
+            if not isinstance(rule, WorkspaceRule):
+                found.extend(rule.run(_context(rule, config, analysis)))
     return analysis, found
 
 
