@@ -18,17 +18,20 @@ import json
 import math
 import multiprocessing
 import os
+import signal
 import stat
 import sys
 import tempfile
 from functools import lru_cache
-from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Iterator, TextIO
 
 from klarsyn import __version__
 from klarsyn.config import Config
 from klarsyn.document.model import Document
+from klarsyn.engine.rules import RuleTimeout
+from klarsyn.errors import KlarsynError
 from klarsyn.engine.runner import document_phase
 from klarsyn.findings import Edit, Finding, Fix, FixSafety, Severity
 from klarsyn.metrics.analysis import DocumentAnalysis, analyze
@@ -247,10 +250,50 @@ def decode_entry(raw: bytes, key: str, document: Document, config: Config) -> Do
 # -- worker processes -----------------------------------------------------------------------
 
 
-def _work(item: Item) -> tuple[list[list[Sentence]], list[Finding]]:
-    analysis, findings = document_phase(*item)
-    # Only what the parent cannot rebuild cheaply: it has the document already.
-    return [ba.sentences for ba in analysis.blocks], findings
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Hold back Ctrl-C while worker processes start: they begin life with it blocked (and
+    then ignore it), and a Ctrl-C in that moment reaches this process right after."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _serve(conn: Connection, items: list[Item] | None) -> None:
+    """A worker: read an index (and, when not forked, its item), send back the result.
+    Ctrl-C is the parent's to handle; a worker ends when told, or when the parent ends it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        index, item = message
+        try:
+            analysis, findings = document_phase(*(item or items[index]))  # type: ignore[index]
+            # Only what the parent cannot rebuild cheaply: it has the document already.
+            reply: tuple[int, bool, object] = (index, True, ([ba.sentences for ba in analysis.blocks], findings))
+        except Exception as exc:  # the parent raises it, as a plain run would
+            reply = (index, False, exc)
+        try:
+            conn.send(reply)
+        except (OSError, ValueError):
+            return  # the parent is gone
+        except Exception as exc:  # an error that does not pickle: send what it says
+            conn.send((index, False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+
+
+class WorkerDied(KlarsynError):
+    """A worker process ended without an answer (killed, out of memory)."""
 
 
 class Batch:
@@ -346,7 +389,64 @@ class Batch:
         return [r for r in results if r is not None]
 
     def _parallel(self, items: list[Item], todo: list[int]) -> Iterator[tuple[int, Done]]:
-        context = multiprocessing.get_context("fork") if sys.platform != "win32" else None
-        with ProcessPoolExecutor(max_workers=min(self.jobs, len(todo)), mp_context=context) as pool:
-            for i, (sentences, findings) in zip(todo, pool.map(_work, [items[i] for i in todo], chunksize=1)):
-                yield i, (analyze(items[i][0], sentences), findings)
+        """Results of ``todo`` as workers finish them. No pool threads: on Ctrl-C (or any
+        error) this process ends its workers and returns at once, with nothing left to wait
+        for; the workers ignore Ctrl-C, so they print nothing."""
+        forked = sys.platform != "win32"
+        context = multiprocessing.get_context("fork" if forked else "spawn")
+        queue = list(reversed(todo))
+        workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
+        busy: dict[Connection, int] = {}
+
+        def hand_out(conn: Connection) -> None:
+            try:
+                if queue:
+                    index = queue.pop()
+                    busy[conn] = index
+                    conn.send((index, None if forked else items[index]))
+                else:
+                    busy.pop(conn, None)
+                    conn.send(None)
+            except OSError:
+                raise WorkerDied("a worker process ended unexpectedly") from None
+
+        finished = False
+        try:
+            with _sigint_held():
+                for _ in range(min(self.jobs, len(todo))):
+                    mine, theirs = context.Pipe()
+                    # Forked workers see ``items`` in their copy of memory; others get each item sent.
+                    process = context.Process(target=_serve, args=(theirs, items if forked else None), daemon=True)
+                    process.start()
+                    theirs.close()
+                    workers.append((process, mine))
+            for _process, conn in workers:
+                hand_out(conn)
+            while busy:
+                for conn in wait(list(busy)):
+                    assert isinstance(conn, Connection)
+                    try:
+                        index, ok, payload = conn.recv()
+                    except (EOFError, OSError):
+                        raise WorkerDied(f"a worker process ended while checking {items[busy[conn]][0].path}") from None
+                    if not ok:
+                        if isinstance(payload, RuleTimeout) and not payload.path:
+                            payload.path = items[index][0].path  # the path does not survive pickling
+                        raise payload  # type: ignore[misc]
+                    hand_out(conn)
+                    sentences, findings = payload  # type: ignore[misc]
+                    yield index, (analyze(items[index][0], sentences), findings)
+            finished = True
+        finally:
+            # Normal end: workers were told to stop and exit by themselves. Otherwise
+            # (Ctrl-C, an error): end them now rather than wait for their current file.
+            with _sigint_held():
+                for process, conn in workers:
+                    if not finished and process.is_alive():
+                        process.terminate()
+                for process, conn in workers:
+                    process.join(5)
+                    if process.is_alive():
+                        process.kill()
+                        process.join()
+                    conn.close()
