@@ -56,10 +56,12 @@ def test_renamed_file_reports_its_new_name(run_cli, project: Path, tmp_path: Pat
     cache = tmp_path / "cache"
     warm(run_cli, cache, "p1", cwd=project)
     before = entries(cache)
+    (project / "p1" / "kapittel1.md").rename(project / "p1" / "plan.md")
     (project / "p1" / "kapittel2.md").rename(project / "p1" / "innledning.md")
     _, out, _ = run_cli("check", "p1", "--cache-dir", str(cache), cwd=project)
     assert "p1/innledning.md:1:26: info kanselli" in out
-    assert "kapittel2.md" not in out
+    assert "«framtid» er brukt 2 ganger (plan.md: 2)" in out  # the consistency message's file list
+    assert "kapittel" not in out
     assert_cached_equals_uncached(run_cli, cache, "p1", cwd=project)
     # The renamed file's result came from the cache: no new entry for the same bytes.
     assert entries(cache) == before
@@ -74,6 +76,7 @@ def test_identical_copies_each_report_under_their_own_name(run_cli, project: Pat
     _, out, _ = run_cli("check", "p1", "--format", "json", "--cache-dir", str(cache), cwd=project)
     names = [f["path"] for f in json.loads(out)["files"]]
     assert names == ["p1/kapittel1.md", "p1/kapittel2.md", *(f"p1/kopi{i}.md" for i in range(8))]
+    assert len(entries(cache)) == 2  # one entry per distinct text
     assert_cached_equals_uncached(run_cli, cache, "p1", cwd=project)
 
 
@@ -150,6 +153,17 @@ def test_changed_language_setting_is_honoured(run_cli, project: Path, tmp_path: 
             cached = run_cli("check", "p1", "--lang", lang, "--format", fmt, "--cache-dir", str(cache), cwd=project)
             plain = run_cli("check", "p1", "--lang", lang, "--format", fmt, "--no-cache", cwd=project)
             assert cached == plain, (lang, fmt)
+
+
+def test_a_warm_run_is_served_from_the_cache(run_cli, tmp_path: Path) -> None:
+    """Guards the tests above: they compare with --no-cache, which a cache that never hits
+    would pass too."""
+    draft, cache, entry = _entry_of_one_file(run_cli, tmp_path)
+    real = json.loads(entry.read_text(encoding="utf-8"))
+    real["findings"] = [[*f[:2], "fra hurtigbufferen", *f[3:]] for f in real["findings"]]
+    entry.write_text(json.dumps(real), encoding="utf-8")
+    _, out, _ = run_cli("check", str(draft), "--cache-dir", str(cache))
+    assert "kanselli fra hurtigbufferen" in out
 
 
 # -- nothing in the cache folder runs code or breaks a run --------------------------------
