@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import SAMPLE_MD
 
@@ -52,3 +59,55 @@ def test_a_broken_cache_file_is_ignored(run_cli, tmp_path: Path) -> None:
             f.write_bytes(b"not a pickle")
     _, after, _ = run_cli("check", str(folder), "--cache-dir", str(cache), "--format", "json")
     assert findings(after) == findings(before)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(n) for n in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="process groups and SIGINT are POSIX")
+def test_ctrl_c_ends_a_parallel_run_at_once(tmp_path: Path) -> None:
+    """Ctrl-C in a terminal sends SIGINT to klarsyn and its workers alike. The run must end
+    within seconds, with 130, one line and no worker tracebacks, and leave no worker behind.
+    The hang this guards against came only now and then, so a few tries at several moments."""
+    folder = folder_of_drafts(tmp_path, 24, repeat=10)  # about 3 MB: seconds of work
+    command = [sys.executable, "-m", "klarsyn", "check", "--no-cache", "--jobs", "2", str(folder)]
+    for delay in (0.0, 0.05, 0.2, 0.5, 1.0):
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        try:
+            # Wait until the workers are there (the parallel phase has begun); where /proc
+            # cannot tell, give the run time to get that far.
+            deadline = time.monotonic() + 60
+            while len(_children(proc.pid)) < 2 and time.monotonic() < deadline and proc.poll() is None:
+                time.sleep(0.02)
+            if not Path(f"/proc/{proc.pid}/task/{proc.pid}/children").exists():
+                time.sleep(3)
+            assert proc.poll() is None, "the run ended before it could be interrupted"
+            time.sleep(delay)
+            os.killpg(proc.pid, signal.SIGINT)
+            _, err = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            pytest.fail(f"klarsyn still running 10 s after Ctrl-C (Ctrl-C {delay} s after the workers started)")
+        text = err.decode("utf-8", "replace")
+        assert proc.returncode == 130, text
+        assert "Traceback" not in text and "KeyboardInterrupt" not in text, text
+        assert text.strip().splitlines() == ["klarsyn: interrupted"], text
+        deadline = time.monotonic() + 5
+        while _group_alive(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _group_alive(proc.pid), "a worker process outlived klarsyn"

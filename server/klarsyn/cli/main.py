@@ -134,6 +134,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"klarsyn: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
+        # Ctrl-C: one line, the shell's exit code for SIGINT; batch runs have already
+        # ended their worker processes.
+        print("klarsyn: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         # The reader went away (`klarsyn check … | head`): stop quietly, as other tools do.

@@ -57,7 +57,10 @@ class DocumentAnalysis:
 
 
 def analyze_block(index: int, block: Block, lang: str) -> BlockAnalysis:
-    sentences = split_sentences(block.text, lang)
+    return _block_analysis(index, block, split_sentences(block.text, lang))
+
+
+def _block_analysis(index: int, block: Block, sentences: list[Sentence]) -> BlockAnalysis:
     counts = Counts()
     for s in sentences:
         counts.words += len(s.words)
@@ -66,9 +69,17 @@ def analyze_block(index: int, block: Block, lang: str) -> BlockAnalysis:
     return BlockAnalysis(index, block, sentences, counts)
 
 
-def analyze(document: Document) -> DocumentAnalysis:
+def analyze(document: Document, sentences: list[list[Sentence]] | None = None) -> DocumentAnalysis:
+    """The analysis of ``document``. ``sentences`` (one list per block) are the block
+    sentences of an earlier analysis of the same text, from the result cache: splitting is
+    the costly part, the figures and sections are rebuilt from them."""
     lang = document.language
-    blocks = [analyze_block(i, b, lang) for i, b in enumerate(document.blocks)]
+    if sentences is None:
+        blocks = [analyze_block(i, b, lang) for i, b in enumerate(document.blocks)]
+    else:
+        if len(sentences) != len(document.blocks):
+            raise ValueError("one list of sentences per block is needed")
+        blocks = [_block_analysis(i, b, s) for i, (b, s) in enumerate(zip(document.blocks, sentences))]
     total = Counts()
     for ba in blocks:
         if ba.counted:
