@@ -131,6 +131,8 @@ def printable(text: str) -> str:
 
 def one_line(message: str, limit: int = 300) -> str:
     """A message from a library (lxml, zlib) as one line of at most ``limit`` characters."""
+    # A line break before punctuation (lxml: "range\n, line 1") goes without a space.
+    message = re.sub(r"\s*\n\s*(?=[,.;:])", "", message)
     flat = " ".join(printable(part) for part in message.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
