@@ -68,10 +68,13 @@ class _Styles:
 
 def parse_docx(data: bytes, path: str) -> Document:
     archive = open_zip(data, path)
-    document = parse_xml(read_part(archive, "word/document.xml", path) or b"", "word/document.xml", path)
+    # Every part is unpacked (and its size checked) before any is parsed: the limit on all
+    # parts together is met before lxml spends memory on the first.
+    document_data = read_part(archive, "word/document.xml", path) or b""
     styles_data = read_part(archive, "word/styles.xml", path, required=False)
-    styles = _Styles(parse_xml(styles_data, "word/styles.xml", path) if styles_data else None)
     rels_data = read_part(archive, "word/_rels/document.xml.rels", path, required=False)
+    document = parse_xml(document_data, "word/document.xml", path)
+    styles = _Styles(parse_xml(styles_data, "word/styles.xml", path) if styles_data else None)
     targets: dict[str, str] = {}
     if rels_data:
         for rel in parse_xml(rels_data, "word/_rels/document.xml.rels", path).iter(f"{{{PKG}}}Relationship"):

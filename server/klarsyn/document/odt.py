@@ -60,9 +60,11 @@ class _Styles:
 
 def parse_odt(data: bytes, path: str) -> Document:
     archive = open_zip(data, path)
-    content = parse_xml(read_part(archive, "content.xml", path) or b"", "content.xml", path)
+    # All parts unpacked (and their sizes checked) before any is parsed.
+    content_data = read_part(archive, "content.xml", path) or b""
     styles_data = read_part(archive, "styles.xml", path, required=False)
     meta_data = read_part(archive, "meta.xml", path, required=False)
+    content = parse_xml(content_data, "content.xml", path)
     styles = _Styles(content, parse_xml(styles_data, "styles.xml", path) if styles_data else None)
     language = None
     if meta_data:

@@ -59,7 +59,7 @@ class Piece:
             self.underlined.append((self.length, self.length + len(text)))
         if text.strip():
             self.bold.append(bold)
-            self.lang_letters[self.lang] = self.lang_letters.get(self.lang, 0) + sum(c.isalpha() for c in text)
+            self.lang_letters[self.lang] = self.lang_letters.get(self.lang, 0) + sum(map(str.isalpha, text))
         self.parts.append(text)
         self.length += len(text)
 

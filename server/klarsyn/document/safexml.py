@@ -120,22 +120,10 @@ def parse_xml(data: bytes, part: str, name: str) -> etree._Element:
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise InputError(name, f"{part} declares a DTD or entities; refused (office documents never need one)")
-    count = 0
-    for _element in root.iter():
-        count += 1
-        if count > MAX_ELEMENTS:
-            raise InputError(name, f"{part} has more than {MAX_ELEMENTS} elements; refused")
-    depth = _depth(root)
-    if depth > MAX_DEPTH:
+    # Counted and measured by libxml2's XPath in C: a Python walk over a 20 MB part took
+    # 2.5 s for the depth alone.
+    if root.xpath("count(//*)") > MAX_ELEMENTS:
+        raise InputError(name, f"{part} has more than {MAX_ELEMENTS} elements; refused")
+    if root.xpath("boolean(" + "/*" * (MAX_DEPTH + 1) + ")"):
         raise InputError(name, f"{part} is nested more than {MAX_DEPTH} levels deep; refused")
     return root
-
-
-def _depth(root: etree._Element) -> int:
-    deepest, stack = 0, [(root, 1)]
-    while stack:
-        element, level = stack.pop()
-        deepest = max(deepest, level)
-        if level <= MAX_DEPTH:
-            stack.extend((child, level + 1) for child in element)
-    return deepest
