@@ -52,6 +52,10 @@ def size_text(n: int) -> str:
     return f"{n} bytes"
 
 
+class NoSuchFile(InputError):
+    """The file is not there (callers word this one their own way: "no such baseline")."""
+
+
 def _not_regular(name: str, mode: int) -> InputError:
     if stat.S_ISDIR(mode):
         return InputError(name, "is a folder, not a file")
@@ -94,7 +98,7 @@ def read_bounded(path: str | os.PathLike[str], limit: int, name: str | None = No
     except FileNotFoundError:
         if os.path.islink(path):
             raise InputError(name, "is a symbolic link to a file that does not exist") from None
-        raise InputError(name, "no such file") from None
+        raise NoSuchFile(name, "no such file") from None
     except PermissionError:
         raise InputError(name, "permission denied") from None
     except IsADirectoryError:

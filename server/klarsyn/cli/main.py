@@ -14,6 +14,7 @@ from typing import Sequence
 
 from klarsyn import __version__
 from klarsyn.errors import InputError, KlarsynError, UsageError
+from klarsyn.safeio import one_line, printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 _FAIL_LEVELS = ("error", "warning", "info", "hint", "never")
@@ -118,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             start(args.tcp)
             return EXIT_OK
     except KlarsynError as exc:
-        print(f"klarsyn: {exc}", file=sys.stderr)
+        print(f"klarsyn: {one_line(str(exc), 2000)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
@@ -139,7 +140,10 @@ def _load(args: argparse.Namespace) -> tuple[list, list[tuple[str, str]], object
     from klarsyn.document.loader import load_document
 
     configs = ConfigCache(args.config)
-    files, errors = expand_paths(args.paths, configs)
+    notes: list[tuple[str, str]] = []
+    files, errors = expand_paths(args.paths, configs, notes)
+    for path, note in notes:  # links out of a checked folder: skipped, not an error
+        print(f"klarsyn: {printable(path)}: {note}", file=sys.stderr)
     documents = []
     for path in files:
         config = configs.for_path(path)
@@ -153,7 +157,8 @@ def _load(args: argparse.Namespace) -> tuple[list, list[tuple[str, str]], object
 
 def _report_errors(errors: list[tuple[str, str]]) -> None:
     for path, problem in errors:
-        print(f"klarsyn: {path}: {problem}", file=sys.stderr)
+        # A file name with a newline or ESC must not break the one-line-per-error output.
+        print(f"klarsyn: {printable(path)}: {one_line(problem, 1000)}", file=sys.stderr)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -236,12 +241,10 @@ def _report(args: argparse.Namespace) -> int:
     results = check_documents(documents)
     ui_lang = results[0].document.language if results else "nb"
     text = render_report(results, ui_lang)
-    try:
-        tmp = args.output.with_name(args.output.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(args.output)
-    except OSError as exc:
-        raise UsageError(f"{args.output}: cannot write the report ({exc.strerror or exc})") from None
+    from klarsyn.safeio import write_output
+
+    # Atomic for a regular file; a pipe, a device or a symbolic link is written, never replaced.
+    write_output(args.output, text, "the report")
     _report_errors(errors)
     print(f"klarsyn: report for {len(results)} files written to {args.output}", file=sys.stderr)
     return EXIT_ERROR if errors else EXIT_OK
