@@ -243,3 +243,10 @@ def test_legitimate_docx_still_reads(run_cli, tmp_path: Path) -> None:
     assert code in (0, 1) and err == ""
     assert "ok.docx:1:8:" in out and "herunder" in out
     assert os.path.exists(path)
+
+
+def test_password_protected_word_file_says_so(run_cli, tmp_path: Path, good: Path) -> None:
+    # Word saves a password-protected .docx as an OLE compound file, not as a zip.
+    path = tmp_path / "passord.docx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4096)
+    _assert_refused(run_cli, path, "is password-protected or an old Word/Excel file", good)

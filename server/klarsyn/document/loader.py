@@ -148,6 +148,10 @@ def load_document(path: Path, language: str | None = None, fmt: str | None = Non
         from klarsyn.document.odt import parse_odt
 
         data = _read_bytes(path, MAX_PACKAGE_BYTES)
+        if data.startswith(b"\xd0\xcf\x11\xe0"):
+            # Word and LibreOffice save a password-protected file in this container, not as a zip.
+            raise InputError(str(path), f"is password-protected or an old Word/Excel file, not a plain {fmt.upper()}; "
+                                        "save a copy without a password to have it checked")
         if not data.startswith(b"PK"):
             raise InputError(str(path), f"is not a {fmt.upper()} file (no zip signature)")
         document = parse_docx(data, str(path)) if fmt == "docx" else parse_odt(data, str(path))
