@@ -179,7 +179,8 @@ def _write_all(fd: int, data: bytes) -> None:
 
 def _write_special(path: str, data: bytes, mode: int) -> None:
     """Into a pipe or a device, as `> path` in a shell would: no temporary file, no rename."""
-    if stat.S_ISSOCK(mode) or stat.S_ISDIR(mode):
+    if stat.S_ISSOCK(mode) or stat.S_ISDIR(mode) or stat.S_ISBLK(mode):
+        # A block device is a disk: no report belongs there, whoever runs klarsyn.
         raise OSError(errno.EISDIR if stat.S_ISDIR(mode) else errno.ENXIO, f"is {kind_of(mode)}")
     flags = os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     if stat.S_ISFIFO(mode) and hasattr(os, "O_NONBLOCK"):
@@ -246,8 +247,9 @@ def write_output(path: str | os.PathLike[str], text: str, what: str = "the outpu
     - a symbolic link: what it points to is written (atomically if that is a regular file);
       the link stays;
     - /dev/stdout, /dev/fd/N, /proc/self/fd/N (or a link to one): that open descriptor;
-    - a named pipe or a device (/dev/null, a terminal): straight into it, as a shell would;
-    - a folder or a socket: refused.
+    - a named pipe or a character device (/dev/null, a terminal): straight into it, as a
+      shell would;
+    - a folder, a socket or a block device (a disk): refused.
     """
     name = str(path)
     data = text.encode("utf-8")
