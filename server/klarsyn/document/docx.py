@@ -74,6 +74,7 @@ def parse_docx(data: bytes, path: str) -> Document:
     styles_data = read_part(archive, "word/styles.xml", path, required=False)
     rels_data = read_part(archive, "word/_rels/document.xml.rels", path, required=False)
     document = parse_xml(document_data, "word/document.xml", path)
+    del document_data  # the tree has it now: do not hold the bytes as well while building
     styles = _Styles(parse_xml(styles_data, "word/styles.xml", path) if styles_data else None)
     targets: dict[str, str] = {}
     if rels_data:

@@ -65,6 +65,7 @@ def parse_odt(data: bytes, path: str) -> Document:
     styles_data = read_part(archive, "styles.xml", path, required=False)
     meta_data = read_part(archive, "meta.xml", path, required=False)
     content = parse_xml(content_data, "content.xml", path)
+    del content_data  # the tree has it now: do not hold the bytes as well while building
     styles = _Styles(content, parse_xml(styles_data, "styles.xml", path) if styles_data else None)
     language = None
     if meta_data:
