@@ -260,7 +260,7 @@ def test_fifo_without_a_reader_is_refused_after_a_wait(run_cli, project: Path, m
     os.mkfifo(fifo)
     code, _, err = run_cli("baseline", "write", str(fifo), str(project / "kap" / "a.md"))
     assert code == 2
-    assert err.splitlines() == [f"klarsyn: {fifo}: cannot write the baseline (is a named pipe (FIFO) and nothing read from it for 0 s)"]
+    assert err.splitlines() == [f"klarsyn: {fifo}: cannot write the baseline (is a named pipe (FIFO) and nothing read from it for 0.3 s)"]
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
@@ -289,6 +289,15 @@ def test_report_to_a_link_to_stdout_reaches_stdout(project: Path) -> None:
     assert code == 0, err
     assert out.startswith("<!DOCTYPE html>")
     assert (project / "out.html").is_symlink()
+    # `-o /dev/stdout >> log` appends to the log, as the shell's redirection says.
+    (project / "stdout.html").symlink_to("/dev/stdout")
+    log = project / "log.txt"
+    log.write_text("før\n", encoding="utf-8")
+    with log.open("ab") as handle:
+        subprocess.run([sys.executable, "-m", "klarsyn", "report", "kap/a.md", "-o", "stdout.html"], cwd=project, stdout=handle,
+                       stderr=subprocess.DEVNULL, timeout=15, preexec_fn=_limit_memory, check=True)
+    assert log.read_text(encoding="utf-8").startswith("før\n<!DOCTYPE html>")
+    assert (project / "stdout.html").is_symlink()
 
 
 def test_output_to_a_folder_is_one_line(run_cli, project: Path) -> None:

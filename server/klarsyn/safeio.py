@@ -189,11 +189,12 @@ def _write_special(path: str, data: bytes, mode: int) -> None:
         while True:
             try:
                 fd = os.open(path, flags | os.O_NONBLOCK)
+                os.set_blocking(fd, True)  # now that a reader is there, write as a shell would
                 break
             except OSError as exc:
                 if exc.errno != errno.ENXIO or time.monotonic() > deadline:
                     if exc.errno == errno.ENXIO:
-                        raise OSError(errno.ENXIO, f"is a named pipe (FIFO) and nothing read from it for {PIPE_READER_WAIT:.0f} s") from None
+                        raise OSError(errno.ENXIO, f"is a named pipe (FIFO) and nothing read from it for {PIPE_READER_WAIT:g} s") from None
                     raise
                 time.sleep(0.05)
     else:
@@ -228,7 +229,11 @@ def _write_atomic(target: str, data: bytes) -> None:
             _write_all(fd, data)
             if old_mode is not None and hasattr(os, "fchmod"):
                 os.fchmod(fd, old_mode)  # a replaced file keeps its permissions
-            os.fsync(fd)
+            try:
+                os.fsync(fd)  # on disk before the rename makes it the file
+            except OSError as exc:
+                if exc.errno not in (errno.EINVAL, errno.ENOTSUP):  # some file systems cannot, and need not
+                    raise
         finally:
             os.close(fd)
         os.replace(tmp, target)

@@ -246,7 +246,7 @@ def _report(args: argparse.Namespace) -> int:
     # Atomic for a regular file; a pipe, a device or a symbolic link is written, never replaced.
     write_output(args.output, text, "the report")
     _report_errors(errors)
-    print(f"klarsyn: report for {len(results)} files written to {args.output}", file=sys.stderr)
+    print(f"klarsyn: report for {len(results)} files written to {printable(str(args.output))}", file=sys.stderr)
     return EXIT_ERROR if errors else EXIT_OK
 
 
@@ -261,7 +261,7 @@ def _baseline(args: argparse.Namespace) -> int:
     results = check_documents(items)
     count = write_baseline(args.file, results)
     _report_errors(errors)
-    print(f"klarsyn: {count} findings in {len(results)} files recorded in {args.file}", file=sys.stderr)
+    print(f"klarsyn: {count} findings in {len(results)} files recorded in {printable(str(args.file))}", file=sys.stderr)
     return EXIT_ERROR if errors else EXIT_OK
 
 
