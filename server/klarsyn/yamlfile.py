@@ -108,10 +108,13 @@ def _check_nodes(root: yaml.Node, name: str) -> None:
 
 def compose_file(path: Path) -> yaml.Node | None:
     """The YAML node tree of a file, or a ConfigError naming the line that is wrong."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
+    from klarsyn.errors import InputError
+    from klarsyn.safeio import read_bounded
+
+    try:  # bounded, and no pipe or device: `--config /dev/zero` must not eat memory or hang
+        data = read_bounded(path, MAX_YAML_BYTES)
+    except InputError as exc:
+        raise ConfigError(str(path), None, f"cannot read: {exc.problem}") from None
     if len(data) > MAX_YAML_BYTES:
         raise ConfigError(str(path), None, f"file is too large ({len(data)} bytes; the limit is {MAX_YAML_BYTES})")
     try:

@@ -4,7 +4,6 @@ already accepted, are filtered out so CI shows what a pull request brings."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -109,9 +108,10 @@ def write_baseline(path: Path, results: list[CheckResult]) -> int:
         if counts:
             entries[_key(result, base_dir)] = dict(sorted(counts.items()))
     payload = {"version": BASELINE_VERSION, "tool": "klarsyn", "findings": dict(sorted(entries.items()))}
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    from klarsyn.safeio import write_output
+
+    # Atomic for a regular file; a pipe, a device or a symbolic link is written, never replaced.
+    write_output(path, json.dumps(payload, ensure_ascii=False, indent=1) + "\n", "the baseline")
     return sum(sum(c.values()) for c in entries.values())
 
 
@@ -123,10 +123,15 @@ def _shown(value: object, limit: int = 60) -> str:
 
 
 def read_baseline(path: Path) -> dict[str, dict[str, int]]:
-    try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    from klarsyn.errors import InputError
+    from klarsyn.safeio import NoSuchFile, read_bounded
+
+    try:  # bounded, and no pipe or device: `--baseline /dev/zero` must not eat memory or hang
+        payload = json.loads(read_bounded(path, 64 * 1024 * 1024).decode("utf-8"))
+    except NoSuchFile:
         raise UsageError(f"{path}: no such baseline file (write one with `klarsyn baseline write {path} PATH...`)") from None
+    except InputError as exc:
+        raise UsageError(f"{path}: cannot read the baseline: {exc.problem}") from None
     except (OSError, ValueError) as exc:
         raise UsageError(f"{path}: not a klarsyn baseline ({' '.join(str(exc).split())})") from None
     except RecursionError:

@@ -15,6 +15,7 @@ from typing import Sequence
 from klarsyn import __version__
 from klarsyn.cli.messages import count
 from klarsyn.errors import InputError, KlarsynError, UsageError
+from klarsyn.safeio import one_line, printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 _FAIL_LEVELS = ("error", "warning", "info", "hint", "never")
@@ -131,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise UsageError(f"--tcp {args.tcp}: cannot listen there ({exc.strerror or exc})") from None
             return EXIT_OK
     except KlarsynError as exc:
-        print(f"klarsyn: {exc}", file=sys.stderr)
+        print(f"klarsyn: {one_line(str(exc), 2000)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         # Ctrl-C: one line, the shell's exit code for SIGINT; batch runs have already
@@ -155,7 +156,10 @@ def _load(args: argparse.Namespace) -> tuple[list, list[tuple[str, str]], object
     from klarsyn.document.loader import load_document
 
     configs = ConfigCache(args.config)
-    files, errors = expand_paths(args.paths, configs)
+    notes: list[tuple[str, str]] = []
+    files, errors = expand_paths(args.paths, configs, notes)
+    for path, note in notes:  # links out of a checked folder: skipped, not an error
+        print(f"klarsyn: {printable(path)}: {note}", file=sys.stderr)
     documents = []
     for path in files:
         config = configs.for_path(path)
@@ -169,7 +173,8 @@ def _load(args: argparse.Namespace) -> tuple[list, list[tuple[str, str]], object
 
 def _report_errors(errors: list[tuple[str, str]]) -> None:
     for path, problem in errors:
-        print(f"klarsyn: {path}: {problem}", file=sys.stderr)
+        # A file name with a newline or ESC must not break the one-line-per-error output.
+        print(f"klarsyn: {printable(path)}: {one_line(problem, 1000)}", file=sys.stderr)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -251,13 +256,11 @@ def _report(args: argparse.Namespace) -> int:
     results = check_documents(documents)
     ui_lang = results[0].document.language if results else "nb"
     text = render_report(results, ui_lang)
-    try:
-        tmp = args.output.with_name(args.output.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(args.output)
-    except OSError as exc:
-        raise UsageError(f"{args.output}: cannot write the report ({exc.strerror or exc})") from None
-    print(f"klarsyn: report for {count('en', 'file', len(results))} written to {args.output}", file=sys.stderr)
+    from klarsyn.safeio import write_output
+
+    # Atomic for a regular file; a pipe, a device or a symbolic link is written, never replaced.
+    write_output(args.output, text, "the report")
+    print(f"klarsyn: report for {count('en', 'file', len(results))} written to {printable(str(args.output))}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -272,7 +275,7 @@ def _baseline(args: argparse.Namespace) -> int:
     results = check_documents(items)
     recorded = write_baseline(args.file, results)
     _report_errors(errors)
-    print(f"klarsyn: {count('en', 'finding', recorded)} in {count('en', 'file', len(results))} recorded in {args.file}", file=sys.stderr)
+    print(f"klarsyn: {count('en', 'finding', recorded)} in {count('en', 'file', len(results))} recorded in {printable(str(args.file))}", file=sys.stderr)
     return EXIT_ERROR if errors else EXIT_OK
 
 

@@ -11,12 +11,14 @@ from klarsyn.cli.messages import text as t
 from klarsyn.engine.runner import CheckResult
 from klarsyn.findings import Finding, Severity
 from klarsyn.metrics.lix import band, whole
+from klarsyn.safeio import printable
 
 WIRE_VERSION = 1
 
 
 def _one_line(message: str) -> str:
-    return " ".join(message.split())
+    # Quoted draft text can hold ESC or other controls: shown as escapes, never sent raw.
+    return printable(" ".join(message.split()))
 
 
 def render_text(results: list[CheckResult], out: TextIO, ui_lang: str, summary: bool = True) -> None:
@@ -26,7 +28,7 @@ def render_text(results: list[CheckResult], out: TextIO, ui_lang: str, summary: 
         doc = result.document
         for f in result.findings:
             line, col = doc.lines.position(f.start)
-            out.write(f"{doc.path}:{line}:{col}: {f.severity.value} {f.rule} {_one_line(f.message)}\n")
+            out.write(f"{printable(doc.path)}:{line}:{col}: {f.severity.value} {f.rule} {_one_line(f.message)}\n")
             totals[f.severity] += 1
     if not summary:
         return
@@ -38,7 +40,7 @@ def render_text(results: list[CheckResult], out: TextIO, ui_lang: str, summary: 
         figure = f"LIX {whole(lix)} ({band(lix, ui_lang)}), " if lix is not None else ""
         per = Counter(f.severity for f in result.findings)
         out.write(
-            f"{result.document.path}: {figure}{count(ui_lang, 'word', counts.words)}, "
+            f"{printable(result.document.path)}: {figure}{count(ui_lang, 'word', counts.words)}, "
             f"{count(ui_lang, 'sentence', counts.sentences)}; {_count_phrase(per, ui_lang)}\n"
         )
     if len(results) > 1:

@@ -9,6 +9,7 @@ from klarsyn.cli.messages import language_name
 from klarsyn.cli.messages import text as t
 from klarsyn.metrics.analysis import DocumentAnalysis
 from klarsyn.metrics.lix import Counts, band
+from klarsyn.safeio import printable
 
 _TITLE_WIDTH = 46
 
@@ -30,7 +31,7 @@ def render_stats_text(analyses: list[DocumentAnalysis], out: TextIO, ui_lang: st
         lang = doc.language
         if n:
             out.write("\n")
-        out.write(f"{doc.path} ({language_name(lang, lang)})\n")
+        out.write(f"{printable(doc.path)} ({language_name(lang, lang)})\n")
         header = (
             f"  {t(lang, 'section'):<{_TITLE_WIDTH}} {t(lang, 'col_words'):>6} {t(lang, 'col_sentences'):>6} "
             f"{t(lang, 'col_long'):>10} {'LIX':>6}  {t(lang, 'col_band')}"

@@ -12,7 +12,7 @@ import re
 from lxml import etree
 
 from klarsyn.document.model import BlockKind, Document, Link
-from klarsyn.document.rich import Piece, RichBuilder
+from klarsyn.document.rich import Piece, RichBuilder, TooMuchText, small_int, too_much_text
 from klarsyn.document.safexml import open_zip, parse_xml, read_part
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -52,8 +52,8 @@ class _Styles:
             if base is not None:
                 based[style_id] = base.get(_w("val")) or ""
             level = style.find(f"{_w('pPr')}/{_w('outlineLvl')}")
-            if level is not None and (level.get(_w("val")) or "").isdigit():
-                outline[style_id] = int(level.get(_w("val")) or 0) + 1
+            if level is not None and small_int(level.get(_w("val")), -1) >= 0:
+                outline[style_id] = small_int(level.get(_w("val")), 0) + 1
         for style_id, name in names.items():
             m = _HEADING_NAME.match(name) or _HEADING_NAME.match(style_id)
             level = int(m.group(1)) if m else outline.get(style_id) or outline.get(based.get(style_id, ""), 0)
@@ -68,10 +68,14 @@ class _Styles:
 
 def parse_docx(data: bytes, path: str) -> Document:
     archive = open_zip(data, path)
-    document = parse_xml(read_part(archive, "word/document.xml", path) or b"", "word/document.xml", path)
+    # Every part is unpacked (and its size checked) before any is parsed: the limit on all
+    # parts together is met before lxml spends memory on the first.
+    document_data = read_part(archive, "word/document.xml", path) or b""
     styles_data = read_part(archive, "word/styles.xml", path, required=False)
-    styles = _Styles(parse_xml(styles_data, "word/styles.xml", path) if styles_data else None)
     rels_data = read_part(archive, "word/_rels/document.xml.rels", path, required=False)
+    document = parse_xml(document_data, "word/document.xml", path)
+    del document_data  # the tree has it now: do not hold the bytes as well while building
+    styles = _Styles(parse_xml(styles_data, "word/styles.xml", path) if styles_data else None)
     targets: dict[str, str] = {}
     if rels_data:
         for rel in parse_xml(rels_data, "word/_rels/document.xml.rels", path).iter(f"{{{PKG}}}Relationship"):
@@ -79,7 +83,10 @@ def parse_docx(data: bytes, path: str) -> Document:
     builder = RichBuilder(path, "docx")
     body = document.find(_w("body"))
     if body is not None:
-        _container(body, builder, styles, targets, table_index=[0])
+        try:
+            _container(body, builder, styles, targets, table_index=[0])
+        except TooMuchText:
+            raise too_much_text(path) from None
     return builder.document(styles.default_language)
 
 
@@ -111,8 +118,8 @@ def _paragraph(p: etree._Element, styles: _Styles, targets: dict[str, str]) -> P
         style = (style_el.get(_w("val")) if style_el is not None else "") or ""
         level = styles.heading.get(style, 0)
         outline = ppr.find(_w("outlineLvl"))
-        if outline is not None and (outline.get(_w("val")) or "").isdigit() and int(outline.get(_w("val")) or 9) < 9:
-            level = int(outline.get(_w("val")) or 0) + 1
+        if outline is not None and small_int(outline.get(_w("val")), 9) < 9:
+            level = small_int(outline.get(_w("val")), 0) + 1
         if level:
             piece.kind, piece.level = BlockKind.HEADING, level
         elif ppr.find(_w("numPr")) is not None or style in styles.list_styles:

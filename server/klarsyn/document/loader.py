@@ -10,6 +10,7 @@ from klarsyn.document.model import Document
 from klarsyn.document.plaintext import parse_plaintext
 from klarsyn.document.suffixes import MARKDOWN_SUFFIXES, RICH_SUFFIXES, SUPPORTED_SUFFIXES, TEXT_SUFFIXES
 from klarsyn.errors import InputError
+from klarsyn.safeio import read_bounded
 from klarsyn.text.language import detect_language, normalize_language
 
 MAX_PACKAGE_BYTES = 100 * 1024 * 1024  # a .docx/.odt on disk (images make them big)
@@ -32,20 +33,53 @@ def format_for(path: Path) -> str | None:
     return RICH_SUFFIXES.get(suffix)
 
 
+# Byte-order marks and the encodings they announce. Notepad's and Word's "Unicode" text is
+# UTF-16 with a mark. The UTF-32 LE mark begins with the UTF-16 LE one, so it comes first.
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8", "UTF-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
+    (b"\xff\xfe", "utf-16-le", "UTF-16"),
+    (b"\xfe\xff", "utf-16-be", "UTF-16"),
+)
+_SNIFF = 8192
+
+
 def decode(data: bytes, name: str) -> str:
-    """UTF-8 text (a BOM is dropped), or an InputError that says what is wrong and where."""
+    """The text of a draft: UTF-8, or UTF-8/UTF-16/UTF-32 after a byte-order mark (the mark
+    is dropped, so offsets count the characters a user sees), or an InputError that says
+    what the file is and where it goes wrong."""
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            text = _decode(data[len(bom):], codec, label, name)
+            if "\x00" in text[:_SNIFF]:
+                raise InputError(name, f"looks like a binary file ({label} text with NUL characters), not a text draft")
+            return text
     for signature, what in _BINARY_SIGNATURES.items():
         if data.startswith(signature):
             hint = " (save it as .docx or .odt to have it checked)" if signature == b"PK\x03\x04" else ""
             raise InputError(name, f"this is {what}, not a text draft{hint}")
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data[:_SNIFF]:
+        order = _utf16_without_bom(data[:_SNIFF])
+        if order:
+            raise InputError(name, f"looks like UTF-16 {order} text without a byte-order mark (it contains NUL bytes); "
+                                   "save it as UTF-8, or as UTF-16 with a byte-order mark")
         raise InputError(name, "looks like a binary file (it contains NUL bytes), not a text draft")
+    return _decode(data, "utf-8", "UTF-8", name)
+
+
+def _decode(data: bytes, codec: str, label: str, name: str) -> str:
     try:
-        text = data.decode("utf-8")
+        return data.decode(codec)
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        # Line and column of the bad bytes in the text as far as it decodes.
+        before = data[: exc.start].decode(codec, "replace")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        if label != "UTF-8":
+            cut_off = exc.end >= len(data) and ("truncated" in exc.reason or "end of data" in exc.reason)
+            what = "a character cut off at the end" if cut_off else exc.reason
+            raise InputError(name, f"not valid {label} at line {line}, column {column} ({what})") from None
         byte = data[exc.start]
         hint = ""
         try:
@@ -54,7 +88,19 @@ def decode(data: bytes, name: str) -> str:
         except UnicodeDecodeError:
             pass
         raise InputError(name, f"not valid UTF-8 at line {line}, column {column} (byte 0x{byte:02X}){hint}") from None
-    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """"LE" or "BE" when the NUL bytes sit in every other byte, as in UTF-16 text of Latin
+    letters without a byte-order mark; None for other binary data."""
+    even, odd = sample[0::2], sample[1::2]
+    if len(odd) < 2:
+        return None
+    if odd.count(0) >= 0.6 * len(odd) and even.count(0) <= 0.05 * len(even):
+        return "LE"
+    if even.count(0) >= 0.6 * len(even) and odd.count(0) <= 0.05 * len(odd):
+        return "BE"
+    return None
 
 
 def read_source(path: Path) -> str:
@@ -87,28 +133,9 @@ def parse(source: str, path: str, fmt: str, language: str | None = None) -> Docu
 
 
 def _read_bytes(path: Path, limit: int) -> bytes:
-    """The file's bytes, at most ``limit`` of them (also for files that grow while read or
-    report no size, like pipes), or one clear InputError."""
-    name = str(path)
-    try:
-        if path.is_dir():
-            raise InputError(name, "is a folder, not a file")
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(name, f"is too large ({size / 2**20:.1f} MiB; the limit is {limit // 2**20} MiB)")
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise InputError(name, "no such file") from None
-    except PermissionError:
-        raise InputError(name, "permission denied") from None
-    except IsADirectoryError:
-        raise InputError(name, "is a folder, not a file") from None
-    except OSError as exc:
-        raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
-    if len(data) > limit:
-        raise InputError(name, f"is too large (the limit is {limit // 2**20} MiB)")
-    return data
+    """The file's bytes, at most ``limit`` of them, or one clear InputError; pipes, devices
+    and sockets are refused before they are opened (see klarsyn.safeio)."""
+    return read_bounded(path, limit)
 
 
 def load_document(path: Path, language: str | None = None, fmt: str | None = None) -> Document:
@@ -118,6 +145,10 @@ def load_document(path: Path, language: str | None = None, fmt: str | None = Non
         from klarsyn.document.odt import parse_odt
 
         data = _read_bytes(path, MAX_PACKAGE_BYTES)
+        if data.startswith(b"\xd0\xcf\x11\xe0"):
+            # Word and LibreOffice save a password-protected file in this container, not as a zip.
+            raise InputError(str(path), f"is password-protected or an old Word/Excel file, not a plain {fmt.upper()}; "
+                                        "save a copy without a password to have it checked")
         if not data.startswith(b"PK"):
             raise InputError(str(path), f"is not a {fmt.upper()} file (no zip signature)")
         document = parse_docx(data, str(path)) if fmt == "docx" else parse_odt(data, str(path))

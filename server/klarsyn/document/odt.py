@@ -8,7 +8,7 @@ from __future__ import annotations
 from lxml import etree
 
 from klarsyn.document.model import BlockKind, Document, Link
-from klarsyn.document.rich import Piece, RichBuilder
+from klarsyn.document.rich import Piece, RichBuilder, TooMuchText, small_int, too_much_text
 from klarsyn.document.safexml import open_zip, parse_xml, read_part
 
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -54,15 +54,18 @@ class _Styles:
                         else:
                             self.language_of[name] = code
                 level = style.get(f"{{{STYLE}}}default-outline-level")
-                if level and level.isdigit():
-                    self.heading_paragraph[name] = int(level)
+                if small_int(level, -1) >= 0:
+                    self.heading_paragraph[name] = small_int(level, 0, limit=10)
 
 
 def parse_odt(data: bytes, path: str) -> Document:
     archive = open_zip(data, path)
-    content = parse_xml(read_part(archive, "content.xml", path) or b"", "content.xml", path)
+    # All parts unpacked (and their sizes checked) before any is parsed.
+    content_data = read_part(archive, "content.xml", path) or b""
     styles_data = read_part(archive, "styles.xml", path, required=False)
     meta_data = read_part(archive, "meta.xml", path, required=False)
+    content = parse_xml(content_data, "content.xml", path)
+    del content_data  # the tree has it now: do not hold the bytes as well while building
     styles = _Styles(content, parse_xml(styles_data, "styles.xml", path) if styles_data else None)
     language = None
     if meta_data:
@@ -71,7 +74,10 @@ def parse_odt(data: bytes, path: str) -> Document:
     builder = RichBuilder(path, "odt")
     body = content.find(f"{{{OFFICE}}}body/{{{OFFICE}}}text")
     if body is not None:
-        _container(body, builder, styles, [0], in_list=False)
+        try:
+            _container(body, builder, styles, [0], in_list=False)
+        except TooMuchText:
+            raise too_much_text(path) from None
     return builder.document(language or styles.language)
 
 
@@ -85,7 +91,7 @@ def _container(element: etree._Element, builder: RichBuilder, styles: _Styles, t
             style = child.get(f"{{{TEXT}}}style-name") or ""
             if tag == "h":
                 level = child.get(f"{{{TEXT}}}outline-level") or "1"
-                piece.kind, piece.level = BlockKind.HEADING, int(level) if level.isdigit() else 1
+                piece.kind, piece.level = BlockKind.HEADING, small_int(level, 1, limit=10)
             elif style in styles.heading_paragraph:
                 piece.kind, piece.level = BlockKind.HEADING, styles.heading_paragraph[style]
             elif in_list:
@@ -136,7 +142,8 @@ def _inline(element: etree._Element, piece: Piece, styles: _Styles, bold: bool, 
             piece.links.append(Link(start, piece.length, child.get(f"{{{XLINK}}}href") or ""))
         elif ns == TEXT and tag == "s":
             count = child.get(f"{{{TEXT}}}c") or "1"
-            piece.add(" " * (int(count) if count.isdigit() else 1), bold)
+            # text:c="1000000000" would build a gigabyte of spaces: a run of spaces is short.
+            piece.add(" " * small_int(count, 1, limit=1000), bold)
         elif ns == TEXT and tag == "tab":
             piece.add("\t", bold)
         elif ns == TEXT and tag == "line-break":

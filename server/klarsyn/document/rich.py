@@ -8,6 +8,28 @@ from dataclasses import dataclass, field
 
 from klarsyn.document.model import Block, BlockKind, Document, Link
 from klarsyn.document.offsets import TextBuilder
+from klarsyn.errors import InputError
+
+# The extracted text may be as long as a plain-text draft may be (loader.MAX_BYTES); a
+# package within the zip limits can still hold far more text than that, and the checks
+# need memory in proportion to the text.
+MAX_TEXT_CHARS = 20 * 1024 * 1024
+
+
+class TooMuchText(Exception):
+    """Raised while reading; the front end turns it into an InputError naming the file."""
+
+
+def too_much_text(path: str) -> InputError:
+    return InputError(path, f"holds more than {MAX_TEXT_CHARS // 2**20} MiB of text (the limit for a draft); refused")
+
+
+def small_int(value: str | None, default: int, limit: int = 10_000) -> int:
+    """A count or level from an attribute: ASCII digits only (str.isdigit() also accepts
+    "²", which int() refuses; a 5,000-digit number makes int() raise), at most ``limit``."""
+    if not value or not value.isascii() or not value.isdigit() or len(value) > 6:
+        return default
+    return min(int(value), limit)
 
 
 @dataclass
@@ -31,11 +53,13 @@ class Piece:
     def add(self, text: str, bold: bool = False, underline: bool = False) -> None:
         if not text:
             return
+        if self.length + len(text) > MAX_TEXT_CHARS:
+            raise TooMuchText
         if underline:
             self.underlined.append((self.length, self.length + len(text)))
         if text.strip():
             self.bold.append(bold)
-            self.lang_letters[self.lang] = self.lang_letters.get(self.lang, 0) + sum(c.isalpha() for c in text)
+            self.lang_letters[self.lang] = self.lang_letters.get(self.lang, 0) + sum(map(str.isalpha, text))
         self.parts.append(text)
         self.length += len(text)
 
@@ -71,6 +95,8 @@ class RichBuilder:
         start = self.offset
         self.lines.append(text)
         self.offset += len(text) + 1
+        if self.offset > MAX_TEXT_CHARS:
+            raise TooMuchText
         if not text.strip() and piece.kind is not BlockKind.HEADING and not piece.images:
             return
         # The block's text starts at its first visible character.
