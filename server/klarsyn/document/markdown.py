@@ -70,8 +70,11 @@ def _markdown() -> MarkdownIt:
         # text), instead of merging them into the text around them.
         md.disable("text_join")
         # Ruler has no public getter for a rule's function; ``at`` is the public setter.
+        # The text rule only gathers pending text (no tokens): it runs at every position,
+        # so it is left as it is.
         for rule in list(md.inline.ruler.__rules__):
-            md.inline.ruler.at(rule.name, _recorded(rule.name, rule.fn), {"alt": rule.alt})
+            if rule.name != "text":
+                md.inline.ruler.at(rule.name, _recorded(rule.name, rule.fn), {"alt": rule.alt})
         md.inline.ruler2.before("fragments_join", "klarsyn_markers", _claim_spent_markers)
         md.core.ruler.at("inline", _inline_unless_too_deep)
         _parser = md
@@ -405,26 +408,29 @@ def _row_cells(text: str, ls: int, le: int, quote_depth: int) -> list[tuple[str,
     stripped = row.strip(_TRIM)
     pos += len(row) - len(row.lstrip(_TRIM))
     end = pos + len(stripped)
-    columns: list[list[tuple[int, int]]] = []  # each column: source segments
-    current: list[tuple[int, int]] = []
+    # Each column: source segments (start, end, escaped pipe?); an escaped pipe is one
+    # content character "|" that stands for the two source characters "\\|".
+    columns: list[list[tuple[int, int, bool]]] = []
+    current: list[tuple[int, int, bool]] = []
     escaped = False
     last = pos
     for p in range(pos, end):
         ch = text[p]
         if ch == "|":
             if not escaped:
-                current.append((last, p))
+                current.append((last, p, False))
                 columns.append(current)
                 current, last = [], p + 1
             else:
-                current.append((last, p - 1))  # drop the backslash of "\|"
-                last = p
+                current.append((last, p - 1, False))
+                current.append((p - 1, p + 1, True))
+                last = p + 1
         escaped = ch == "\\"
-    current.append((last, end))
+    current.append((last, end, False))
     columns.append(current)
 
-    def column_text(segments: list[tuple[int, int]]) -> str:
-        return "".join(text[a:b] for a, b in segments)
+    def column_text(segments: list[tuple[int, int, bool]]) -> str:
+        return "".join("|" if pipe else text[a:b] for a, b, pipe in segments)
 
     if columns and column_text(columns[0]) == "":
         columns.pop(0)
@@ -434,10 +440,15 @@ def _row_cells(text: str, ls: int, le: int, quote_depth: int) -> list[tuple[str,
     for segments in columns:
         raw = column_text(segments)
         content = raw.strip(_TRIM)
-        skip = len(raw) - len(raw.lstrip(_TRIM))
+        skip = len(raw) - len(raw.lstrip(_TRIM))  # trimmed characters never include a pipe
         cmap = _ContentMap(segments[0][0] if segments else ls)
         left = len(content)
-        for a, b in segments:
+        for a, b, pipe in segments:
+            if pipe:
+                if left > 0:
+                    cmap.region(1, a, 2)
+                    left -= 1
+                continue
             take = min(b - a, skip)
             a += take
             skip -= take
@@ -690,4 +701,4 @@ def _nesting_note(source: str, lines: _Lines, token: Token, anchor: int) -> Sour
     first = source[anchor:end]
     start = anchor + len(first) - len(first.lstrip())
     stop = anchor + len(first.rstrip())
-    return SourceNote(start, max(stop, start), "nesting", str(token.meta[_TOO_DEEP]), line + 1)
+    return SourceNote(start, max(stop, start), "nesting", str(MAX_BRACKET_DEPTH))
