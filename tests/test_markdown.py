@@ -347,3 +347,18 @@ def test_ordinary_nesting_is_still_parsed() -> None:
     assert block.text == "Se [ planen] og a [b [c]] her."
     assert block.attrs["images"] == [(4, "logo", "logo.png")]
     assert [(block.text[link.start : link.end], link.target) for link in block.links] == [("planen", "p.pdf"), ("a [b [c]]", "x")]
+
+
+def test_a_line_of_no_break_spaces_trimmed_off_a_paragraph() -> None:
+    # U+00A0 makes the line not blank, so it belongs to the paragraph, but markdown-it trims
+    # it away whole: the content starts a line further down.
+    src = "Tekst.\n\n\u00a0 \n herunder &mdash; SFO\n\u00a0\n"
+    doc = parse_markdown(src)
+    assert [b.text for b in doc.blocks] == ["Tekst.", "herunder — SFO"]
+    block = doc.blocks[1]
+    assert src[slice(*block.source_span(0, len(block.text)))] == "herunder &mdash; SFO"
+    assert_words_map_exactly(doc)
+    heading = "\u00a0 \nStor\ntittel &amp; mer\n===\n"
+    [block] = parse_markdown(heading).blocks
+    assert block.is_heading and block.text == "Stor tittel & mer"
+    assert heading[slice(*block.source_span(0, len(block.text)))] == "Stor\ntittel &amp; mer"

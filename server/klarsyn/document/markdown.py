@@ -345,14 +345,24 @@ class _Lines:
         return len(self.starts)
 
 
-def _line_map(content: str, first_line: int, lines: _Lines, text: str, atx: bool) -> _ContentMap | None:
-    """Map a paragraph's or heading's content onto its source lines.
+def _line_map(content: str, first_line: int, line_count: int, lines: _Lines, text: str, atx: bool) -> _ContentMap | None:
+    """Map a paragraph's or heading's content onto its ``line_count`` source lines.
 
     Each ``\\n``-separated piece of the content is the end of its source line (the block
     markup and indentation were cut from the front); the last piece is also trimmed at the
-    end (and an ATX heading loses its closing ``#``s). ``text`` is the source with NUL as
-    U+FFFD, as markdown-it reads it."""
+    end (and an ATX heading loses its closing ``#``s). Lines of nothing but white space
+    (U+00A0 is not blank to CommonMark) can be trimmed away whole at either end, so the
+    pieces may start a line or two down. ``text`` is the source with NUL as U+FFFD, as
+    markdown-it reads it."""
     pieces = content.split("\n")
+    for skipped in range(max(line_count - len(pieces), 0) + 1):
+        cmap = _map_pieces(pieces, first_line + skipped, lines, text, atx)
+        if cmap is not None:
+            return cmap
+    return None
+
+
+def _map_pieces(pieces: list[str], first_line: int, lines: _Lines, text: str, atx: bool) -> _ContentMap | None:
     if first_line + len(pieces) > len(lines):
         return None
     cmap = _ContentMap(lines.starts[first_line])
@@ -656,7 +666,8 @@ def parse_markdown(source: str, path: str = "", front_matter: bool = True) -> Do
                 if cmap is not None:
                     row_cursor = cmap.anchor
             elif token.map:
-                cmap = _line_map(token.content, token.map[0], lines, text, atx and bool(heading_level))
+                count = token.map[1] - token.map[0]
+                cmap = _line_map(token.content, token.map[0], count, lines, text, atx and bool(heading_level))
             else:
                 cmap = None
             if cmap is None:
