@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from klarsyn.document.model import Block, BlockKind, Document
+from klarsyn.document.model import Block, BlockKind, Document, SourceNote
+from klarsyn.document.offsets import TextBuilder
 from klarsyn.metrics.analysis import DocumentAnalysis
 
 Hit = tuple[Block | None, int, int, dict[str, object]]
@@ -177,6 +178,43 @@ def passage_language(analysis: DocumentAnalysis, options: dict[str, float]) -> l
     return hits
 
 
+def _note_block(document: Document, note: SourceNote) -> Block:
+    """A stand-in block for a piece of source that is no block (front matter, a paragraph
+    left unparsed), so the finding points at exactly that text."""
+    builder = TextBuilder()
+    builder.add(document.source[note.start : note.end], note.start)
+    text, offsets = builder.build(anchor=note.start)
+    return Block(kind=BlockKind.PARAGRAPH, text=text, offsets=offsets)
+
+
+_NOT_FIELDS = {"nb": "den er ikke felt på formen «nøkkel: verdi»", "nn": "han er ikkje felt på forma «nøkkel: verdi»",
+               "en": "it is not “key: value” fields"}
+
+
+def front_matter(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
+    """Front matter (the block between --- lines at the top of a Markdown file) that could
+    not be read: its lang: is ignored, and the author should know."""
+    document: Document = analysis.document
+    hits: list[Hit] = []
+    for note in document.notes:
+        if note.kind.startswith("front-matter"):
+            block = _note_block(document, note)
+            problem = {lang: note.detail for lang in ("nb", "nn", "en")} if note.detail else _NOT_FIELDS
+            hits.append((block, 0, len(block.text), {f"problem_{lang}": text for lang, text in problem.items()}))
+    return hits
+
+
+def unparsed(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
+    """A paragraph that was not parsed or checked (brackets nested far too deep)."""
+    document: Document = analysis.document
+    hits: list[Hit] = []
+    for note in document.notes:
+        if note.kind == "nesting":
+            block = _note_block(document, note)
+            hits.append((block, 0, len(block.text), {"depth": note.detail}))
+    return hits
+
+
 CHECKS: dict[str, Callable[[DocumentAnalysis, dict[str, float]], list[Hit]]] = {
     "heading-skip": heading_skip,
     "empty-heading": empty_heading,
@@ -188,4 +226,6 @@ CHECKS: dict[str, Callable[[DocumentAnalysis, dict[str, float]], list[Hit]]] = {
     "table-header": table_header,
     "document-language": document_language,
     "passage-language": passage_language,
+    "front-matter": front_matter,
+    "unparsed": unparsed,
 }

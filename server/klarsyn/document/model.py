@@ -51,6 +51,19 @@ class Block:
         return self.kind is BlockKind.HEADING
 
 
+@dataclass(frozen=True, slots=True)
+class SourceNote:
+    """A part of the source that klarsyn could not read as prose the way the author meant,
+    reported by a finding so it is never skipped in silence: front matter that is not YAML
+    (``metadata``), a paragraph nested too deep to parse (``ikke-sjekket``)."""
+
+    start: int  # source range the finding points at
+    end: int
+    kind: str  # "front-matter-yaml", "front-matter-fields" or "nesting"
+    detail: str = ""  # the YAML parser's problem; the nesting depth
+    line: int | None = None  # 1-based source line (front matter: line within it)
+
+
 @dataclass
 class Document:
     path: str
@@ -67,6 +80,8 @@ class Document:
     # For formats whose extracted text does not hold everything (bold, tables, images):
     # a digest of the file's bytes, so caches see every change.
     raw_digest: str = ""
+    # Parts of the source that were not read as prose, for the findings that say so.
+    notes: list[SourceNote] = field(default_factory=list)
 
     @cached_property
     def lines(self) -> LineIndex:

@@ -22,8 +22,8 @@ import regex
 
 from klarsyn.config import Config
 from klarsyn.document.loader import parse, resolve_language
-from klarsyn.document.markdown import split_front_matter
-from klarsyn.document.model import Block, Document
+from klarsyn.document.markdown import parse_markdown, split_front_matter
+from klarsyn.document.model import Block, Document, SourceNote
 from klarsyn.document.plaintext import parse_plaintext
 from klarsyn.engine.rules import Rule, RunContext
 from klarsyn.engine.runner import CheckResult, _context, document_phase, enabled_rules, suppress
@@ -186,17 +186,20 @@ class IncrementalChecker:
         findings: list[Finding] = []
         seen_heading = False
         front_matter: dict[str, object] = {}
+        notes: list[SourceNote] = []
         for i, (a, b) in enumerate(bounds):
             chunk = self._chunk(text[a:b], path, fmt, language, i == 0, seen_heading, local, config, signature)
             seen_heading = seen_heading or chunk.has_heading
             if i == 0:
                 front_matter = chunk.document.front_matter
+            notes.extend(SourceNote(n.start + a, n.end + a, n.kind, n.detail, n.line) for n in chunk.document.notes)
             for ba in chunk.blocks:
                 block = _shifted_block(ba.block, a) if a else ba.block
                 analyses.append(BlockAnalysis(len(analyses), block, ba.sentences, ba.counts, ba.scratch))
                 blocks.append(block)
             findings.extend(_shift_finding(f, a) for f in chunk.findings)
-        document = Document(path=path, source=text, format=fmt, blocks=blocks, language=language, front_matter=front_matter)
+        document = Document(path=path, source=text, format=fmt, blocks=blocks, language=language, front_matter=front_matter,
+                            notes=notes)
         total = Counts()
         for ba in analyses:
             if ba.counted:
@@ -219,7 +222,10 @@ class IncrementalChecker:
             return cached
         self.misses += 1
         if fmt == "markdown":
-            document = parse(text, path, "markdown", language)
+            # Only the file's first chunk can open with front matter: a later chunk that
+            # starts with "---" is a thematic break, as in the whole file.
+            document = parse_markdown(text, path, front_matter=first)
+            document.language, document.language_source = language, "config"
         else:
             document = parse_plaintext(text, path, seen_heading)
             document.language = language

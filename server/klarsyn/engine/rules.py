@@ -388,6 +388,7 @@ class OccurrenceRule(Rule):
         return out
 
 
+_GAP_MARKUP = regex.compile(r"<[^<>]*>|[*_~]")
 _WORD = regex.compile(r"(?<![\p{L}\p{N}-])\p{L}[\p{L}\p{M}]*(?:-\p{L}[\p{L}\p{M}]*)*")
 
 
@@ -413,9 +414,22 @@ class RepetitionRule(Rule):
                 ):
                     s, _ = ba.block.source_span(previous.end(), previous.end())
                     _, e = ba.block.source_span(m.start(), m.end())
-                    title = self._TITLE.get(ctx.lang, self._TITLE["nb"]).format(m.group())
-                    fix = Fix(title, (Edit(s, e, ""),), FixSafety.SAFE)
-                    out.append(self.finding(ctx, ba.block, previous.start(), m.end(), [fix], word=m.group()))
+                    # What stands between the two words in the file, markup included.
+                    first_end = ba.block.source_span(previous.start(), previous.end())[1]
+                    second_start = ba.block.source_span(m.start(), m.end())[0]
+                    gap = ctx.analysis.document.source[first_end:second_start]
+                    fixes = []
+                    if not gap.strip():
+                        title = self._TITLE.get(ctx.lang, self._TITLE["nb"]).format(m.group())
+                        fixes.append(Fix(title, (Edit(s, e, ""),), FixSafety.SAFE))
+                    elif _GAP_MARKUP.sub("", gap).strip():
+                        # Code or other text stands between the two in the file (the plain
+                        # text only has a space for it): not a word written twice.
+                        previous = m
+                        continue
+                    # Else only markup (**, a tag) stands between them: flag it, but deleting
+                    # across the markup would break it, so no fix.
+                    out.append(self.finding(ctx, ba.block, previous.start(), m.end(), fixes, word=m.group()))
                 previous = m
         return out
 
