@@ -306,7 +306,13 @@ def test_front_matter_that_is_not_yaml_fields_is_reported_and_its_lang_ignored()
     assert "nøkkel: verdi" in fields.message
     # Aliases, unknown tags and huge numbers are refused or skipped, never a crash.
     assert [f.rule for f in _findings("---\na: &x 1\nb: *x\n---\nHei.\n") if f.rule == "metadata"] == ["metadata"]
-    assert parse_markdown("---\nlang: !foo nn\nn: 1" + "0" * 5000 + "\ntittel: Ja\n---\nHei.\n").front_matter == {"tittel": "Ja"}
+    # The guarded loader refuses the whole block at the first unsafe value and says where.
+    tagged = parse_markdown("---\nlang: !foo nn\nn: 1" + "0" * 5000 + "\ntittel: Ja\n---\nHei.\n")
+    assert tagged.front_matter == {} and tagged.language_source != "front-matter"
+    [note] = tagged.notes
+    assert note.line == 1 and "!foo" in note.detail
+    huge = parse_markdown("---\nn: 1" + "0" * 5000 + "\ntittel: Ja\n---\nHei.\n")
+    assert huge.front_matter == {} and [n.line for n in huge.notes] == [1]
     assert not [f for f in _findings("---\nlang: nb\n---\n\nVi vil.\n") if f.rule == "metadata"]
 
 
