@@ -104,3 +104,15 @@ def test_junit_lists_a_file_without_findings_as_one_passed_case(run_cli, tmp_pat
     code, out, _ = run_cli("check", str(clean), "--format", "junit")
     [case] = ET.fromstring(out).findall("./testsuite/testcase")
     assert code == 0 and case.get("name").endswith("rent.md") and list(case) == []
+
+
+def test_junit_stays_valid_xml_with_control_characters_in_names_and_text(run_cli, tmp_path) -> None:
+    import xml.etree.ElementTree as ET
+
+    odd = tmp_path / "kap\x1bitel.md"
+    odd.write_text("Vi vil herunder \x0bstyrke helsa.\n", encoding="utf-8")
+    code, out, err = run_cli("check", str(odd), "--format", "junit", "--no-cache")
+    root = ET.fromstring(out)  # raised "not well-formed" before control characters were escaped
+    [suite] = root.findall("./testsuite")
+    assert "\\x1b" in suite.get("name") and "Traceback" not in err
+    assert any("herunder" in (case.findtext("system-out") or "") for case in suite.findall("testcase"))

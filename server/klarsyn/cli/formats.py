@@ -13,6 +13,7 @@ from klarsyn.cli.fingerprint import fingerprint
 from klarsyn.engine.rules import Rule
 from klarsyn.engine.runner import CheckResult
 from klarsyn.findings import Severity, fails
+from klarsyn.safeio import printable
 
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note", Severity.HINT: "note"}
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice", Severity.HINT: "notice"}
@@ -124,17 +125,20 @@ def render_junit(results: list[CheckResult], fail_levels: list[str], out: TextIO
     suites = []
     total_tests = total_failures = 0
     for result, level in zip(results, fail_levels):
-        path = _uri(result.document.path)
+        # XML 1.0 cannot hold control characters at all, not even escaped: a file name or a
+        # quoted word with one would make the whole report unreadable, so show them as \x1b.
+        path = printable(_uri(result.document.path))
         cases = []
         failures = 0
         for f in result.findings:
             line, col = result.document.lines.position(f.start)
             where = f"{path}:{line}:{col}"
-            text = f"{f.severity.value} {f.rule} {where}: {_one_line(f.message)}"
+            message = printable(_one_line(f.message))
+            text = f"{f.severity.value} {f.rule} {where}: {message}"
             opening = f'    <testcase classname={quoteattr(path)} name={quoteattr(f"{f.rule} {line}:{col}")}>'
             if fails(f.severity, level):
                 failures += 1
-                body = f"      <failure type={quoteattr(f.rule)} message={quoteattr(f'{where}: {_one_line(f.message)}')}>{escape(text)}</failure>"
+                body = f"      <failure type={quoteattr(f.rule)} message={quoteattr(f'{where}: {message}')}>{escape(text)}</failure>"
             else:
                 body = f"      <system-out>{escape(text)}</system-out>"
             cases.append(f"{opening}\n{body}\n    </testcase>")
