@@ -301,3 +301,25 @@ async def test_settings_options_messages_and_disabled_packs(client: LanguageClie
         {"klarsyn": {"options": {"lang-setning": {"max": 10}}, "disabledPacks": ["felles"]}}))
     client.diagnostics.pop(uri, None)
     assert await diagnostics(client, uri) == []
+
+
+async def test_pull_is_answered_at_once_and_refreshed_when_cross_file_findings_arrive(client: LanguageClient) -> None:
+    """What each client gets, and when (docs/lsp.md): a client with refresh support is not
+    kept waiting for the consistency pause; the server asks it to pull again once the pass
+    has found something. Push clients get a second publish; pull clients without refresh
+    support get one answer, after the pass."""
+    uri = await open_draft(client, "02-klima.md", "# Klima\n\nKlimaet trenger felleskapet.\n")
+    if client.refreshes:  # type: ignore[attr-defined]
+        first = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(types.TextDocumentIdentifier(uri)))
+        assert not has("skrivefeil")(list(first.items))  # answered before the pass, not after it
+        await asyncio.wait_for(client.refreshed.wait(), TIMEOUT)  # type: ignore[attr-defined]
+        again = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(types.TextDocumentIdentifier(uri)))
+        assert has("skrivefeil")(list(again.items))
+    elif client.pulls:  # type: ignore[attr-defined]
+        assert has("skrivefeil")(await diagnostics(client, uri))
+        assert client.diagnostic_refresh_count == 0
+    else:
+        first = await diagnostics(client, uri)
+        assert not has("skrivefeil")(first)  # the document's own findings, at once
+        client.diagnostics.pop(uri)
+        assert has("skrivefeil")(await diagnostics(client, uri))  # the next publish has the pass's
