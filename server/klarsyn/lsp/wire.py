@@ -90,13 +90,13 @@ class FastProtocol(LanguageServerProtocol):
     def frame_skipped(self, frame: Skipped) -> None:
         msg_id, method = sniff(frame.head)
         log.warning("skipped %s%s", frame.reason, f" ({method})" if method else "")
-        if msg_id is not None:
-            self._send_error(msg_id, INVALID_REQUEST, f"klarsyn: the message could not be read: {frame.reason}")
-        if frame.reason.startswith("a message of"):
+        if frame.reason.startswith("a message of"):  # the user should know why a document shows nothing
             uri = _URI.search(frame.head)
             what = f" about {uri.group(1).decode('utf-8', 'replace')}" if uri else ""
             self.notify(types.WINDOW_SHOW_MESSAGE, types.ShowMessageParams(
                 types.MessageType.Warning, f"klarsyn: the editor sent {frame.reason}{what}; it was skipped"))
+        if msg_id is not None:
+            self._send_error(msg_id, INVALID_REQUEST, f"klarsyn: the message could not be read: {frame.reason}")
 
     def dispatch(self, message: object) -> None:
         if isinstance(message, Unreadable):
@@ -106,6 +106,10 @@ class FastProtocol(LanguageServerProtocol):
             log.warning("ignored a message that is not JSON-RPC 2.0: %.80s", json.dumps(message, default=str))
             if isinstance(message, dict) and "id" in message and "method" in message:
                 self._send_error(message["id"], INVALID_REQUEST, "klarsyn: not a JSON-RPC 2.0 message")
+            return
+        if self._shutdown and hasattr(message, "method") and hasattr(message, "id") and message.method != types.EXIT:  # type: ignore[attr-defined]
+            # LSP: a request after shutdown gets InvalidRequest (pygls dropped it unanswered).
+            self._send_error(message.id, INVALID_REQUEST, "klarsyn: the server is shutting down")  # type: ignore[attr-defined]
             return
         try:
             self.handle_message(message)  # type: ignore[arg-type]
