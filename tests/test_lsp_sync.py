@@ -255,3 +255,27 @@ async def test_random_edits_keep_the_servers_text_the_editors(client: LanguageCl
                 quotes = [q.casefold() for q in QUOTE.findall(d.message)]
                 assert any(q and (q in flagged or flagged in q) for q in quotes), (flagged, d.message, where)
         client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri)))
+
+
+def test_synced_text_matches_an_editor_and_keeps_its_line_starts() -> None:
+    """The server side alone, many more edits: text and incrementally kept line starts
+    equal an editor's code units and a fresh scan after every edit (CR, LF and CRLF
+    joining and splitting at the edges of edits; emoji split by UTF-16 positions)."""
+    from klarsyn.lsp.positions import line_starts
+    from klarsyn.lsp.text_sync import SyncedText
+
+    rng = random.Random(5)
+    pieces = ["a", "\n", "\r", "\r\n", "\f", "\x85", "\u2028", "🙂", "æ", "\t", "", "xy\r", "\nz", "\ud83d", "\ude42"]
+    normal = lambda s: s.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")  # noqa: E731
+    for encoding in ("utf-16", "utf-8", "utf-32"):
+        for trial in range(400):
+            text = normal("".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))))
+            synced, editor = SyncedText(text, encoding), EditorText(text, encoding)
+            for step in range(15):
+                rng_new = random_edit(rng, editor)
+                editor.apply(*rng_new)
+                synced.apply(types.TextDocumentContentChangePartial(range=rng_new[0], text=normal(rng_new[1])))
+                where = (encoding, trial, step, text, rng_new)
+                assert encode(synced.text, encoding) == editor.units, where
+                assert synced.starts == line_starts(synced.text), where
+                assert normal(synced.text) == synced.text, where  # valid pairs are one character again

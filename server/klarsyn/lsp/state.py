@@ -71,7 +71,7 @@ class Draft:
         """What the client would be shown now: the per-document result (by identity) and
         the cross-file findings that apply to this text. Compared with ``shown`` to know
         whether a consistency pass changed anything for the client."""
-        extra = None
+        extra: tuple[object, ...] = ()  # none apply to a text they were not computed on
         if self.workspace_text == self.text:
             extra = tuple((f.rule, f.start, f.end, f.message, tuple((r.path, r.start, r.end) for r in f.related))
                           for f in self.workspace_findings)
