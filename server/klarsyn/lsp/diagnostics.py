@@ -74,7 +74,9 @@ class Checker:
         try:
             config = self.state.config_for(draft.path)
         except KlarsynError as exc:
-            self._show_error(f"klarsyn: {exc} (the last good settings are used)")
+            message = f"klarsyn: {exc} (the last good settings are used)"
+            if self.state.first_report(message):
+                self._show_error(message)
             config = self.state.last_good_config(draft.path)
         while self.state.warnings:
             self._show_warning(self.state.warnings.pop(0))

@@ -158,6 +158,7 @@ class State:
         self.root: Path | None = None
         self._good_configs: dict[str, Config] = {}
         self.warnings: list[str] = []  # for the user, once each (the checker shows them)
+        self.config_errors: set[str] = set()
         self._warned: set[str] = set()
 
     def set_settings(self, settings: Settings) -> None:
@@ -221,6 +222,16 @@ class State:
 
     def reload_configs(self) -> None:
         self.configs = ConfigCache(trusted=self.settings.trusted)
+        self.config_errors.clear()  # a file that is still broken is reported again
+
+    def first_report(self, message: str) -> bool:
+        """True the first time a config error is seen since the configs were (re)loaded:
+        every check reads the config, and the editor should not pop up the same error
+        at each keystroke."""
+        if message in self.config_errors:
+            return False
+        self.config_errors.add(message)
+        return True
 
     def rules(self, config: Config) -> dict[str, Rule]:
         return {r.id: r for r in config.all_rules()}
