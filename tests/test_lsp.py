@@ -281,14 +281,17 @@ async def test_configuration_changes_and_broken_config(client: LanguageClient) -
     reported = lambda found: any("unknown key 'lanugage'" in m.message for m in client.messages)  # noqa: E731
     found = await diagnostics(client, uri, until=reported)
     assert [d.code for d in found] == ["forkortelser"]  # the last good config is kept
-    # Each check reads the config; the editor is told about the broken file once, not at every keystroke.
+    # Each check reads the config; the editor is told about the broken file once per load
+    # (a check may have read it before the reload too), not at every keystroke.
+    await sync(client)
+    told = sum("unknown key 'lanugage'" in m.message for m in client.messages)
     client.text_document_did_change(types.DidChangeTextDocumentParams(
         types.VersionedTextDocumentIdentifier(version=2, uri=uri),
         [types.TextDocumentContentChangePartial(range=types.Range(types.Position(0, 0), types.Position(0, 0)), text="Nå ")]))
     client.diagnostics.pop(uri, None)
     await diagnostics(client, uri)
     await sync(client)
-    assert sum("unknown key 'lanugage'" in m.message for m in client.messages) == 1
+    assert sum("unknown key 'lanugage'" in m.message for m in client.messages) == told <= 2
 
 
 async def test_unknown_document_gets_an_error_and_the_server_lives(client: LanguageClient) -> None:
