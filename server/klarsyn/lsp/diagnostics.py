@@ -1,111 +1,171 @@
-"""Checking drafts and publishing diagnostics: quickly after each edit (only the touched
-paragraphs are re-checked), and a moment later for consistency across the workspace."""
+"""Checking drafts and giving the client their diagnostics: quickly after each edit (only
+the touched paragraphs are re-checked), and a moment later for consistency across the
+workspace (the cross-file findings).
+
+What a client gets, and when (docs/lsp.md, "When diagnostics arrive"):
+
+- push clients: a publish with the document's own findings at once after didOpen and soon
+  after each burst of edits; when the consistency pass ends, another publish for every open
+  document whose cross-file findings changed;
+- pull clients that support ``workspace/diagnostic/refresh``: the answer to
+  ``textDocument/diagnostic`` never waits for the consistency pass (it would delay every
+  keystroke's squiggles by the pause); it holds the cross-file findings once the pass has
+  run on that text, and the server sends a refresh when a pass changes them, so the client
+  pulls again;
+- pull clients without refresh support: the answer waits for the pass, since they have no
+  other way to learn its result.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+import math
 import traceback
 from typing import Callable
 
 from lsprotocol import types
 
 from klarsyn.config import Config
+from klarsyn.document.loader import MAX_BYTES
 from klarsyn.engine.runner import _context, enabled_rules
 from klarsyn.errors import KlarsynError
 from klarsyn.findings import Finding
-from klarsyn.lsp.convert import to_diagnostic
-from klarsyn.lsp.positions import Converter
+from klarsyn.lsp.convert import SOURCE, to_diagnostic
 from klarsyn.lsp.state import Draft, State
 
 log = logging.getLogger("klarsyn.lsp")
 
-EDIT_DELAY = 0.015  # seconds: keystrokes in one burst give one check
+EDIT_DELAY = 0.015  # seconds of quiet that end a burst of edits
+BURST_MAX = 0.25  # while a burst goes on, its text is still checked this often
 WORKSPACE_DELAY = 0.6  # consistency across files waits for a pause in typing
+
+Plan = list[tuple[Config, list[object], list[tuple[Draft, str, object]]]]
+
+
+def too_large_message(size: int) -> str:
+    return (f"klarsyn: the document is too large to check ({size / 2**20:.1f} MiB; the limit is "
+            f"{MAX_BYTES // 2**20} MiB, as for klarsyn check)")
 
 
 class Checker:
     def __init__(self, state: State, publish: Callable[[types.PublishDiagnosticsParams], None],
-                 show_error: Callable[[str], None], send_json: Callable[[str, str], None] | None = None) -> None:
+                 show_error: Callable[[str], None], send_json: Callable[[str, str], None] | None = None,
+                 show_warning: Callable[[str], None] | None = None) -> None:
         self.state = state
         self._publish = publish
         self._send_json = send_json
         self._show_error = show_error
-        self._pending: dict[str, asyncio.Task[None]] = {}
-        self._workspace_task: asyncio.Task[None] | None = None
+        self._show_warning = show_warning or show_error
         self.push = True  # false when the client pulls diagnostics instead
+        self.refresh: Callable[[], None] | None = None  # workspace/diagnostic/refresh, when the client has it
+        self.checks = 0  # per-document checks run (the burst test counts them)
+        self._pending: dict[str, asyncio.Task[None]] = {}
+        self._due: dict[str, float] = {}
+        self._burst: dict[str, float] = {}
+        self._last_end: dict[str, float] = {}
+        self._ws_task: asyncio.Task[None] | None = None
+        self._ws_due: float | None = None
 
     # -- running checks --------------------------------------------------------------------------
 
     def config(self, draft: Draft) -> Config:
         try:
-            return self.state.config_for(draft.path)
+            config = self.state.config_for(draft.path)
         except KlarsynError as exc:
-            self._show_error(f"klarsyn: {exc} (the last good settings are used)")
-            return self.state.last_good_config(draft.path)
+            message = f"klarsyn: {exc} (the last good settings are used)"
+            if self.state.first_report(message):
+                self._show_error(message)
+            config = self.state.last_good_config(draft.path)
+        while self.state.warnings:
+            self._show_warning(self.state.warnings.pop(0))
+        return config
 
     def check(self, draft: Draft) -> None:
         """Run the per-document rules on the draft's current text."""
+        draft.checks += 1
+        draft.checked_text = draft.text
+        if draft.too_large is not None:
+            draft.result = None  # not checked: one diagnostic says why
+            return
+        self.checks += 1
         config = self.config(draft)
         try:
             draft.result = self.state.checker.check(draft.text, draft.path, draft.fmt, config)
         except Exception:  # noqa: BLE001 - a failing check must never stop the server
             log.error("check of %s failed:\n%s", draft.uri, traceback.format_exc())
             draft.result = None
-        draft.converter = Converter(draft.text, self.state.encoding)
+        draft.converter_for(self.state.encoding)
+
+    def ensure_current(self, draft: Draft) -> None:
+        """Check now if a check is waiting (a request in a burst of edits, or right after a
+        settings change) or the last one was not of this text."""
+        task = self._pending.get(draft.uri)
+        waiting = task is not None and not task.done()
+        if not waiting and draft.checked_text is draft.text and (draft.result is not None or draft.too_large is not None):
+            return
+        if waiting:
+            self._pending.pop(draft.uri, None)
+            task.cancel()  # type: ignore[union-attr]
+        self.check(draft)
 
     def check_workspace(self) -> None:
-        """Consistency rules over every draft of the workspace (open or on disk)."""
-        self._apply_workspace(self._workspace_findings(self._snapshot()))
+        """Consistency rules over every draft of the workspace (open or on disk), now."""
+        self._apply_workspace(_run_rules(self._plan()))
 
-    def _snapshot(self) -> list[tuple[Draft, str, object]]:
-        return [(d, d.text, d.result) for d in self.state.drafts.values() if d.result is not None]
-
-    def _workspace_findings(self, snapshot: list[tuple[Draft, str, object]]) -> list[tuple[Draft, str, list[Finding]]]:
-        """The consistency findings for a snapshot of the drafts (safe to run in a thread:
-        it reads the snapshot only)."""
-        by_language: dict[str, list[tuple[Draft, str, object]]] = {}
-        for item in snapshot:
-            by_language.setdefault(item[2].document.language, []).append(item)  # type: ignore[attr-defined]
-        out: list[tuple[Draft, str, list[Finding]]] = []
-        for group in by_language.values():
+    def _plan(self) -> Plan:
+        """The drafts to compare, grouped by language, with their config and rules. Made in
+        the event loop (configs may report errors to the editor); only _run_rules runs in a
+        thread. Each draft comes with the text its result was computed on, so findings are
+        never applied to a newer text."""
+        groups: dict[str, list[tuple[Draft, str, object]]] = {}
+        for d in self.state.drafts.values():
+            if d.result is not None and d.checked_text is not None and d.too_large is None:
+                groups.setdefault(d.result.document.language, []).append((d, d.checked_text, d.result))
+        plan: Plan = []
+        for language, group in groups.items():
             config = self.config(group[0][0])
-            language = group[0][2].document.language  # type: ignore[attr-defined]
             rules = [r for r in enabled_rules(config, language) if hasattr(r, "run_workspace")]
-            found: list[list[Finding]] = [[] for _ in group]
-            for rule in rules:
-                try:
-                    per_doc = rule.run_workspace([_context(rule, config, result.analysis) for _d, _t, result in group])  # type: ignore[attr-defined]
-                except Exception:  # noqa: BLE001
-                    log.error("workspace rule %s failed:\n%s", rule.id, traceback.format_exc())
-                    continue
-                for i, fs in enumerate(per_doc):
-                    found[i].extend(fs)
-            out.extend((d, text, _dedupe(fs)) for (d, text, _r), fs in zip(group, found))
-        return out
+            plan.append((config, rules, group))
+        return plan
 
     def _apply_workspace(self, results: list[tuple[Draft, str, list[Finding]]]) -> None:
         for d, text, findings in results:
             d.workspace_findings, d.workspace_text = findings, text  # shown only while the text is unchanged
 
+    def _after_workspace(self) -> None:
+        """Tell the client about cross-file findings that changed what it was shown."""
+        changed = [d for d in self.state.drafts.values() if d.is_open and d.shown is not None and d.shown != d.view()]
+        if not changed:
+            return
+        if self.push:
+            for d in changed:
+                self.publish(d)
+        elif self.refresh is not None:
+            try:
+                self.refresh()
+            except Exception:  # noqa: BLE001 - the client went away
+                log.warning("could not ask the client to pull diagnostics again")
+
     # -- publishing ----------------------------------------------------------------------------------
 
     def diagnostics(self, draft: Draft) -> list[types.Diagnostic]:
-        if draft.converter is None or draft.result is None:
+        """The draft's diagnostics as lsprotocol objects (pull requests)."""
+        if draft.too_large is not None:
+            return [types.Diagnostic(types.Range(types.Position(0, 0), types.Position(0, 0)), too_large_message(draft.too_large),
+                                     severity=types.DiagnosticSeverity.Warning, source=SOURCE)]
+        if draft.result is None:
             return []
+        conv = draft.converter_for(self.state.encoding)
         config = self.config(draft)
         rules = self.state.rules(config)
         uri_of = {d.path: d.uri for d in self.state.drafts.values()}
-        converters = {}
-        for d in self.state.drafts.values():
-            if d.converter is None or d.converter.text != d.text:
-                d.converter = Converter(d.text, self.state.encoding)
-            converters[d.uri] = d.converter
+        converters = {d.uri: d.converter_for(self.state.encoding) for d in self.state.drafts.values() if d.too_large is None}
         out = []
         for f in draft.findings():
             try:
-                out.append(to_diagnostic(f, draft.converter, rules, uri_of, converters))
+                out.append(to_diagnostic(f, conv, rules, uri_of, converters))
             except Exception:  # noqa: BLE001
                 log.error("could not convert a finding of %s:\n%s", f.rule, traceback.format_exc())
         return out
@@ -113,94 +173,141 @@ class Checker:
     def publish(self, draft: Draft) -> None:
         if not (self.push and draft.is_open):
             return
+        draft.shown = draft.view()
         if self._send_json is None:
             self._publish(types.PublishDiagnosticsParams(draft.uri, self.diagnostics(draft), draft.version))
             return
         # The fast path: plain dicts, JSON written once (see klarsyn.lsp.wire).
         from klarsyn.lsp.wire import diagnostic_dict
 
-        if draft.converter is None or draft.converter.text != draft.text:
-            draft.converter = Converter(draft.text, self.state.encoding)
-        rules = self.state.rules(self.config(draft))
-        items = []
-        for f in draft.findings():
-            try:
-                related = []
-                for r in f.related:
-                    other = self._related_target(r.path)
-                    if other is not None:
-                        uri, conv = other
-                        rng = conv.range(r.start, r.end)
-                        related.append({"location": {"uri": uri, "range": {
-                            "start": {"line": rng.start.line, "character": rng.start.character},
-                            "end": {"line": rng.end.line, "character": rng.end.character}}}, "message": r.message})
-                items.append(diagnostic_dict(f, draft.converter, rules, related))
-            except Exception:  # noqa: BLE001
-                log.error("could not convert a finding of %s:\n%s", f.rule, traceback.format_exc())
-        params = {"uri": draft.uri, "diagnostics": items}
+        items: list[dict[str, object]] = []
+        if draft.too_large is not None:
+            items.append({"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                          "severity": int(types.DiagnosticSeverity.Warning), "source": SOURCE,
+                          "message": too_large_message(draft.too_large)})
+        elif draft.result is not None:
+            conv = draft.converter_for(self.state.encoding)
+            rules = self.state.rules(self.config(draft))
+            for f in draft.findings():
+                try:
+                    related = []
+                    for r in f.related:
+                        other = self._related_target(r.path)
+                        if other is not None:
+                            uri, other_conv = other
+                            rng = other_conv.range(r.start, r.end)
+                            related.append({"location": {"uri": uri, "range": {
+                                "start": {"line": rng.start.line, "character": rng.start.character},
+                                "end": {"line": rng.end.line, "character": rng.end.character}}}, "message": r.message})
+                    items.append(diagnostic_dict(f, conv, rules, related))
+                except Exception:  # noqa: BLE001
+                    log.error("could not convert a finding of %s:\n%s", f.rule, traceback.format_exc())
+        params: dict[str, object] = {"uri": draft.uri, "diagnostics": items}
         if draft.version is not None:
             params["version"] = draft.version
         self._send_json("textDocument/publishDiagnostics", json.dumps(params, ensure_ascii=False))
 
-    def _related_target(self, path: str) -> tuple[str, Converter] | None:
+    def _related_target(self, path: str) -> tuple[str, object] | None:
         for d in self.state.drafts.values():
-            if d.path == path:
-                if d.converter is None or d.converter.text != d.text:
-                    d.converter = Converter(d.text, self.state.encoding)
-                return d.uri, d.converter
+            if d.path == path and d.too_large is None:
+                return d.uri, d.converter_for(self.state.encoding)
         return None
 
     # -- scheduling -------------------------------------------------------------------------------------
 
     def schedule(self, draft: Draft, delay: float = EDIT_DELAY) -> None:
-        """Check and publish soon; a newer edit cancels the older run. The first edit after
-        a quiet moment is checked at once, the rest of a burst after ``delay``."""
-        previous = self._pending.pop(draft.uri, None)
-        if previous is not None and not previous.done():
-            previous.cancel()
+        """Check and publish soon. The first edit after a quiet moment is checked at once;
+        later edits of a burst only move the waiting check to the end of the burst (at most
+        BURST_MAX after its start), and it checks the newest text. Each check used to block
+        the loop long enough that every edit of a burst was checked: 500 edits, 501 checks."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        uri = draft.uri
+        task = self._pending.get(uri)
+        if task is not None and not task.done():
+            self._due[uri] = min(now + delay, self._burst[uri] + BURST_MAX) if delay else now
         else:
-            delay = 0
-        self._pending[draft.uri] = asyncio.ensure_future(self._run(draft, delay))
+            quiet = now - self._last_end.get(uri, -math.inf) >= delay
+            self._burst[uri] = now
+            self._due[uri] = now if quiet or not delay else now + delay
+            self._pending[uri] = asyncio.ensure_future(self._run(uri, draft))
         self.schedule_workspace()
 
-    async def _run(self, draft: Draft, delay: float) -> None:
+    async def _run(self, uri: str, draft: Draft) -> None:
+        loop = asyncio.get_running_loop()
         try:
-            if delay:
-                await asyncio.sleep(delay)
+            while (wait := self._due.get(uri, 0) - loop.time()) > 0:
+                await asyncio.sleep(wait)
+            draft = self.state.drafts.get(uri, draft)  # reopened meanwhile: check the open one
             self.check(draft)
             self.publish(draft)
         except asyncio.CancelledError:
             pass
         except Exception:  # noqa: BLE001
-            log.error("diagnostics for %s failed:\n%s", draft.uri, traceback.format_exc())
+            log.error("diagnostics for %s failed:\n%s", uri, traceback.format_exc())
+        finally:
+            self._last_end[uri] = loop.time()
 
     def schedule_workspace(self, delay: float = WORKSPACE_DELAY) -> None:
-        if self._workspace_task is not None:
-            self._workspace_task.cancel()
-        self._workspace_task = asyncio.ensure_future(self._run_workspace(delay))
+        """Run the consistency pass ``delay`` seconds from now (a later call moves it). A
+        pass that is running is not cancelled: the next one follows it."""
+        self._ws_due = asyncio.get_running_loop().time() + delay
+        if self._ws_task is None or self._ws_task.done():
+            self._ws_task = asyncio.ensure_future(self._workspace_loop())
 
-    async def _run_workspace(self, delay: float) -> None:
+    async def _workspace_loop(self) -> None:
+        loop = asyncio.get_running_loop()
         try:
-            await asyncio.sleep(delay)
-            for task in list(self._pending.values()):
-                if not task.done():
-                    await asyncio.wait([task])
-            # A programme of many chapters takes seconds: work in a thread so the editor's
-            # requests are still answered meanwhile.
-            snapshot = self._snapshot()
-            results = await asyncio.get_running_loop().run_in_executor(None, self._workspace_findings, snapshot)
-            self._apply_workspace(results)
-            for d in self.state.drafts.values():
-                self.publish(d)
+            while self._ws_due is not None:
+                wait = self._ws_due - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                    continue
+                self._ws_due = None
+                pending = [t for t in self._pending.values() if not t.done()]
+                if pending:
+                    await asyncio.wait(pending)
+                    if self._ws_due is not None:
+                        continue  # more edits came meanwhile: wait for their pause
+                plan = self._plan()
+                # A programme of many chapters takes seconds: work in a thread so the
+                # editor's requests are still answered meanwhile.
+                results = await loop.run_in_executor(None, _run_rules, plan)
+                self._apply_workspace(results)
+                self._after_workspace()
         except asyncio.CancelledError:
             pass
         except Exception:  # noqa: BLE001
             log.error("workspace check failed:\n%s", traceback.format_exc())
 
     async def settle(self) -> None:
-        """Wait for all pending checks (tests and pull requests use it)."""
-        while any(not t.done() for t in self._pending.values()) or (self._workspace_task and not self._workspace_task.done()):
-            await asyncio.sleep(0.01)
+        """Wait for all pending checks and the consistency pass (pull clients without
+        refresh support, workspace/diagnostic and documentStats use it)."""
+        while True:
+            pending = [t for t in self._pending.values() if not t.done()]
+            if self._ws_task is not None and not self._ws_task.done():
+                pending.append(self._ws_task)
+            if not pending:
+                return
+            await asyncio.wait(pending)
+
+
+def _run_rules(plan: Plan) -> list[tuple[Draft, str, list[Finding]]]:
+    """The consistency findings for a plan (safe to run in a thread: it reads the plan's
+    results only)."""
+    out: list[tuple[Draft, str, list[Finding]]] = []
+    for config, rules, group in plan:
+        found: list[list[Finding]] = [[] for _ in group]
+        for rule in rules:
+            try:
+                per_doc = rule.run_workspace([_context(rule, config, result.analysis) for _d, _t, result in group])  # type: ignore[attr-defined]
+            except Exception:  # noqa: BLE001
+                log.error("workspace rule %s failed:\n%s", rule.id, traceback.format_exc())  # type: ignore[attr-defined]
+                continue
+            for i, fs in enumerate(per_doc):
+                found[i].extend(fs)
+        out.extend((d, text, _dedupe(fs)) for (d, text, _r), fs in zip(group, found))
+    return out
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

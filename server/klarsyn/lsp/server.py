@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import sys
+import threading
 import traceback
 import uuid
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
@@ -19,10 +23,11 @@ from klarsyn.config import CONFIG_NAMES
 from klarsyn.document.loader import read_source
 from klarsyn.errors import KlarsynError
 from klarsyn.lsp.actions import FIX_ALL_KIND, code_actions
-from klarsyn.lsp.diagnostics import Checker
+from klarsyn.lsp.diagnostics import Checker, too_large_message
+from klarsyn.lsp.framing import FrameReader
 from klarsyn.lsp.hover import hover
 from klarsyn.lsp.lens import STATS_REQUEST, code_lenses, document_stats
-from klarsyn.lsp.state import Draft, State, parse_settings
+from klarsyn.lsp.state import Draft, State, parse_settings, too_large
 from klarsyn.lsp.wire import FastProtocol
 
 log = logging.getLogger("klarsyn.lsp")
@@ -33,19 +38,74 @@ class KlarsynServer(LanguageServer):
         super().__init__("klarsyn", __version__, protocol_cls=FastProtocol)
         self.state = State()
         self.checker = Checker(self.state, self.text_document_publish_diagnostics, self._show_error,
-                               self.protocol.send_json_notification)  # type: ignore[attr-defined]
+                               self.protocol.send_json_notification, self._show_warning)  # type: ignore[attr-defined]
 
-    def _show_error(self, message: str) -> None:
+    def _show(self, kind: types.MessageType, message: str) -> None:
         log.warning(message)
         try:
-            self.window_show_message(types.ShowMessageParams(types.MessageType.Error, message))
+            self.window_show_message(types.ShowMessageParams(kind, message))
         except Exception:  # noqa: BLE001 - no client yet, or it went away
+            pass
+
+    def _show_error(self, message: str) -> None:
+        self._show(types.MessageType.Error, message)
+
+    def _show_warning(self, message: str) -> None:
+        self._show(types.MessageType.Warning, message)
+
+    # The transports: pygls' loops read frames with readexactly(Content-Length), which a bad
+    # frame could kill or stall; klarsyn.lsp.framing reads them instead.
+
+    def _start_io_async(self, stdin: Any = None, stdout: Any = None) -> None:
+        self._stop_event = stop = threading.Event()
+        source = stdin or sys.stdin.buffer
+        read = getattr(source, "read1", None) or source.read  # read1: what is there, not a fixed count
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+
+        async def main() -> None:
+            loop = asyncio.get_running_loop()
+            pool = self.thread_pool
+            await self.protocol.serve(FrameReader(lambda: loop.run_in_executor(pool, read, 65536)), stop)  # type: ignore[attr-defined]
+
+        try:
+            asyncio.run(main())
+        except BrokenPipeError:
+            log.error("the editor closed the connection")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()
+
+    def start_tcp(self, host: str, port: int) -> None:
+        self._stop_event = stop = threading.Event()
+
+        async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            self.protocol.set_writer(writer)  # type: ignore[arg-type]
+            await self.protocol.serve(FrameReader(lambda: reader.read(65536)), stop)  # type: ignore[attr-defined]
+            self.shutdown()
+
+        async def listen() -> None:
+            self._server = await asyncio.start_server(connection, host, port)
+            log.info("listening on %s:%s", host, port)
+            async with self._server:
+                await self._server.serve_forever()
+
+        try:
+            asyncio.run(listen())
+        except (asyncio.CancelledError, KeyboardInterrupt, SystemExit):
             pass
 
     def draft(self, uri: str) -> Draft:
         draft = self.state.drafts.get(uri)
         if draft is None or not draft.is_open:
             raise JsonRpcInvalidParams(f"klarsyn: the document {uri} is not open")
+        return draft
+
+    def current(self, uri: str) -> Draft:
+        """An open draft whose result and positions are of its current text (a request in
+        the middle of a burst of edits must not mix the old findings with the new text)."""
+        draft = self.draft(uri)
+        self.checker.ensure_current(draft)
         return draft
 
 
@@ -62,13 +122,16 @@ def create_server() -> KlarsynServer:
             path = to_fs_path(root)
             state.root = Path(path) if path else None
         try:
-            state.settings = parse_settings(params.initialization_options)
+            state.set_settings(parse_settings(params.initialization_options))
         except KlarsynError as exc:
             ls._show_error(f"klarsyn: {exc}")
         state.reload_configs()
         capabilities = params.capabilities
         pull = capabilities.text_document is not None and capabilities.text_document.diagnostic is not None
         checker.push = not pull
+        workspace_caps = capabilities.workspace
+        if pull and workspace_caps is not None and workspace_caps.diagnostics is not None and workspace_caps.diagnostics.refresh_support:
+            checker.refresh = lambda: ls.protocol.send_request(types.WORKSPACE_DIAGNOSTIC_REFRESH, None)
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: KlarsynServer, params: types.InitializedParams) -> None:
@@ -95,8 +158,11 @@ def create_server() -> KlarsynServer:
     def did_open(ls: KlarsynServer, params: types.DidOpenTextDocumentParams) -> None:
         item = params.text_document
         draft = state.draft_from_uri(item.uri, item.text, item.language_id)
+        draft.set_text(item.text, state.encoding)
         draft.version, draft.is_open = item.version, True
         state.drafts[item.uri] = draft
+        if draft.too_large is not None:
+            ls._show_warning(f"{too_large_message(draft.too_large)}: {Path(draft.path).name}")
         checker.check(draft)  # at once: the first underlines should not wait
         checker.publish(draft)
         checker.schedule_workspace()
@@ -108,8 +174,21 @@ def create_server() -> KlarsynServer:
         if draft is None or not draft.is_open:
             log.warning("change for a document that is not open: %s", uri)
             return
-        draft.text = ls.workspace.get_text_document(uri).source
+        if draft.sync is None:
+            draft.set_text(draft.text, state.encoding)
+        sync = draft.sync
+        assert sync is not None
+        for change in params.content_changes:
+            try:
+                sync.apply(change)
+            except Exception:  # noqa: BLE001 - never seen; the text may now differ from the editor's
+                log.error("could not apply a change to %s:\n%s", uri, traceback.format_exc())
+        was_large = draft.too_large
+        draft.text = sync.text
+        draft.too_large = too_large(draft.text)
         draft.version = params.text_document.version
+        if draft.too_large is not None and was_large is None:
+            ls._show_warning(f"{too_large_message(draft.too_large)}: {Path(draft.path).name}")
         checker.schedule(draft)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
@@ -140,7 +219,7 @@ def create_server() -> KlarsynServer:
             return
         # Trust is decided by the editor once, at start; a settings change cannot raise it.
         settings.trusted = settings.trusted and state.settings.trusted
-        state.settings = settings
+        state.set_settings(settings)
         state.reload_configs()
         recheck_all(ls)
 
@@ -166,25 +245,29 @@ def create_server() -> KlarsynServer:
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
         code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll, FIX_ALL_KIND]))
     def code_action(ls: KlarsynServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-        return code_actions(ls.draft(params.text_document.uri), params)
+        return code_actions(ls.current(params.text_document.uri), params)
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def on_hover(ls: KlarsynServer, params: types.HoverParams) -> types.Hover | None:
-        draft = ls.draft(params.text_document.uri)
+        draft = ls.current(params.text_document.uri)
         return hover(draft, params.position, state.rules(checker.config(draft)))
 
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
     def code_lens(ls: KlarsynServer, params: types.CodeLensParams) -> list[types.CodeLens]:
-        return code_lenses(ls.draft(params.text_document.uri))
+        return code_lenses(ls.current(params.text_document.uri))
 
     @server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, types.DiagnosticOptions(
         identifier="klarsyn", inter_file_dependencies=True, workspace_diagnostics=True))
     async def pull_diagnostics(ls: KlarsynServer, params: types.DocumentDiagnosticParams) -> types.FullDocumentDiagnosticReport:
         draft = ls.draft(params.text_document.uri)
-        await checker.settle()
-        if draft.result is None or draft.converter is None or draft.converter.text != draft.text:
-            checker.check(draft)
-        return types.FullDocumentDiagnosticReport(items=checker.diagnostics(draft))
+        if checker.refresh is None:
+            # This answer is the client's only way to learn the consistency pass's result.
+            await checker.settle()
+            draft = ls.draft(params.text_document.uri)
+        checker.ensure_current(draft)  # never waits for the pass: a refresh follows it
+        items = checker.diagnostics(draft)
+        draft.shown = draft.view()
+        return types.FullDocumentDiagnosticReport(items=items)
 
     @server.feature(types.WORKSPACE_DIAGNOSTIC)
     async def workspace_diagnostics(ls: KlarsynServer, params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
@@ -192,8 +275,7 @@ def create_server() -> KlarsynServer:
         checker.check_workspace()
         items = []
         for draft in state.drafts.values():
-            if draft.result is None:
-                checker.check(draft)
+            checker.ensure_current(draft)
             items.append(types.WorkspaceFullDocumentDiagnosticReport(uri=draft.uri, version=draft.version if draft.is_open else None,
                                                                      items=checker.diagnostics(draft)))
         return types.WorkspaceDiagnosticReport(items=items)
@@ -205,11 +287,22 @@ def create_server() -> KlarsynServer:
             uri = params.text_document.uri
         if not isinstance(uri, str):
             raise JsonRpcInvalidParams("klarsyn/documentStats needs {\"uri\": ...}")
-        draft = ls.draft(uri)
+        ls.draft(uri)
         await checker.settle()
+        draft = ls.current(uri)
+        if draft.too_large is not None:
+            raise JsonRpcInvalidParams(too_large_message(draft.too_large))
         if draft.result is None:
-            checker.check(draft)
+            raise JsonRpcInternalError(f"klarsyn: the check of {uri} failed (see the server's log)")
         return document_stats(draft)
+
+    if os.environ.get("KLARSYN_LSP_TEST") == "1":
+        # Tests only: the server's copy of a draft, to compare with the editor's.
+        @server.feature("klarsyn/_text")
+        def synced_text(ls: KlarsynServer, params: Any) -> dict[str, object]:
+            uri = params.get("uri") if isinstance(params, dict) else getattr(params, "uri", None)
+            draft = ls.draft(str(uri))
+            return {"text": draft.text, "version": draft.version, "checks": checker.checks}
 
     return server
 

@@ -3,6 +3,7 @@ the client's settings and the other drafts of the workspace."""
 
 from __future__ import annotations
 
+import fnmatch
 import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -10,8 +11,8 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
-from klarsyn.config import Config, ConfigCache, RuleSettings
-from klarsyn.document.loader import SUPPORTED_SUFFIXES, format_for
+from klarsyn.config import Config, ConfigCache, RuleSettings, _suggest
+from klarsyn.document.loader import MAX_BYTES, SUPPORTED_SUFFIXES, format_for
 from klarsyn.engine.incremental import IncrementalChecker
 from klarsyn.engine.packs import load_rules
 from klarsyn.engine.rules import Rule
@@ -19,6 +20,7 @@ from klarsyn.engine.runner import CheckResult
 from klarsyn.errors import KlarsynError
 from klarsyn.findings import Finding, Severity
 from klarsyn.lsp.positions import Converter
+from klarsyn.lsp.text_sync import SyncedText
 from klarsyn.text.language import normalize_language
 
 log = logging.getLogger("klarsyn.lsp")
@@ -40,12 +42,49 @@ class Draft:
     converter: Converter | None = None
     workspace_findings: list[Finding] = field(default_factory=list)  # consistency across files
     workspace_text: str | None = None  # the text the workspace findings were computed on
+    sync: SyncedText | None = None  # the editor's text and its LSP lines, for an open draft
+    too_large: int | None = None  # the size in bytes, when the draft is over the limit and not checked
+    shown: tuple[object, ...] | None = None  # what the client was last given (see view)
+    checks: int = 0  # per-document checks run so far: identifies a result in view()
+    checked_text: str | None = None  # the text ``result`` was computed on
 
     def findings(self) -> list[Finding]:
         local = self.result.findings if self.result else []
         # Consistency findings are only shown for the text they were computed on.
         extra = self.workspace_findings if self.workspace_text == self.text else []
         return sorted(local + extra, key=Finding.sort_key)
+
+    def set_text(self, text: str, encoding: str) -> None:
+        self.text = text
+        self.sync = SyncedText(text, encoding)
+        self.too_large = too_large(text)
+
+    def converter_for(self, encoding: str) -> Converter:
+        """Positions for the current text (reusing the line starts the sync keeps)."""
+        conv = self.converter
+        if conv is None or conv.encoding != encoding or (conv.text is not self.text and conv.text != self.text):
+            starts = self.sync.starts if self.sync is not None and self.sync.text is self.text else None
+            self.converter = Converter(self.text, encoding, starts)
+        return self.converter
+
+    def view(self) -> tuple[object, ...]:
+        """What the client would be shown now: the per-document result (by identity) and
+        the cross-file findings that apply to this text. Compared with ``shown`` to know
+        whether a consistency pass changed anything for the client."""
+        extra: tuple[object, ...] = ()  # none apply to a text they were not computed on
+        if self.workspace_text == self.text:
+            extra = tuple((f.rule, f.start, f.end, f.message, tuple((r.path, r.start, r.end) for r in f.related))
+                          for f in self.workspace_findings)
+        return self.checks, self.too_large, extra
+
+
+def too_large(text: str) -> int | None:
+    """The size in UTF-8 bytes when the text is over the CLI's limit (MAX_BYTES), else None.
+    A 30 MB draft took 47 s to check and the server answered nothing meanwhile."""
+    if len(text) * 4 <= MAX_BYTES:  # cannot be over: skip encoding
+        return None
+    size = len(text.encode("utf-8", "surrogatepass"))
+    return size if size > MAX_BYTES else None
 
 
 @dataclass
@@ -118,6 +157,18 @@ class State:
         self.encoding: str = types.PositionEncodingKind.Utf16
         self.root: Path | None = None
         self._good_configs: dict[str, Config] = {}
+        self.warnings: list[str] = []  # for the user, once each (the checker shows them)
+        self.config_errors: set[str] = set()
+        self._warned: set[str] = set()
+
+    def set_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        self._warned.clear()  # a new typo in new settings is reported again
+
+    def _warn(self, message: str) -> None:
+        if message not in self._warned:
+            self._warned.add(message)
+            self.warnings.append(message)
 
     # -- configuration ------------------------------------------------------------------
 
@@ -139,21 +190,48 @@ class State:
         folder = str(Path(path).parent)
         return self._apply_settings(self._good_configs.get(folder, Config(catalog=load_rules())))
 
+    def _known(self, patterns: tuple[str, ...], known: list[str], key: str) -> tuple[str, ...]:
+        """The rule ids (or globs) that name a rule; each unknown one is reported and left
+        out. Before, one typo made every check fail and the editor showed no findings."""
+        kept = []
+        for pattern in patterns:
+            if fnmatch.filter(known, pattern):
+                kept.append(pattern)
+            else:
+                self._warn(f"klarsyn: unknown rule id '{pattern}' in the setting klarsyn.{key}{_suggest(pattern, known)}; it is left out")
+        return tuple(kept)
+
     def _apply_settings(self, config: Config) -> Config:
         s = self.settings
+        known = [r.id for r in config.all_rules()]
         rules = dict(config.rules)
         for rule_id, values in s.options.items():
+            if not self._known((rule_id,), known, "options"):
+                continue
             current = rules.get(rule_id, RuleSettings())
             rules[rule_id] = RuleSettings(current.severity, current.enabled, {**current.options, **values})
         for rule_id, value in s.severities.items():
+            if not self._known((rule_id,), known, "severity"):
+                continue
             current = rules.get(rule_id, RuleSettings())
             rules[rule_id] = RuleSettings(enabled=False) if value == "off" else RuleSettings(Severity(value), True, current.options)
-        ignore = s.ignore + tuple(r.id for r in config.all_rules() if r.pack in s.disabled_packs)
-        config = config.with_overrides(language=s.language, select=s.select, ignore=ignore)
+        select = self._known(s.select, known, "select")
+        ignore = self._known(s.ignore, known, "ignore") + tuple(r.id for r in config.all_rules() if r.pack in s.disabled_packs)
+        config = config.with_overrides(language=s.language, select=select, ignore=ignore)
         return replace(config, rules=rules, message_language=s.message_language or config.message_language)
 
     def reload_configs(self) -> None:
         self.configs = ConfigCache(trusted=self.settings.trusted)
+        self.config_errors.clear()  # a file that is still broken is reported again
+
+    def first_report(self, message: str) -> bool:
+        """True the first time a config error is seen since the configs were (re)loaded:
+        every check reads the config, and the editor should not pop up the same error
+        at each keystroke."""
+        if message in self.config_errors:
+            return False
+        self.config_errors.add(message)
+        return True
 
     def rules(self, config: Config) -> dict[str, Rule]:
         return {r.id: r for r in config.all_rules()}
