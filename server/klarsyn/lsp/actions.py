@@ -4,15 +4,22 @@ project's klarsyn.yml."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
 from klarsyn.config import CONFIG_NAMES, find_config_file
+from klarsyn.errors import InputError
 from klarsyn.findings import Finding, FixSafety
 from klarsyn.lsp.convert import fix_edit
 from klarsyn.lsp.state import Draft
+from klarsyn.safeio import read_bounded
+from klarsyn.yamlfile import MAX_YAML_BYTES
+
+# LSP ends lines only at \n, \r\n and \r (str.splitlines also breaks at \f, \x85, U+2028 …).
+_LSP_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 FIX_ALL_KIND = "source.fixAll.klarsyn"
 _TEXT = {
@@ -112,8 +119,14 @@ def _allow(draft: Draft, word: str, title: str) -> types.CodeAction | None:
             types.TextDocumentEdit(types.OptionalVersionedTextDocumentIdentifier(uri, None),
                                    [types.TextEdit(types.Range(types.Position(0, 0), types.Position(0, 0)), f"allow: [{_quote(word)}]\n")]),
         ]))
-    text = found.read_text(encoding="utf-8")
-    lines = text.splitlines()
+    try:
+        # Bounded like every config read: the file may be huge or have become a pipe.
+        text = read_bounded(found, MAX_YAML_BYTES).decode("utf-8")
+    except (InputError, UnicodeDecodeError):
+        return None  # the config loader reports a config it cannot read; no edit into it
+    lines = _LSP_LINE_BREAK.split(text)
+    if lines[-1] == "":
+        lines.pop()  # a final line break starts no line of its own
     uri = from_fs_path(str(found))
     for i, line in enumerate(lines):
         if line.startswith("allow:"):
