@@ -374,7 +374,9 @@ def load_templates() -> dict[str, list[re.Pattern]]:
 
 
 _TAG = re.compile(r"<[^>]*>")
+_HIDDEN = re.compile(r"(?is)<(script|style)\b.*?</\1\s*>|<!--.*?-->|<!\[CDATA\[.*?\]\]>")
 _LINKTAIL = re.compile(r"\]\([^)]*\)")
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINESTART = re.compile(r"(?m)^[ \t]*(?:(?:>[ \t]?)+|[-*+][ \t]+|\d+[.)][ \t]+|#{1,6}[ \t]+)")
 
 
@@ -382,20 +384,23 @@ def _ws(s: str) -> str:
     return " ".join(s.split())
 
 
-def strip_markup(s: str) -> str:
+def strip_markup(s: str, link_tails: bool = True) -> str:
     s = s.replace("\x00", "\ufffd")
     s = _LINESTART.sub("", s)
-    s = _LINKTAIL.sub("", s)
-    s = _TAG.sub("", s)
+    if link_tails:
+        s = _IMAGE.sub("", s)  # an image inside a word: its alt text is not the word's
+        s = _LINKTAIL.sub("", s)
+    s = _HIDDEN.sub(" ", s)
+    s = _TAG.sub(" ", s)
     s = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", s)
     s = html.unescape(s)
-    s = re.sub(r"[*_`~\[\]|!]", "", s)
+    s = re.sub(r"[*_`~\[\]|!<>]", "", s)
     return _ws(s)
 
 
 def compare_match(templates, rule: str, message: str, flagged: str) -> str | None:
-    """'equal', 'markup' (equal once inline markup is taken out), 'differs', or None when
-    the message quotes no match."""
+    """'equal', 'markup' (equal once inline markup is taken out), 'differs', 'empty' (a
+    zero-width finding), or None when the message quotes no match."""
     pats = templates.get(rule)
     if not pats:
         return None
@@ -406,13 +411,20 @@ def compare_match(templates, rule: str, message: str, flagged: str) -> str | Non
     else:
         return None
     quoted = m.group("m")
-    cut = quoted.endswith("…") and len(quoted) >= 250
-    a, b = _ws(quoted.rstrip("…") if cut else quoted), _ws(flagged)
-    if a == b or (cut and b.startswith(a)):
+    if not flagged:
+        return "empty"  # a zero-width finding (an empty link text): nothing to compare
+    cut = quoted.endswith("…") and len(quoted) >= 250  # the value was cut to MAX_VALUE_CHARS
+    q = quoted[:-1] if cut else quoted
+
+    def same(a: str, b: str) -> bool:
+        return a == b or (cut and b.startswith(a))
+
+    if same(_ws(q), _ws(flagged)):
         return "equal"
-    a2, b2 = strip_markup(quoted.rstrip("…") if cut else quoted), strip_markup(flagged)
-    if a2 == b2 or (cut and b2.startswith(a2)) or a2.replace(" ", "") == b2.replace(" ", ""):
-        return "markup"
+    qs = strip_markup(q).replace(" ", "")
+    for tails in (True, False):  # markdown link tails, or (HTML) the same characters as text
+        if same(qs, strip_markup(flagged, tails).replace(" ", "")):
+            return "markup"
     return "differs"
 
 
@@ -453,14 +465,17 @@ def check_json_output(out: str, src: str, templates, counters: Counter, problems
                 if rel.get("path") == f.get("path"):
                     in_range(rel.get("offset"), "related")
             verdict = compare_match(templates, d.get("rule", ""), d.get("message", ""), src[off[0]:off[1]])
-            if verdict is not None:
+            if verdict == "empty":
+                counters["match_empty_range"] += 1
+            elif verdict is not None:
                 counters["match_compared"] += 1
                 counters[f"match_{verdict}"] += 1
                 if verdict == "differs":
                     problems.append(f"«match» differs: {d.get('rule')} {off} flagged={src[off[0]:off[1]][:80]!r} message={d.get('message')[:160]!r}")
         for sec in f.get("sections", []) or []:
-            counters["stats_offsets"] += 1
-            in_range(sec.get("offset"), "stats_section")
+            if "offset" in sec or sec.get("level", 0) != 0:  # the untitled whole-document section has none
+                counters["stats_offsets"] += 1
+                in_range(sec.get("offset"), "stats_section")
         for sen in f.get("sentences", []) or []:
             counters["stats_offsets"] += 1
             in_range(sen.get("offset"), "stats_sentence")
@@ -1064,7 +1079,11 @@ class Model:
         self.text = self.text[:a] + new + self.text[b:]
 
     def same_as(self, server_text: str) -> bool:
-        return (to_units(server_text) if self.enc == "utf-16" else server_text) == self.text
+        """The server's copy (as received: JSON joins a high and a low surrogate that stand
+        next to each other) equals the client's."""
+        if self.enc == "utf-16":
+            return to_units(server_text) == self.text
+        return wire(server_text) == wire(self.text)
 
     def slice(self, rng: dict) -> str:
         a = self.offset(rng["start"]["line"], rng["start"]["character"])
@@ -1300,6 +1319,7 @@ def lsp_worker(sid: int, enc: str, n_seq: int, seed: int, out: Path, templates, 
         text0 = wire(initial_text(r, fmt))
         m = Model(text0, enc)
         history = {1: m.text}
+        sent = {1: [{"text": m.text}]}
         server.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": fmt, "version": 1,
                                                                 "text": m.text}})
         version = 1
@@ -1325,6 +1345,7 @@ def lsp_worker(sid: int, enc: str, n_seq: int, seed: int, out: Path, templates, 
                 m.apply(rng, new)
                 changes.append({"range": rng, "text": to_units(new) if enc == "utf-16" else new})
             history[version] = m.text
+            sent[version] = changes
             server.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": changes})
             c["edits"] += 1
             if r.random() < 0.15:
@@ -1346,7 +1367,8 @@ def lsp_worker(sid: int, enc: str, n_seq: int, seed: int, out: Path, templates, 
             if len(examples) < 40:
                 examples.append(f"drift: server {sid} seq {q} ({enc}, {fmt}) at version {drifted_at}")
                 (out / "keep").mkdir(exist_ok=True)
-                (out / "keep" / f"lsp_drift_s{sid}_q{q}.json").write_text(json.dumps({"enc": enc, "fmt": fmt, "history": history}, ensure_ascii=True))
+                (out / "keep" / f"lsp_drift_s{sid}_q{q}.json").write_text(json.dumps({"enc": enc, "fmt": fmt, "history": history, "changes": sent,
+                                                                                                    "server_text": (got or {}).get("result", {}).get("text") if got else None}, ensure_ascii=True))
         # malformed requests
         if r.random() < 0.35:
             for _k in range(r.randint(1, 2)):
@@ -1373,6 +1395,10 @@ def lsp_worker(sid: int, enc: str, n_seq: int, seed: int, out: Path, templates, 
         for p in server.take_diags(uri):
             v = p.get("version")
             c["publishes"] += 1
+            if v is None:  # after didClose: must be empty
+                c["publishes_unversioned"] += 1
+                c["publishes_unversioned_nonempty"] += bool(p["diagnostics"])
+                continue
             if v not in history:
                 c["publishes_unknown_version"] += 1
                 continue
@@ -1391,7 +1417,9 @@ def lsp_worker(sid: int, enc: str, n_seq: int, seed: int, out: Path, templates, 
                                                                                           "diagnostic": d}, ensure_ascii=True))
                     continue
                 verdict = compare_match(templates, str(d.get("code", "")), d.get("message", ""), mv.slice(d["range"]))
-                if verdict is not None:
+                if verdict == "empty":
+                    c["match_empty_range"] += 1
+                elif verdict is not None:
                     c["match_compared"] += 1
                     c[f"match_{verdict}"] += 1
                     if verdict == "differs" and not after_drift and len(examples) < 40:
@@ -1409,6 +1437,9 @@ def lsp_worker(sid: int, enc: str, n_seq: int, seed: int, out: Path, templates, 
         agg["stderr"]["check_failed"] += len(re.findall(r"check of .* failed", err))
         agg["stderr"]["rule_failed"] += len(re.findall(r"rule .* failed", err))
         agg["stderr"]["errors"] += len(re.findall(r"(?m)^klarsyn ERROR", err))
+        for block in err.split("Traceback (most recent call last):")[1:]:
+            last = next((ln for ln in block.splitlines() if re.match(r"[A-Za-z_.]+(Error|Exception|Interrupt)\b", ln)), "?")
+            agg["exceptions"][last[:160]] += 1
 
 
 def lsp_fuzz(args, out: Path, templates) -> dict:
@@ -1416,7 +1447,7 @@ def lsp_fuzz(args, out: Path, templates) -> dict:
     encs = ["utf-16", "utf-8", "utf-32"]
     n_servers = args.lsp_servers
     per = [args.lsp_sequences // n_servers + (1 if k < args.lsp_sequences % n_servers else 0) for k in range(n_servers)]
-    agg = {"counters": Counter(), "examples": [], "servers": [], "stderr": Counter()}
+    agg = {"counters": Counter(), "examples": [], "servers": [], "stderr": Counter(), "exceptions": Counter()}
     lock = threading.Lock()
     t0 = time.monotonic()
     jobs = [(k, encs[k % 3], per[k]) for k in range(n_servers)]
@@ -1432,6 +1463,7 @@ def lsp_fuzz(args, out: Path, templates) -> dict:
     agg["wall_s"] = round(time.monotonic() - t0, 1)
     agg["counters"] = dict(agg["counters"])
     agg["stderr"] = dict(agg["stderr"])
+    agg["exceptions"] = dict(agg["exceptions"])
     return agg
 
 
@@ -1459,8 +1491,8 @@ def figures(cli: dict | None, hos: dict | None, lsp: dict | None, args, wall: fl
         rows.append((f"hangs > 10 s (timeout {RUN_TIMEOUT:.0f} s)", f"{len(slow)}; slowest run {cli['max_seconds']} s (2 workers on 2 cores)"
                      + (": " + "; ".join(f"doc {i} ({g}) {s} s {k or ''}" for i, g, s, k in slow[:5]) if slow else "")))
         rows.append(("peak RSS in the fuzz", f"{cli['peak_rss_mb']} MB"))
-        rows.append(("offsets checked", f"{n(c.get('json_outputs', 0))} JSON outputs, {n(c.get('findings', 0))} findings (also {n(c.get('fix_edits', 0))} fix edits, "
-                     f"{n(c.get('related', 0))} related places, {n(c.get('stats_offsets', 0))} stats offsets); {n(c.get('match_compared', 0))} findings had their quoted «match» compared with the file's text at the offsets"))
+        rows.append(("offsets checked", f"{n(c.get('json_outputs', 0))} JSON outputs (check and stats), {n(c.get('findings', 0))} findings (also {n(c.get('fix_edits', 0))} fix edits, "
+                     f"{n(c.get('related', 0))} related places, {n(c.get('stats_offsets', 0))} stats offsets); {n(c.get('match_compared', 0))} findings (and {n(c.get('match_empty_range', 0))} zero-width ones) had their quoted «match» compared with the file's text at the offsets"))
         oor_keys = [k for k in c if k.startswith("oor_")]
         oor_docs = sum(1 for _i, _s, ps in cli["problem_docs"] if any("outside" in p for p in ps))
         rows.append(("offsets out of range", f"{oor_docs} documents ({', '.join(f'{k[4:]}: {n(c[k])}' for k in oor_keys) or '0 findings'})"))
@@ -1499,7 +1531,11 @@ def figures(cli: dict | None, hos: dict | None, lsp: dict | None, args, wall: fl
         rows.append(("LSP requests with malformed params never answered", f"{n(c.get('malformed_unanswered', 0))} of {n(c.get('malformed_awaited', 0))} awaited"))
         rows.append(("LSP peak RSS", f"fuzz: {max((s['hwm_mb'] for s in srv), default=0)} MB (max VmHWM over {len(srv)} servers)"))
         st = lsp["stderr"]
-        rows.append(("LSP server log", f"{st.get('tracebacks', 0)} tracebacks, {st.get('check_failed', 0)} 'check of … failed', {st.get('rule_failed', 0)} 'rule … failed', {st.get('errors', 0)} ERROR lines"))
+        exc = "; ".join(f"{k} ×{v}" for k, v in lsp["exceptions"].items())
+        rows.append(("LSP server log", f"{st.get('tracebacks', 0)} tracebacks, {st.get('check_failed', 0)} 'check of … failed', {st.get('rule_failed', 0)} 'rule … failed', {st.get('errors', 0)} ERROR lines"
+                     + (f" ({exc})" if exc else "")))
+        rows.append(("LSP publishes without a version (after didClose)", f"{n(c.get('publishes_unversioned', 0))}, {n(c.get('publishes_unversioned_nonempty', 0))} of them not empty; "
+                     f"{n(c.get('publishes_unknown_version', 0))} with a version the client never sent"))
     rows.append(("run", f"seed {args.seed}; wall time {wall / 60:.1f} min" + (f" (CLI {cli['wall_s']} s" if cli else " (") + (f", hostile built+run" if hos else "")
                  + (f", LSP {lsp['wall_s']} s)" if lsp else ")")))
     out = ["| area | figure |", "|---|---|"]
