@@ -368,3 +368,13 @@ def test_a_line_of_no_break_spaces_trimmed_off_a_paragraph() -> None:
     [block] = parse_markdown(heading).blocks
     assert block.is_heading and block.text == "Stor tittel & mer"
     assert heading[slice(*block.source_span(0, len(block.text)))] == "Stor\ntittel &amp; mer"
+
+
+def test_a_lone_surrogate_in_front_matter_is_a_note_and_the_draft_is_still_checked() -> None:
+    # Only an editor's text over LSP can hold one; libyaml raised UnicodeEncodeError and the
+    # language server gave the draft no diagnostics at all.
+    src = "---\ntitle: a\ud83d\n---\nVi skal herunder bygge og og skoler.\n"
+    doc = parse_markdown(src)
+    [note] = doc.notes
+    assert note.line == 1 and "U+D83D" in note.detail
+    assert {"kanselli", "dobbelt-ord", "metadata"} <= {f.rule for f in _findings(src)}

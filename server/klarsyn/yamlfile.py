@@ -11,6 +11,7 @@ files and rule packs get the same checks.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +126,16 @@ def compose_file(path: Path) -> yaml.Node | None:
     return compose_text(text, str(path))
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def compose_text(text: str, name: str) -> yaml.Node | None:
+    # A file read from disk cannot hold a lone surrogate, but an editor's text sent over LSP
+    # can (JSON "\\ud83d"); libyaml encodes its input as UTF-8 and would raise on it.
+    odd = _LONE_SURROGATE.search(text)
+    if odd:
+        line = text.count("\n", 0, odd.start()) + 1
+        raise ConfigError(name, line, f"invalid YAML: U+{ord(odd.group()):04X} is half of a character (a lone surrogate)")
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
