@@ -78,6 +78,15 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
+def _as_from_a_terminal() -> None:
+    """Start klarsyn as a shell starts a command typed at the prompt: with Ctrl-C's default
+    meaning. A test runner started in the background of a script (``cmd &`` without job
+    control) ignores SIGINT, children inherit that, and klarsyn rightly keeps ignoring it,
+    as every program does under nohup or in a background job."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="process groups and SIGINT are POSIX")
 def test_ctrl_c_ends_a_parallel_run_at_once(tmp_path: Path) -> None:
     """Ctrl-C in a terminal sends SIGINT to klarsyn and its workers alike. The run must end
@@ -86,7 +95,8 @@ def test_ctrl_c_ends_a_parallel_run_at_once(tmp_path: Path) -> None:
     folder = folder_of_drafts(tmp_path, 24, repeat=10)  # about 3 MB: seconds of work
     command = [sys.executable, "-m", "klarsyn", "check", "--no-cache", "--jobs", "2", str(folder)]
     for delay in (0.0, 0.05, 0.2, 0.5, 1.0):
-        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                                preexec_fn=_as_from_a_terminal)
         try:
             # Wait until the workers are there (the parallel phase has begun); where /proc
             # cannot tell, give the run time to get that far.
