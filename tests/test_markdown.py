@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import json
+import time
+
 import pytest
 
+from klarsyn.config import Config
 from klarsyn.document.loader import parse
 from klarsyn.document.markdown import parse_markdown
 from klarsyn.document.model import BlockKind
+from klarsyn.engine.runner import check_document
 
 from tests.conftest import ROOT, SAMPLE_MD
 from tests.helpers import assert_words_map_exactly
@@ -125,13 +130,7 @@ def test_sample_draft_offsets_survive_crlf() -> None:
     assert assert_words_map_exactly(doc) > 2000
 
 
-# --- offsets come from the parser (FUZZ-REPORT D2) ----------------------------------------
-
-import json  # noqa: E402
-import time  # noqa: E402
-
-from klarsyn.config import Config  # noqa: E402
-from klarsyn.engine.runner import check_document  # noqa: E402
+# --- offsets come from the parser (fuzz defect D2) ------------------------------------------
 
 REPRO = ROOT.parent / "shared" / "reference" / "fuzz-repro"
 
