@@ -811,18 +811,17 @@ def build_hostile(d: Path) -> list[dict]:
     p = d / "lying_size.docx"
     write_docx(p, docx_xml(para("Hei " * (8 * 2**20))), level=9)
 
-    def small(b, i, kind):
-        off = 22 if kind == "local" else 24
-        struct.pack_into("<I", b, i + off, 100)
-    patch_zip(p, b"word/document.xml", small)
+    def claim_size(size):
+        """A patch that writes ``size`` as the part's uncompressed size in both headers."""
+        def patch(b, i, kind):
+            off = 22 if kind == "local" else 24
+            struct.pack_into("<I", b, i + off, size)
+        return patch
+    patch_zip(p, b"word/document.xml", claim_size(100))
     add("DOCX lying uncompressed size (claims 100 B, 32 MB)", ["check", "--no-cache", str(p)])
     p = d / "lying_size_big.docx"
     write_docx(p, docx_xml(para("Hei.")))
-
-    def big(b, i, kind):
-        off = 22 if kind == "local" else 24
-        struct.pack_into("<I", b, i + off, 0xFFFFFFF0)
-    patch_zip(p, b"word/document.xml", big)
+    patch_zip(p, b"word/document.xml", claim_size(0xFFFFFFF0))
     add("DOCX lying uncompressed size (claims 4 GB)", ["check", "--no-cache", str(p)])
     # encrypted flag
     p = d / "encrypted_flag.docx"
