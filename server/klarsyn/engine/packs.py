@@ -24,7 +24,7 @@ from klarsyn.findings import FixSafety, Severity
 from klarsyn.resources import rules_dir
 from klarsyn.yamlfile import compose_file, line_of, mapping_items, scalar, string_list
 
-_COMMON = ("id", "type", "severity", "enabled", "message", "description", "source", "link", "scope", "examples")
+_COMMON = ("id", "type", "severity", "enabled", "message", "description", "source", "link", "scope", "examples", "measured")
 _TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "existence": ("terms", "patterns", "case_sensitive"),
     "substitution": ("terms", "case_sensitive", "fix_safety"),
@@ -413,6 +413,7 @@ def parse_rule(path: Path, pack: str, languages: tuple[str, ...], limits: PackLi
         link=r.string("link", required=False), scope=frozenset(_SCOPES[n] for n in scope),
         include_quotes=include_quotes, bad=bad, good=good, pack=pack, path=name,
         line=line_of(root), languages=languages, enabled=r.flag("enabled", True),
+        measured=" ".join(r.string("measured", required=False).split()),
     )
     return _typed(r, rule_type, common)
 

@@ -164,6 +164,9 @@ class Rule:
     line: int = 0
     languages: tuple[str, ...] = ()  # empty: every language
     enabled: bool = True  # false: off unless the project config turns it on
+    # The rule's judged precision on real programmes (eval/judged), for a rule kept out of
+    # the default set or shown as a hint: the author sees why it is quiet.
+    measured: str = ""
     options: dict[str, float] = field(default_factory=dict)
 
     OPTIONS: ClassVar[tuple[str, ...]] = ()  # numeric fields a project config may override
