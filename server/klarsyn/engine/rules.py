@@ -219,6 +219,13 @@ def _match_case(replacement: str, original: str) -> str:
     return replacement
 
 
+def _holds(words: tuple[str, ...], word: str) -> bool:
+    """A replacement's condition on the word before or after the match: one of the words
+    listed, and none of those listed with a ``!`` (``["!av"]``: any word but «av»)."""
+    wanted = [w for w in words if not w.startswith("!")]
+    return (not wanted or word in wanted) and f"!{word}" not in words
+
+
 @dataclass
 class TermRule(Rule):
     """``existence``, ``substitution`` and ``termbase``: flag listed terms (with their
@@ -288,7 +295,7 @@ class TermRule(Rule):
         alternatives = list(term.replace[:4])
         if term.when:
             prev = before[-1] if before else ""
-            held = [alt for alt, (p, n) in zip(term.replace, term.when) if (p or n) and (not p or prev in p) and (not n or after in n)]
+            held = [alt for alt, (p, n) in zip(term.replace, term.when) if (p or n) and _holds(p, prev) and _holds(n, after)]
             alternatives = held or [alt for alt, (p, n) in zip(term.replace, term.when) if not p and not n]
         exact = matched.lower() == term.term.lower()
         safety = FixSafety(term.fix) if term.fix else self.fix_safety

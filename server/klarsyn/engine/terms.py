@@ -221,15 +221,27 @@ VERBS: dict[str, tuple[str, str, str]] = {
     "slutte": ("slutter", "sluttet", "sluttet"), "stanse": ("stanser", "stanset", "stanset"),
     "starte": ("starter", "startet", "startet"), "stille": ("stiller", "stilte", "stilt"),
     "stå": ("står", "sto", "stått"), "sørge": ("sørger", "sørget", "sørget"),
-    "ta": ("tar", "tok", "tatt"), "tildele": ("tildeler", "tildelte", "tildelt"),
+    "ta": ("tar", "tok", "tatt"), "sitte": ("sitter", "satt", "sittet"),
+    "overta": ("overtar", "overtok", "overtatt"), "falle": ("faller", "falt", "falt"),
+    "tilfalle": ("tilfaller", "tilfalt", "tilfalt"), "overføre": ("overfører", "overførte", "overført"),
+    "framheve": ("framhever", "framhevet", "framhevet"), "peke": ("peker", "pekte", "pekt"),
+    "etablere": ("etablerer", "etablerte", "etablert"), "tilgodese": ("tilgodeser", "tilgodeså", "tilgodesett"),
+    "praktisere": ("praktiserer", "praktiserte", "praktisert"), "argumentere": ("argumenterer", "argumenterte", "argumentert"),
+    "unnskylde": ("unnskylder", "unnskyldte", "unnskyldt"), "anskaffe": ("anskaffer", "anskaffet", "anskaffet"),
+    "motta": ("mottar", "mottok", "mottatt"), "forårsake": ("forårsaker", "forårsaket", "forårsaket"),
+    "anmode": ("anmoder", "anmodet", "anmodet"), "oppfordre": ("oppfordrer", "oppfordret", "oppfordret"), "tildele": ("tildeler", "tildelte", "tildelt"),
     "tilpasse": ("tilpasser", "tilpasset", "tilpasset"), "transportere": ("transporterer", "transporterte", "transportert"),
     "undersøke": ("undersøker", "undersøkte", "undersøkt"), "utarbeide": ("utarbeider", "utarbeidet", "utarbeidet"),
     "utnevne": ("utnevner", "utnevnte", "utnevnt"), "varsle": ("varsler", "varslet", "varslet"),
     "vente": ("venter", "ventet", "ventet"), "vise": ("viser", "viste", "vist"),
     "være": ("er", "var", "vært"),
 }
-# Verbs with no s-passive.
-_NO_PASSIVE = frozenset("være bli ha finnes oppstå gå komme".split())
+# Replacements with no s-passive and no passive participle: intransitive verbs and phrases.
+_NO_PASSIVE = frozenset("være bli ha finnes oppstå gå komme bidra delta vente eksistere falle stå slutte".split())
+_INTRANSITIVE = frozenset(["ta slutt", "høre til", "høre inn under", "la være", "bli utsatt", "hjelpe til",
+                           "gå til", "komme til", "komme fram", "komme av", "stå for", "ha"])
+# The auxiliaries after which a participle is passive or stative ("er iverksatt").
+_BE = frozenset("er var vært blir ble blitt bli være".split())
 
 MODALS = frozenset("skal kan må bør vil skulle kunne måtte burde ville å".split())
 PERFECT = frozenset("har hadde ha er var vært blir ble blitt bli være".split())
@@ -260,8 +272,10 @@ def verb_category(term: Term, head: str, before: list[str], after: str) -> str |
     if "inf" in found and "pres" in found:
         return "inf" if prev in MODALS else "pres"
     if "past" in found and "part" in found:
-        return "part" if prev in PERFECT else "past"
+        found = ["part"] if prev in PERFECT else ["past"]
     category = found[0]
+    if category == "part" and prev in _BE:
+        return "ppart"
     if category == "part" and prev not in PERFECT and after not in ("av", ""):
         return None  # attributive: "et iverksatt tiltak"
     if category == "past" and part != "-" and past == part + "e" and prev not in _SUBJECTS:
@@ -279,9 +293,12 @@ def conjugate(replacement: str, category: str) -> str | None:
     parts = VERBS.get(head)
     if parts is None:
         return None
-    if category == "pass":
-        if head in _NO_PASSIVE or " seg" in f" {rest}" or head.endswith("s"):
+    if category in ("pass", "ppart"):
+        if head in _NO_PASSIVE or replacement in _INTRANSITIVE or " seg" in f" {rest}" or head.endswith("s"):
             return None
-        return f"{head}s{tail}"
-    form = {"pres": parts[0], "past": parts[1], "part": parts[2]}[category]
+        if category == "pass":
+            return f"{head}s{tail}"
+        if head == "få":
+            return None  # "søknaden ble mottatt" is not "ble fått"
+    form = {"pres": parts[0], "past": parts[1], "part": parts[2], "ppart": parts[2]}[category]
     return None if form == "-" else f"{form}{tail}"
