@@ -210,7 +210,9 @@ def agent_after(toks: list[Token], i: int, lex: frozenset[str]) -> str:
         if not word[0].isalpha() or lower[j] in _CLAUSE_EDGE:
             return ""
         if lower[j] != "av":
-            continue
+            if lower[j] in _BETWEEN:
+                continue  # "vedtas i dag av" is not allowed, "vedtas nå av" is
+            return ""  # a particle or preposition first: "trekkes ut av", "omlegges fra"
         k = j + 1
         if lower[k] in _AGENT_DETERMINERS and k + 1 < n and toks[k + 1][2][0].isalpha():
             k += 1

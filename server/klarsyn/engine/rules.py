@@ -282,7 +282,7 @@ class TermRule(Rule):
                         ctx, ba.block, start, end, fixes,
                         {"term": term.term, "alternatives": list(term.replace), "note": term.note},
                         severity if severity and ctx.severity is self.severity else None,
-                        match=matched, suggestions=_suggestions(term.replace, ctx.lang), note=term.note,
+                        match=matched, suggestions=_suggestions(tuple(dict.fromkeys(term.replace)), ctx.lang), note=term.note,
                     )
                 )
         return out
