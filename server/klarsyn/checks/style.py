@@ -20,8 +20,25 @@ _sentence_tokens = sentence_tokens
 # -- passive ---------------------------------------------------------------------------
 
 
+# What the passive message says: it hides who acts, or (with an «av» agent) names the one
+# who acts only after the verb.
+_PASSIVE_EFFECT = {
+    "nb": ("skjuler hvem som handler. Si hvem som gjør det, for eksempel «Kommunen skal …» eller «Vi vil …»",
+           "og nevner den som handler («{agent}») først etter verbet. Sett den som handler først, som subjekt"),
+    "nn": ("løyner kven som handlar. Sei kven som gjer det, til dømes «Kommunen skal …» eller «Vi vil …»",
+           "og nemner den som handlar («{agent}») først etter verbet. Set den som handlar først, som subjekt"),
+    "en": ("hides who acts. Say who does it",
+           "and names who acts (“{agent}”) only after the verb. Put the actor first, as the subject"),
+}
+
+
 def passive_voice(ba: BlockAnalysis, lang: str, options: dict[str, float]) -> list[Hit]:
-    return [Hit(p.start, p.end, {"match": p.word}) for p in find_passives(ba.block.text, lang, _sentence_tokens(ba))]
+    effects = _PASSIVE_EFFECT.get(lang, _PASSIVE_EFFECT["nb"])
+    hits = []
+    for p in find_passives(ba.block.text, lang, _sentence_tokens(ba)):
+        effect = effects[1].format(agent=p.agent) if p.agent else effects[0]
+        hits.append(Hit(p.start, p.end, {"match": p.word, "effect": effect, "agent": p.agent}))
+    return hits
 
 
 # -- noun style -------------------------------------------------------------------------
@@ -109,7 +126,10 @@ def weak_verb_noun(ba: BlockAnalysis, lang: str, options: dict[str, float]) -> l
             if j + 1 < len(toks) and toks[j + 1][3] == "av" and verb:
                 end = toks[j + 1][1]
             replacement = None
-            if verb and weak[1] in ("inf", "pres"):
+            # A verb made by adding -e to the noun (oppstart → «oppstarte») is often no
+            # verb anyone writes: the fix is offered only for the regular derivations.
+            certain = bool(verb) and (noun.endswith(("ing", "else", "sjon")) or verb == noun + "ere")
+            if verb and certain and weak[1] in ("inf", "pres"):
                 replacement = verb + ("r" if weak[1] == "pres" else "")
                 if text[s].isupper():
                     replacement = replacement[0].upper() + replacement[1:]

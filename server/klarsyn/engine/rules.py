@@ -9,6 +9,7 @@ fields are documented on each class and in docs/rule-packs.md.
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import Callable, ClassVar, Iterator, TypeVar
 import regex
 
 from klarsyn.document.model import Block, BlockKind
-from klarsyn.engine.terms import Term, TermMatcher, Token, normalize_space, term_tokens
+from klarsyn.engine.terms import Term, TermMatcher, Token, conjugate, normalize_space, term_tokens, verb_category
 from klarsyn.errors import ConfigError, KlarsynError
 from klarsyn.findings import Edit, Finding, Fix, FixSafety, Related, Severity
 from klarsyn.metrics.analysis import BlockAnalysis, DocumentAnalysis
@@ -142,6 +143,7 @@ class Example:
     match: str | None = None  # the text the finding must cover, when given
     lang: str | None = None  # the example's language, when the rule serves several
     format: str = "markdown"  # markdown, text or html (structure checks need HTML's markup)
+    fix: str | None = None  # the first fix's new text, when given; "none": no fix is offered
 
 
 @dataclass
@@ -220,6 +222,13 @@ def _match_case(replacement: str, original: str) -> str:
     return replacement
 
 
+def _holds(words: tuple[str, ...], word: str) -> bool:
+    """A replacement's condition on the word before or after the match: one of the words
+    listed, and none of those listed with a ``!`` (``["!av"]``: any word but «av»)."""
+    wanted = [w for w in words if not w.startswith("!")]
+    return (not wanted or word in wanted) and f"!{word}" not in words
+
+
 @dataclass
 class TermRule(Rule):
     """``existence``, ``substitution`` and ``termbase``: flag listed terms (with their
@@ -245,24 +254,28 @@ class TermRule(Rule):
         out = []
         for ba in self.blocks(ctx.analysis):
             sentence_ends = {sentence.end for sentence in ba.sentences}
-            for start, end, matched, term in self.matcher.finditer(ba.block.text, ctx.tokens(ba)):
-                fixes = []
-                exact = matched.lower() == term.term.lower()
-                # An inflected match keeps its ending on a one-word replacement:
-                # «helsesøsteren» → «helsesykepleieren», «NAVs» → «Navs».
-                head = matched[: len(term.term)]
-                ending = matched[len(term.term) :] if head.lower() == term.term.lower() and " " not in term.term else None
-                safety = self.fix_safety if exact else FixSafety.UNSAFE
+            tokens = ctx.tokens(ba)
+            starts = [t[0] for t in tokens]
+            for start, end, matched, term in self.matcher.finditer(ba.block.text, tokens):
+                i = bisect_left(starts, start)
+                j = bisect_left(starts, end)
+                text = ba.block.text
+                # The words just before the match, nearest last, up to a punctuation mark.
+                before: list[str] = []
+                k = i - 1
+                while k >= 0 and len(before) < 3 and not text[tokens[k][1] : (tokens[k + 1][0] if k + 1 < len(tokens) else start)].strip():
+                    before.insert(0, tokens[k][3])
+                    if tokens[k][3].endswith(".") and k < i - 1:
+                        break
+                    k -= 1
+                if term.not_after and before and before[-1] in term.not_after:
+                    continue
+                after = tokens[j][3] if j < len(tokens) and not text[end : tokens[j][0]].strip() else ""
                 s, e = ba.block.source_span(start, end)
                 # "… epler, pærer osv." : the abbreviation's period also ends the sentence.
                 keep_period = matched.endswith(".") and end in sentence_ends
-                for alternative in term.replace[:4]:
-                    if self.case_sensitive:
-                        new = alternative  # the preferred form is written exactly as declared
-                    else:
-                        new = _match_case(alternative, head if ending is not None else matched)
-                    if ending and " " not in alternative:
-                        new += ending
+                fixes = []
+                for new, safety in self._replacements(term, matched, before, after):
                     if keep_period and not new.endswith("."):
                         new += "."
                     fixes.append(Fix(_REPLACE_TITLE.get(ctx.lang, _REPLACE_TITLE["nb"]).format(new), (Edit(s, e, new),), safety))
@@ -272,9 +285,55 @@ class TermRule(Rule):
                         ctx, ba.block, start, end, fixes,
                         {"term": term.term, "alternatives": list(term.replace), "note": term.note},
                         severity if severity and ctx.severity is self.severity else None,
-                        match=matched, suggestions=_suggestions(term.replace, ctx.lang), note=term.note,
+                        match=matched, suggestions=_suggestions(tuple(dict.fromkeys(term.replace)), ctx.lang), note=term.note,
                     )
                 )
+        return out
+
+    def _replacements(self, term: Term, matched: str, before: list[str], after: str) -> list[tuple[str, FixSafety]]:
+        """The fixes for one match: each replacement in the matched form, with its safety;
+        none when the term offers none or the form cannot be replaced with certainty."""
+        if term.fix == "none":
+            return []
+        alternatives = list(term.replace[:4])
+        if term.when:
+            prev = before[-1] if before else ""
+            held = [alt for alt, (p, n) in zip(term.replace, term.when) if (p or n) and _holds(p, prev) and _holds(n, after)]
+            alternatives = held or [alt for alt, (p, n) in zip(term.replace, term.when) if not p and not n]
+        exact = matched.lower() == term.term.lower()
+        safety = FixSafety(term.fix) if term.fix else self.fix_safety
+        if not exact:
+            safety = FixSafety.DISPLAY if safety is FixSafety.DISPLAY else FixSafety.UNSAFE
+        out = []
+        if term.verb:
+            words = matched.split()
+            category = verb_category(term, words[0], before, after)
+            if category is None:
+                return []
+            for alternative in alternatives:
+                new = conjugate(alternative, category)
+                if new is None:
+                    continue  # a replacement we cannot put in this form: leave it out
+                new = new if self.case_sensitive else _match_case(new, words[0])
+                out.append((new, safety))
+            return out
+        # An inflected match keeps its ending on a one-word replacement:
+        # «helsesøsteren» → «helsesykepleieren», «NAVs» → «Navs».
+        head = matched[: len(term.term)]
+        ending = matched[len(term.term) :] if head.lower() == term.term.lower() and " " not in term.term else None
+        if term.ending == "exact" and not exact:
+            return []
+        if term.ending == "drop":
+            ending = None
+            head = matched
+        for alternative in alternatives:
+            if self.case_sensitive:
+                new = alternative  # the preferred form is written exactly as declared
+            else:
+                new = _match_case(alternative, head if ending is not None else matched)
+            if ending and " " not in alternative:
+                new += ending
+            out.append((new, safety))
         return out
 
 
