@@ -1,0 +1,35 @@
+"""Precision fixes from reading the findings on real party programmes
+(/work/shared/corpus/programmes): what the rules must not flag, and fixes that must not
+be offered as safe."""
+
+from __future__ import annotations
+
+from klarsyn.config import Config
+from klarsyn.document.loader import parse
+from klarsyn.engine.packs import builtin_rules
+from klarsyn.engine.runner import check_document
+from klarsyn.findings import FixSafety
+
+RULES = builtin_rules()
+
+
+def _findings(rule: str, text: str, fmt: str = "text", path: str = "example.txt"):
+    doc = parse(text, path, fmt, "nb")
+    return doc, [f for f in check_document(doc, Config(select=(rule,), catalog=RULES)).findings if f.rule == rule]
+
+
+def test_a_doubled_word_across_a_wrapped_line_is_flagged_with_an_unsafe_fix() -> None:
+    doc, [f] = _findings("dobbelt-ord", "Vi vil styrke og\nog utvikle skolen i hele kommunen.\n")
+    assert doc.source[f.start : f.end] == "og\nog"
+    assert f.fixes and all(fix.safety is not FixSafety.SAFE for fix in f.fixes)
+
+
+def test_a_doubled_word_on_one_line_keeps_its_safe_fix() -> None:
+    doc, [f] = _findings("dobbelt-ord", "Vi vil styrke og og utvikle skolen.\n")
+    assert f.fixes[0].safety is FixSafety.SAFE
+
+
+def test_no_doubled_word_across_a_paragraph_break_or_a_line_alone() -> None:
+    for text in ("ti\n\nti\n\ntt\n\ntt\n", "Tekst.\nti\nti\n", "Skolen skal styrke og\n\nog utvikle seg.\n",
+                 "Rasisme\nRasisme innebærer diskriminering.\n", "Vi vil styrke og\r\n\r\nog utvikle.\r\n"):
+        assert _findings("dobbelt-ord", text)[1] == [], text
