@@ -33,3 +33,21 @@ def test_no_doubled_word_across_a_paragraph_break_or_a_line_alone() -> None:
     for text in ("ti\n\nti\n\ntt\n\ntt\n", "Tekst.\nti\nti\n", "Skolen skal styrke og\n\nog utvikle seg.\n",
                  "Rasisme\nRasisme innebærer diskriminering.\n", "Vi vil styrke og\r\n\r\nog utvikle.\r\n"):
         assert _findings("dobbelt-ord", text)[1] == [], text
+
+
+def _count(text: str) -> int:
+    [rule] = [r for r in RULES if r.id == "mange-bindeord"]
+    from klarsyn.engine.terms import TermMatcher, term_tokens
+
+    rule._matcher = rule._matcher or TermMatcher(rule.terms)
+    return len(rule._counted(text, term_tokens(text)))
+
+
+def test_only_coordinating_conjunctions_are_counted() -> None:
+    assert _count("Vi vil sørge for at det finnes tilbud for alle.") == 0  # preposition
+    assert _count("Vi vil det, for vi tror på det.") == 1  # conjunction (fordi)
+    assert _count("Vi vil, for å sikre det, for det første bygge.") == 0
+    assert _count("Det er så mye, så lenge det varer.") == 0  # adverb
+    assert _count("Vi har lite penger, så vi må spare.") == 1
+    assert _count("foreldre og/eller foresatte") == 1
+    assert _count("helse- og omsorgstjenester og skole") == 1

@@ -366,12 +366,42 @@ class MetricRule(Rule):
 @dataclass
 class OccurrenceRule(Rule):
     """``occurrence``: more than ``max`` matches of ``terms`` in one ``unit`` (sentence | paragraph).
-    The finding covers the unit; the message gets ``{count}`` and ``{limit}``."""
+    The finding covers the unit; the message gets ``{count}`` and ``{limit}``.
+
+    ``clause_start`` lists terms that count only where they begin a clause: after a comma,
+    semicolon, colon or dash and before one of the ``subjects`` («…, for vi vil» is the
+    conjunction; «for alle», «, for å sikre» the preposition; «så mye» the adverb). Two
+    matches joined by a slash («og/eller») count once, and ``og``/``eller`` after a cut
+    compound («helse- og omsorgstjenester») joins parts of words, not clauses: not counted."""
 
     terms: list[Term] = field(default_factory=list)
     unit: str = "sentence"
+    clause_start: frozenset[str] = frozenset()
+    subjects: frozenset[str] = frozenset()
     OPTIONS: ClassVar[tuple[str, ...]] = ("max",)
     _matcher: TermMatcher | None = field(default=None, repr=False)
+
+    def _counted(self, text: str, toks: list[Token]) -> list[int]:
+        out: list[int] = []
+        previous_end = -1
+        for start, end, matched, _t in self._matcher.finditer(text, toks):  # type: ignore[union-attr]
+            joined = previous_end >= 0 and text[previous_end:start].strip() == "/"
+            previous_end = end
+            if joined:
+                continue  # og/eller: one choice, written with a slash
+            if text[:start].rstrip().endswith("-") and text[:start].rstrip()[-2:-1].isalpha():
+                continue  # barne- og ungdomsskole
+            low = matched.lower()
+            if low in self.clause_start:
+                before = text[:start].rstrip()
+                after = regex.match(r"\s*(\p{L}+)(?:\s+(\p{L}+))?", text[end:])
+                if not before.endswith((",", ";", ":", "–", "—", " -")) or after is None:
+                    continue
+                subject, verb = after.group(1).lower(), (after.group(2) or "").lower()
+                if subject not in self.subjects or verb in _NOT_A_VERB:
+                    continue
+            out.append(start)
+        return out
 
     def run(self, ctx: RunContext) -> list[Finding]:
         if self._matcher is None:
@@ -379,13 +409,18 @@ class OccurrenceRule(Rule):
         limit = ctx.options["max"]
         out = []
         for ba in self.blocks(ctx.analysis):
-            hits = [start for start, _e, _m, _t in self._matcher.finditer(ba.block.text, ctx.tokens(ba))]
+            hits = self._counted(ba.block.text, ctx.tokens(ba))
             units = [(s.start, s.end) for s in ba.sentences] if self.unit == "sentence" else [(0, len(ba.block.text))]
             for a, b in units:
                 count = sum(1 for h in hits if a <= h < b)
                 if count > limit:
                     out.append(self.finding(ctx, ba.block, a, b, data={"count": count}, count=count, limit=f"{limit:g}"))
         return out
+
+
+# After «for det», «så det»: the words that make it a noun phrase, not a subject and verb
+# («for det første», «for det offentlige»).
+_NOT_A_VERB = frozenset("fleste første andre tredje fjerde femte meste beste siste samme offentlige enkelte".split())
 
 
 _GAP_MARKUP = regex.compile(r"<[^<>]*>|[*_~]")
