@@ -513,7 +513,33 @@ def _acronym_after_word(a: str, b: str) -> bool:
     return (len(a) > 1 and a.isupper()) != (len(b) > 1 and b.isupper())
 
 
-_CAPS_RUN = regex.compile(r"(?<![\p{L}\p{N}])\p{Lu}[\p{Lu}\p{M}-]*(?:[^\p{L}\n]{1,3}\p{Lu}[\p{Lu}\p{M}-]*)*(?![\p{L}])")
+# Words in capitals with up to three characters between them; a sentence end, colon,
+# slash or bracket ends the run («MOMS/MVA: INP», «BARNS BESTE. INP» are not one text).
+_CAPS_RUN = regex.compile(r"(?<![\p{L}\p{N}])\p{Lu}[\p{Lu}\p{M}-]*(?:[^\p{L}\n.:;!?/()\[\]]{1,3}\p{Lu}[\p{Lu}\p{M}-]*)*(?![\p{L}])")
+# One-letter words that exist: «I» (i), «Å» (å), «Ø» (øy). Any other letter alone inside a
+# run is letter-spaced text, a logo or a pdftotext split («S T OR T I N GS P R OGR A M»).
+_ONE_LETTER_WORDS = frozenset("IÅØ")
+FURNITURE_REPEATS = 3  # a line in capitals alone on its line this often: page furniture
+
+
+def _letter_spaced(run: str) -> bool:
+    tokens = regex.findall(r"\p{L}+", run)
+    return any(len(t) == 1 and t not in _ONE_LETTER_WORDS for t in tokens[1:])
+
+
+def _acronym_list(run: str) -> bool:
+    """«EU, FN, WEF, WHO, USA»: short acronyms separated by commas, not text in capitals."""
+    words = regex.findall(r"\p{L}+", run)
+    gaps = regex.split(r"\p{L}+", run)[1:-1]
+    return bool(gaps) and all(len(w) <= 4 for w in words) and all("," in g for g in gaps)
+
+
+def _alone_on_line(source: str, start: int, end: int) -> bool:
+    line_start = max(source.rfind("\n", 0, start), source.rfind("\r", 0, start)) + 1
+    ends = [i for i in (source.find("\n", end), source.find("\r", end)) if i >= 0]
+    line_end = min(ends) if ends else len(source)
+    rest = source[line_start:start] + source[end:line_end]
+    return not regex.search(r"\p{L}", rest)
 
 
 @dataclass
@@ -521,13 +547,24 @@ class CapitalizationRule(Rule):
     """``capitalization``: text in capitals. Flags a run of at least ``min_words`` words
     written in capitals (each of at least two letters), and a whole heading or paragraph in
     capitals from two words; acronyms stand alone and are not runs. The fix writes the run
-    in sentence case (unsafe: names lose their capitals)."""
+    in sentence case (unsafe: names lose their capitals).
+
+    Page furniture is not flagged: letter-spaced text or a logo split by pdftotext («PARTI
+    ET SENTRU M»), and a line in capitals that stands alone on its line FURNITURE_REPEATS
+    times or more in the document (a running header); nor a list of acronyms («EU, FN,
+    WHO»). Repetition is counted over the document, so the rule is not local."""
 
     OPTIONS: ClassVar[tuple[str, ...]] = ("min_words",)
 
+    @property
+    def local(self) -> bool:
+        return False  # a running header is known by its repeats on other pages
+
     def run(self, ctx: RunContext) -> list[Finding]:
         min_words = ctx.options.get("min_words", 3)
-        out = []
+        source = ctx.analysis.document.source
+        candidates = []
+        lines: dict[str, int] = {}
         for ba in self.blocks(ctx.analysis):
             # A whole heading or line in capitals counts from two words ("VÅR POLITIKK").
             letters = regex.findall(r"\p{L}+", ba.block.text)
@@ -536,14 +573,24 @@ class CapitalizationRule(Rule):
                 words = [w for w in regex.findall(r"\p{L}+", m.group()) if len(w) >= 2]
                 if len(words) < min_words and not (whole and len(words) >= 2):
                     continue
+                if _letter_spaced(m.group()) or _acronym_list(m.group()):
+                    continue
                 s, e = ba.block.source_span(m.start(), m.end())
-                lowered = m.group().lower()
-                fix = Fix(
-                    {"nb": "Skriv med små bokstaver", "nn": "Skriv med små bokstavar", "en": "Use sentence case"}.get(ctx.lang, "Skriv med små bokstaver"),
-                    (Edit(s, e, lowered[:1].upper() + lowered[1:]),),
-                    FixSafety.UNSAFE,
-                )
-                out.append(self.finding(ctx, ba.block, m.start(), m.end(), [fix], words=len(words)))
+                key = " ".join(m.group().split())
+                if _alone_on_line(source, s, e):
+                    lines[key] = lines.get(key, 0) + 1
+                candidates.append((ba, m, s, e, words, key))
+        out = []
+        for ba, m, s, e, words, key in candidates:
+            if lines.get(key, 0) >= FURNITURE_REPEATS:
+                continue
+            lowered = m.group().lower()
+            fix = Fix(
+                {"nb": "Skriv med små bokstaver", "nn": "Skriv med små bokstavar", "en": "Use sentence case"}.get(ctx.lang, "Skriv med små bokstaver"),
+                (Edit(s, e, lowered[:1].upper() + lowered[1:]),),
+                FixSafety.UNSAFE,
+            )
+            out.append(self.finding(ctx, ba.block, m.start(), m.end(), [fix], words=len(words)))
         return out
 
 
