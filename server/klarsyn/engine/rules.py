@@ -766,8 +766,13 @@ class AcronymRule(Rule):
         return False  # "first use" looks at the blocks before
 
     def run(self, ctx: RunContext) -> list[Finding]:
+        from klarsyn.text.lexicon import lemmas
+
         seen: set[str] = set()
         out = []
+        source = ctx.analysis.document.source
+        lexicon = lemmas(ctx.analysis.document.language or "nb")
+        lowercase_words: set[str] | None = None
         for ba in self.blocks(ctx.analysis):
             text = ba.block.text
             for m in _ACRONYM.finditer(text):
@@ -776,15 +781,26 @@ class AcronymRule(Rule):
                     continue
                 if _in_capitals_run(text, m.start(), m.end()):
                     continue
+                if acronym not in self.expansions and acronym.lower() in _ORDINARY_WORDS:
+                    continue  # «ALLE skal ha», «DEL 1»: a word in capitals for emphasis
+                if acronym not in self.expansions and m.group() == acronym and acronym.lower() in lexicon:
+                    if lowercase_words is None:
+                        lowercase_words = set(regex.findall(r"(?<![\p{L}])\p{Ll}+(?![\p{L}])", source))
+                    if acronym.lower() in lowercase_words:
+                        continue  # «BASIS», «SUM»: a word of the language, used as a word here too
+                s, e = ba.block.source_span(m.start(1), m.end(1))
+                if ba.block.is_heading or _contents_line(source, s, e):
+                    continue  # a heading or the table of contents: explained in the text below
                 seen.add(acronym)
                 after = text[m.end() : m.end() + 3].lstrip()
                 before = text[: m.start()].rstrip()
                 if after.startswith("(") or (before.endswith("(") and text[m.end(1) : m.end(1) + 1] == ")"):
                     continue
+                if _explained_beside(text, m.start(1), m.end(), acronym):
+                    continue
                 fixes = []
                 long_form = self.expansions.get(acronym)
                 if long_form:
-                    s, e = ba.block.source_span(m.start(1), m.end(1))
                     title = {"nb": "Skriv «{0} ({1})»", "nn": "Skriv «{0} ({1})»", "en": "Write “{0} ({1})”"}.get(ctx.lang, "Skriv «{0} ({1})»")
                     fixes.append(Fix(title.format(long_form, acronym), (Edit(s, e, f"{long_form} ({acronym})"),), FixSafety.UNSAFE))
                 out.append(self.finding(ctx, ba.block, m.start(1), m.end(1), fixes, {"acronym": acronym, "long_form": long_form or ""},
@@ -792,10 +808,89 @@ class AcronymRule(Rule):
         return out
 
 
+# Common words written in capitals for emphasis or in a heading: never acronyms.
+_ORDINARY_WORDS = frozenset(
+    """alle alt aldri alltid bare del deg dem den der det du eller en er et for fra gratis
+    han har hele her hun ikke ingen ja jeg kan kun litt man med meg men mer mest mindre må
+    nei nok nå når og også oss seg selv sin skal som sum til ut uten vi vil vår våre vårt
+    ønsker all ei eg dei me ho ikkje noko berre""".split()
+)
+_FUNCTION_WORDS = frozenset("og for i av til på med om the of and for de del la le des und für".split())
+_SECTION_NUMBER = regex.compile(r"^\s*\f?\s*(?:[A-Z]\d*|\d+(?:\.\d+)*)\.?\s")
+
+
+def _contents_line(source: str, start: int, end: int) -> bool:
+    """A line of a table of contents («17.3 ACER», «CRPD......30») or a numbered heading
+    («11.8 KAD og kommunal helsetjeneste»): short, numbered or with dot leaders, no period."""
+    line_start = max(source.rfind("\n", 0, start), source.rfind("\r", 0, start)) + 1
+    ends = [i for i in (source.find("\n", end), source.find("\r", end)) if i >= 0]
+    line = source[line_start : min(ends) if ends else len(source)].strip()
+    if "...." in line or "…" * 3 in line:
+        return True
+    words = regex.findall(r"\p{L}+", line)
+    return bool(_SECTION_NUMBER.match(line)) and len(words) <= 10 and not line.endswith((".", ",", ";"))
+
+
+def _spells(acronym: str, words: list[str]) -> bool:
+    """True when the words, in order, give the acronym's letters: each word its initial
+    and maybe more letters inside it (a compound: «petroleumstilsynet» → PTIL); small
+    function words may give a letter or none («Institutt for Nordisk Utvikling» → INU)."""
+    acr = acronym.lower()
+    low = [w.lower() for w in words]
+
+    def match(a: int, w: int) -> bool:
+        if w == len(low):
+            return a == len(acr)
+        word = low[w]
+        if word in _FUNCTION_WORDS and match(a, w + 1):
+            return True
+        if a >= len(acr) or word[0] != acr[a]:
+            return False
+        # The word gives its initial, then maybe further letters in order.
+        def rest(a2: int, i: int) -> bool:
+            if match(a2, w + 1):
+                return True
+            if a2 >= len(acr):
+                return False
+            j = word.find(acr[a2], i)
+            return j >= 0 and rest(a2 + 1, j + 1)
+
+        return rest(a + 1, 1)
+
+    return match(0, 0)
+
+
+def _explained_beside(text: str, start: int, end: int, acronym: str) -> bool:
+    """The long form right before the acronym («New Public Management, NPM», «Små og
+    Mellomstore Bedrifter – SMB») or right after it («NIU, Nordisk Institutt for Utvikling»),
+    set off by a comma, a dash or a bracket: the initials spell the acronym. With only a
+    space between, the long form must be a name (capital initials: «Norgesdemokratene ND»)."""
+
+    def fits(words: list[str], marked: bool) -> bool:
+        if not words or any(len(w) > 1 and w.isupper() for w in words):
+            return False  # another acronym is no long form («UD og UDI»)
+        return _spells(acronym, words) and (marked or all(w[:1].isupper() for w in words if w.lower() not in _FUNCTION_WORDS))
+
+    before = regex.match(r"(?s)(.*?)(\s*[,–—(-]\s*|\s+)$", text[max(0, start - 120) : start])
+    if before:
+        marked = bool(before.group(2).strip())
+        words = regex.findall(r"\p{L}+", before.group(1))[-8:]
+        if any(fits(words[-n:], marked) for n in range(1, len(words) + 1)):
+            return True
+    after = regex.match(r"(\s*[,–—-]\s*|\s+)((?:\p{L}+[ \t\n,-]*){1,8})", text[end : end + 120])
+    if after:
+        marked = bool(after.group(1).strip())
+        words = regex.findall(r"\p{L}+", after.group(2))
+        if any(fits(words[:n], marked) for n in range(1, len(words) + 1)):
+            return True
+    return False
+
+
 def _in_capitals_run(text: str, start: int, end: int) -> bool:
-    """True inside text written in capitals (``SKAL BYGGE PÅ FEM``): not an acronym."""
+    """True inside text written in capitals (``SKAL BYGGE PÅ FEM``) or letter-spaced
+    (``S T OR T I N GS``): not an acronym."""
     neighbours = regex.findall(r"\p{L}+", text[max(0, start - 20) : start])[-1:] + regex.findall(r"\p{L}+", text[end : end + 20])[:1]
-    return any(len(w) >= 2 and w.isupper() for w in neighbours)
+    return any(w.isupper() and (len(w) >= 2 or w not in _ONE_LETTER_WORDS) for w in neighbours)
 
 
 _FIX_TITLES = {
