@@ -372,7 +372,8 @@ class OccurrenceRule(Rule):
     semicolon, colon or dash and before one of the ``subjects`` («…, for vi vil» is the
     conjunction; «for alle», «, for å sikre» the preposition; «så mye» the adverb). Two
     matches joined by a slash («og/eller») count once, and ``og``/``eller`` after a cut
-    compound («helse- og omsorgstjenester») joins parts of words, not clauses: not counted."""
+    compound («helse- og omsorgstjenester») joins parts of words, not clauses: not counted.
+    A unit with dot leaders is a table of contents, not a sentence: not flagged."""
 
     terms: list[Term] = field(default_factory=list)
     unit: str = "sentence"
@@ -413,11 +414,13 @@ class OccurrenceRule(Rule):
             units = [(s.start, s.end) for s in ba.sentences] if self.unit == "sentence" else [(0, len(ba.block.text))]
             for a, b in units:
                 count = sum(1 for h in hits if a <= h < b)
-                if count > limit:
+                if count > limit and not _DOT_LEADER.search(ba.block.text, a, b):
                     out.append(self.finding(ctx, ba.block, a, b, data={"count": count}, count=count, limit=f"{limit:g}"))
         return out
 
 
+# A table of contents («Kulturens egenverdi.........44»): lines, not a sentence.
+_DOT_LEADER = regex.compile(r"\.{5,}|(?:\. ){4,}|…{3,}")
 # After «for det», «så det»: the words that make it a noun phrase, not a subject and verb
 # («for det første», «for det offentlige»).
 _NOT_A_VERB = frozenset("fleste første andre tredje fjerde femte meste beste siste samme offentlige enkelte".split())
