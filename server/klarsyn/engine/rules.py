@@ -776,6 +776,7 @@ class AcronymRule(Rule):
         source = ctx.analysis.document.source
         lexicon = lemmas(ctx.analysis.document.language or "nb")
         lowercase_words: set[str] | None = None
+        words_in_doc: set[str] | None = None
         for ba in self.blocks(ctx.analysis):
             text = ba.block.text
             for m in _ACRONYM.finditer(text):
@@ -791,16 +792,20 @@ class AcronymRule(Rule):
                         lowercase_words = set(regex.findall(r"(?<![\p{L}])\p{Ll}+(?![\p{L}])", source))
                     if acronym.lower() in lowercase_words:
                         continue  # «BASIS», «SUM»: a word of the language, used as a word here too
+                if words_in_doc is None:
+                    words_in_doc = set(regex.findall(r"(?<![\p{L}])\p{Lu}\p{Ll}+(?![\p{L}])", source))
+                if acronym not in self.expansions and acronym[0] + acronym[1:].lower() in words_in_doc:
+                    continue  # «ENOVA» beside «Enova»: a name, written in capitals here
                 s, e = ba.block.source_span(m.start(1), m.end(1))
+                after = text[m.end() : m.end() + 3].lstrip()
+                before = text[: m.start()].rstrip()
+                closes = text[m.end(1) : m.end(1) + 1] == ")" or text[m.end() : m.end() + 1] == ")"  # (NGOs), (UH-sektoren)
+                if after.startswith("(") or (before.endswith("(") and closes) or _explained_beside(text, m.start(1), m.end(), acronym):
+                    seen.add(acronym)
+                    continue
                 if ba.block.is_heading or _contents_line(source, s, e):
                     continue  # a heading or the table of contents: explained in the text below
                 seen.add(acronym)
-                after = text[m.end() : m.end() + 3].lstrip()
-                before = text[: m.start()].rstrip()
-                if after.startswith("(") or (before.endswith("(") and text[m.end(1) : m.end(1) + 1] == ")"):
-                    continue
-                if _explained_beside(text, m.start(1), m.end(), acronym):
-                    continue
                 fixes = []
                 long_form = self.expansions.get(acronym)
                 if long_form:
@@ -880,7 +885,7 @@ def _explained_beside(text: str, start: int, end: int, acronym: str) -> bool:
         words = regex.findall(r"\p{L}+", before.group(1))[-8:]
         if any(fits(words[-n:], marked) for n in range(1, len(words) + 1)):
             return True
-    after = regex.match(r"(\s*[,–—-]\s*|\s+)((?:\p{L}+[ \t\n,-]*){1,8})", text[end : end + 120])
+    after = regex.match(r"(\s*[,:–—-]\s*|\s+)((?:\p{L}+[ \t\n,-]*){1,8})", text[end : end + 120])
     if after:
         marked = bool(after.group(1).strip())
         words = regex.findall(r"\p{L}+", after.group(2))
