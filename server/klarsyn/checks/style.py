@@ -329,12 +329,20 @@ def _same_case(new: str, old: str) -> str:
 _CUT_COMMA = regex.compile(r"(\p{L}+-)(,)(\s+(?:og|eller))\b")
 
 
+_PAIR_BEFORE = regex.compile(r"\p{L}+-\s+(?:og|eller)\s+$")
+
+
 def hyphen_comma(ba: BlockAnalysis, lang: str, options: dict[str, float]) -> list[Hit]:
     """``lære-, og praksisplasser``: no comma between a cut compound and ``og``. The
-    finding and its fix cover the comma alone."""
+    finding and its fix cover the comma alone.
+
+    Not when the cut compound closes a pair of its own («Helse- og omsorgs-, og
+    Landbruks- og matdepartementet»): there the comma separates the items of a list."""
+    text = ba.block.text
     return [
         Hit(m.start(2), m.end(2), {"match": m.group(), "fixed": m.group(1) + m.group(3)}, "")
-        for m in _CUT_COMMA.finditer(ba.block.text)
+        for m in _CUT_COMMA.finditer(text)
+        if not _PAIR_BEFORE.search(text[max(0, m.start() - 60) : m.start()])
     ]
 
 
