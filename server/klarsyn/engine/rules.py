@@ -373,7 +373,8 @@ class OccurrenceRule(Rule):
     conjunction; «for alle», «, for å sikre» the preposition; «så mye» the adverb). Two
     matches joined by a slash («og/eller») count once, and ``og``/``eller`` after a cut
     compound («helse- og omsorgstjenester») joins parts of words, not clauses: not counted.
-    A unit with dot leaders is a table of contents, not a sentence: not flagged."""
+    A unit with dot leaders or with two lines starting with a section number is a table
+    of contents or a list of headings, not a sentence: not flagged."""
 
     terms: list[Term] = field(default_factory=list)
     unit: str = "sentence"
@@ -414,13 +415,21 @@ class OccurrenceRule(Rule):
             units = [(s.start, s.end) for s in ba.sentences] if self.unit == "sentence" else [(0, len(ba.block.text))]
             for a, b in units:
                 count = sum(1 for h in hits if a <= h < b)
-                if count > limit and not _DOT_LEADER.search(ba.block.text, a, b):
+                if count > limit and not _DOT_LEADER.search(ba.block.text, a, b) and not _heading_list(ctx, ba, a, b):
                     out.append(self.finding(ctx, ba.block, a, b, data={"count": count}, count=count, limit=f"{limit:g}"))
         return out
 
 
 # A table of contents («Kulturens egenverdi.........44»): lines, not a sentence.
 _DOT_LEADER = regex.compile(r"\.{5,}|(?:\. ){4,}|…{3,}")
+# Lines that start with a section number («6.1 Bonden først», «13.3 KI og personvern»):
+# two or more in one unit are a list of headings, not a sentence.
+_NUMBERED_LINE = regex.compile(r"(?m)(?:^|(?<=\n))[ \t\f]*\d+(?:\.\d+)+\.?[ \t]+\p{L}")
+def _heading_list(ctx: RunContext, ba: BlockAnalysis, a: int, b: int) -> bool:
+    s, e = ba.block.source_span(a, b)
+    return len(_NUMBERED_LINE.findall(ctx.analysis.document.source, s, e)) >= 2
+
+
 # After «for det», «så det»: the words that make it a noun phrase, not a subject and verb
 # («for det første», «for det offentlige»).
 _NOT_A_VERB = frozenset("fleste første andre tredje fjerde femte meste beste siste samme offentlige enkelte".split())
