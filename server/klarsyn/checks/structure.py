@@ -61,10 +61,20 @@ def long_heading(analysis: DocumentAnalysis, options: dict[str, float]) -> list[
     return hits
 
 
+_HEADING_FORMATS = frozenset({"markdown", "docx", "odt", "html"})
+
+
 def fake_heading(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
     """A short paragraph in bold or capitals, without final punctuation, before more text:
-    it works as a heading for the eye but not for a screen reader."""
+    it works as a heading for the eye but not for a screen reader.
+
+    Only in formats that have heading markup (Markdown, DOCX, ODT, HTML): a plain-text
+    file has no heading styles to use, its headings are short lines by nature, and a
+    line in capitals there is as often a running header or a logo («PARTI ET SENTRU M»,
+    repeated on every page of a converted PDF) as a heading."""
     hits: list[Hit] = []
+    if analysis.document.format not in _HEADING_FORMATS:
+        return hits
     blocks = analysis.blocks
     for i, ba in enumerate(blocks):
         b = ba.block

@@ -202,17 +202,37 @@ def noun_density(ba: BlockAnalysis, lang: str, options: dict[str, float]) -> lis
 _COPULA = frozenset("er var blir ble vert vart".split())
 
 
+_INDEFINITE = frozenset("en et ei ein eit".split())
+_FRAME_ADVERBS = frozenset("også òg altså særlig særleg først nettopp bare berre kun nok jo heller".split())
+# Between «Det er» and «som», these make «som» something else than the cleft's: «å»/«at»
+# (Det er viktig å se X som …), a comparison (så mange som, like mye som), or a
+# preposition whose object «som» describes (Det er nødvendig med en politikk som …).
+_NOT_A_FRAME = frozenset("å at så like samme enn med overfor".split())
+
+
 def det_er_som(ba: BlockAnalysis, lang: str, options: dict[str, float]) -> list[Hit]:
-    """``Det er mange som mener …`` → ``Mange mener …``: an empty frame before the point."""
-    if lang not in _NORWEGIAN or " som " not in ba.block.text:
+    """``Det er mange som mener …`` → ``Mange mener …``: an empty frame before the point.
+
+    Not flagged: «Det er et program som viser …» (an indefinite noun phrase described by
+    the relative clause: «det» points back, no frame), and «som» after «å», a comparison
+    or a preposition (see _NOT_A_FRAME)."""
+    if lang not in _NORWEGIAN or "som" not in ba.block.text:
         return []
     text = ba.block.text
     hits = []
     for toks in _sentence_tokens(ba):
         if len(toks) < 5 or toks[0][3] != "det" or toks[1][3] not in _COPULA:
             continue
+        k = 2
+        while k < len(toks) and toks[k][3] in _FRAME_ADVERBS:
+            k += 1
+        if k < len(toks) and toks[k][3] in _INDEFINITE:
+            continue
         for j in range(3, min(len(toks), 9)):
             if not toks[j - 1][2][0].isalnum():
+                break
+            low = toks[j - 1][3]
+            if j - 1 >= 2 and (low in _NOT_A_FRAME or low in _PREPOSITIONS):
                 break
             if toks[j][3] == "som":
                 hits.append(Hit(toks[0][0], toks[j][1], {"match": text[toks[0][0] : toks[j][1]],
@@ -329,12 +349,20 @@ def _same_case(new: str, old: str) -> str:
 _CUT_COMMA = regex.compile(r"(\p{L}+-)(,)(\s+(?:og|eller))\b")
 
 
+_PAIR_BEFORE = regex.compile(r"\p{L}+-\s+(?:og|eller)\s+$")
+
+
 def hyphen_comma(ba: BlockAnalysis, lang: str, options: dict[str, float]) -> list[Hit]:
     """``lære-, og praksisplasser``: no comma between a cut compound and ``og``. The
-    finding and its fix cover the comma alone."""
+    finding and its fix cover the comma alone.
+
+    Not when the cut compound closes a pair of its own («Helse- og omsorgs-, og
+    Landbruks- og matdepartementet»): there the comma separates the items of a list."""
+    text = ba.block.text
     return [
         Hit(m.start(2), m.end(2), {"match": m.group(), "fixed": m.group(1) + m.group(3)}, "")
-        for m in _CUT_COMMA.finditer(ba.block.text)
+        for m in _CUT_COMMA.finditer(text)
+        if not _PAIR_BEFORE.search(text[max(0, m.start() - 60) : m.start()])
     ]
 
 

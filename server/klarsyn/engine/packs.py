@@ -30,7 +30,7 @@ _TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "substitution": ("terms", "case_sensitive", "fix_safety"),
     "termbase": ("terms", "case_sensitive", "fix_safety"),
     "metric": ("metric", "max", "min_words"),
-    "occurrence": ("terms", "unit", "max"),
+    "occurrence": ("terms", "unit", "max", "clause_start", "subjects"),
     "repetition": ("allow",),
     "capitalization": ("min_words",),
     "consistency": ("variants", "min_dominant", "min_ratio"),
@@ -504,7 +504,11 @@ def _typed(r: _Reader, rule_type: str, common: dict[str, Any]) -> Rule:
         unit = r.string("unit", required=False, default="sentence")
         if unit not in ("sentence", "paragraph"):
             raise r.fail(r.value_node("unit"), "unit must be sentence or paragraph")
+        def words(key: str) -> frozenset[str]:
+            return frozenset(w.lower() for w in string_list(r.value_node(key), name, key)) if r.has(key) else frozenset()  # type: ignore[arg-type]
+
         return OccurrenceRule(**common, terms=_terms(r, r.value_node("terms")), unit=unit,  # type: ignore[arg-type]
+                              clause_start=words("clause_start"), subjects=words("subjects"),
                               options={"max": r.number("max")})
     if rule_type == "repetition":
         allow = frozenset(w.lower() for w in string_list(r.value_node("allow"), name, "allow")) if r.has("allow") else frozenset()  # type: ignore[arg-type]
