@@ -32,7 +32,7 @@ def test_sarif_is_valid_against_the_official_schema(run_cli, draft) -> None:
     first = run["results"][0]
     assert first["locations"][0]["physicalLocation"]["region"]["startLine"] == 3
     assert first["partialFingerprints"]["klarsyn/v1"]
-    assert first["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"] == "under dette"
+    assert first["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"] == "blant annet"
     _, again, _ = run_cli("check", draft, "--select", RULES, "--format", "sarif")
     assert again == out  # deterministic
 

@@ -23,11 +23,11 @@ _sentence_tokens = sentence_tokens
 # What the passive message says: it hides who acts, or (with an «av» agent) names the one
 # who acts only after the verb.
 _PASSIVE_EFFECT = {
-    "nb": ("skjuler hvem som handler. Si hvem som gjør det, for eksempel «Kommunen skal …» eller «Vi vil …»",
+    "nb": ("og skjuler hvem som handler. Si hvem som gjør det, for eksempel «Kommunen skal …» eller «Vi vil …»",
            "og nevner den som handler («{agent}») først etter verbet. Sett den som handler først, som subjekt"),
-    "nn": ("løyner kven som handlar. Sei kven som gjer det, til dømes «Kommunen skal …» eller «Vi vil …»",
+    "nn": ("og løyner kven som handlar. Sei kven som gjer det, til dømes «Kommunen skal …» eller «Vi vil …»",
            "og nemner den som handlar («{agent}») først etter verbet. Set den som handlar først, som subjekt"),
-    "en": ("hides who acts. Say who does it",
+    "en": ("and hides who acts. Say who does it",
            "and names who acts (“{agent}”) only after the verb. Put the actor first, as the subject"),
 }
 
