@@ -555,14 +555,15 @@ def _other_known(rare: str, right_base: str, lex, used) -> bool:  # type: ignore
 # -- agreement -----------------------------------------------------------------------------
 
 
-# Words after which an attributive adjective takes the weak or plural -e form: the
-# definite article, demonstratives, possessives and plural quantifiers ("de lokale
-# tilbudene", "vår gode skole", "alle nye boliger").
-_WEAK_DETERMINERS = frozenset(
-    """den det de dei denne dette disse desse min mi mitt mine din di ditt dine sin si sitt sine
-    vår vårt våre vår vårt våre deres hans hennes dens dets dykkar hennar deira alle begge
-    disse desse""".split()
+# Words after which an attributive adjective takes the weak -e form: the definite article
+# and demonstratives (with a definite noun after: «de lokale tilbudene», «den gode
+# skolen») and possessives («vår gode skole»).
+_DEFINITE_DETERMINERS = frozenset("den det de dei denne dette disse desse".split())
+_POSSESSIVES = frozenset(
+    """min mi mitt mine din di ditt dine sin si sitt sine vår vårt våre deres hans hennes
+    dykkar hennar deira""".split()
 )
+_DEFINITE_ENDINGS = frozenset(("en", "et", "a", "ene", "ane", "na", "ne", "i"))
 
 
 def agreement_groups(words: list[Word], lex: frozenset[str]) -> list[Group]:
@@ -584,9 +585,13 @@ def agreement_groups(words: list[Word], lex: frozenset[str]) -> list[Group]:
         if w.lower.endswith("e") and _adjective_like(w.lower[:-1]) and w.lower[:-1] in lex:
             weak[w.lower[:-1]].append(Occurrence(w.doc, w.block, w.start, w.end, w.text))
             continue
-        if n is None or prev is None or prev.next is not w or prev.lower not in _WEAK_DETERMINERS:
+        if n is None or prev is None or prev.next is not w or prev.lower not in _DEFINITE_DETERMINERS | _POSSESSIVES:
             continue
         if w.lower not in lex or not _adjective_like(w.lower) or not _noun_like(n, lex):
+            continue
+        # «er det stor mangel på», «det lav kriminalitet»: «det» is the subject there, and
+        # the noun is indefinite; after an article the noun is definite («det store huset»).
+        if prev.lower in _DEFINITE_DETERMINERS and split_inflection(n.lower, lex)[1] not in _DEFINITE_ENDINGS:
             continue
         o = Occurrence(w.doc, w.block, w.start, w.end, w.text)
         bare[w.lower].append(o)
@@ -612,6 +617,9 @@ def _noun_like(w: Word, lex: frozenset[str]) -> bool:
     if not w.text.islower() or not w.text.isalpha() or len(low) < 3 or low in _FUNCTION:
         return False
     if _adjective_like(low) or (low.endswith(("e", "t")) and _adjective_like(low[:-1])):
+        return False
+    # an inflected adjective after an adverb: «de psykisk syke», «sitt juridisk reelle nivå», «de historisk største»
+    if low.endswith(("ste", "este")) or (low.endswith("e") and not low.endswith("ere") and low not in lex and low[:-1] in lex):
         return False
     from klarsyn.checks.passive import is_participle
 
