@@ -293,7 +293,8 @@ _FREE = frozenset(
     lett lette fin fine fint full fulle fullt tom tomme åpen åpne åpent open opne ope rett
     rette riktig riktige felles mye mykje mange fleire flere få noen nokon ingen begge slik
     slike sånn sånne hver kvar ethvert enhver offentlig offentleg offentlige offentlege
-    norsk norske nasjonal nasjonale lokal lokale statlig statleg statlige statlege""".split()
+    norsk norske nasjonal nasjonale lokal lokale statlig statleg statlige statlege ekstra
+    gratis moderne bra stakkars""".split()
 )
 
 
