@@ -378,6 +378,26 @@ def _base(word: str, lex: frozenset[str]) -> str | None:
     return None
 
 
+def _bound_first_part(word: str, lex: frozenset[str]) -> bool:
+    """A compound's first part that is no word on its own: a word plus a linking -s or
+    -e (``lønns``, ``barne``, ``omsorgs``). A word that stands alone (``skole``, ``helse``,
+    ``miljø``) is left: «skole og barnehage» are two nouns, and only the meaning tells
+    «helse og omsorgstjenester» apart from them."""
+    if word in lex or not word.endswith(("s", "e")) or len(word) < 4:
+        return False
+    stem = word[:-1]
+    if stem not in lex:
+        return False
+    from klarsyn.checks.variants import _free_phrase
+
+    if _free_phrase(word) or _free_phrase(stem):
+        return False  # an adjective's -e form: «store og småbedrifter»
+    if word.endswith("s"):
+        # a genitive before «og» needs its noun after it; a vowel before -s reads as a plural or genitive
+        return not stem.endswith(("a", "i", "o", "u", "y", "æ", "ø", "å", "en", "et"))
+    return True
+
+
 def missing_hyphen(ba: BlockAnalysis, lang: str, options: dict[str, float]) -> list[Hit]:
     """``barne og ungdomstrinnet`` → ``barne- og ungdomstrinnet``: the first part of a
     shared compound needs a hyphen. Found when the first word plus the last part of the
@@ -394,7 +414,7 @@ def missing_hyphen(ba: BlockAnalysis, lang: str, options: dict[str, float]) -> l
                 continue
             w1, w2 = first[3], second[3]
             base2 = _base(w2, lex)
-            if len(w1) < 3 or len(w2) < 8 or base2 is None:
+            if len(w1) < 3 or len(w2) < 8 or base2 is None or not _bound_first_part(w1, lex):
                 continue
             for cut in range(3, len(base2) - 2):
                 head, tail = base2[:cut], base2[cut:]

@@ -33,7 +33,7 @@ _TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "occurrence": ("terms", "unit", "max", "clause_start", "subjects"),
     "repetition": ("allow",),
     "capitalization": ("min_words",),
-    "consistency": ("variants", "min_dominant", "min_ratio"),
+    "consistency": ("variants", "fixed", "min_dominant", "min_ratio"),
     "variants": ("kind", "min_dominant", "min_ratio", "min_frequent"),
     "acronym": ("known", "expansions"),
     "analysis": ("analysis", "fix_safety", "max_words", "min_count", "min_share"),
@@ -527,7 +527,8 @@ def _typed(r: _Reader, rule_type: str, common: dict[str, Any]) -> Rule:
                 raise r.fail(group, "a variant group needs at least two forms")
             groups.append([Term(f, line=line_of(group)) for f in forms])
         options = {"min_dominant": r.number("min_dominant", 2), "min_ratio": r.number("min_ratio", 2)}
-        return ConsistencyRule(**common, groups_=groups, options=options)
+        fixed = tuple(string_list(r.value_node("fixed"), name, "fixed")) if r.has("fixed") else ()  # type: ignore[arg-type]
+        return ConsistencyRule(**common, groups_=groups, fixed=fixed, options=options)
     if rule_type == "variants":
         from klarsyn.checks.variants import KINDS
 

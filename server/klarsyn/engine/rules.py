@@ -706,6 +706,9 @@ class WorkspaceRule(Rule):
                 runner_up = counts[ranked[1]]
                 if counts[dominant] < min_dominant or counts[dominant] < min_ratio * runner_up:
                     continue  # no clear majority: both may be deliberate
+            only = getattr(g, "dominant_only", None)
+            if only is not None and dominant not in only:
+                continue
             rewrite = g.rewrite.get(dominant)
             label = g.label.get(dominant, dominant)
             places = _places(g.forms.get(dominant, []), ctxs) or "–"
@@ -729,10 +732,13 @@ class WorkspaceRule(Rule):
                         if new is not None and new != o.text:  # type: ignore[attr-defined]
                             fixes.append(Fix(_FIX_TITLES["replace"].get(ctx.lang, _FIX_TITLES["replace"]["nb"]).format(new), (Edit(s, e, new),), FixSafety.UNSAFE))
                             if len(all_edits) > 1:
-                                fixes.append(Fix(_EVERYWHERE.get(ctx.lang, _EVERYWHERE["nb"]).format(label), all_edits, FixSafety.UNSAFE))
+                                fixes.append(Fix(_EVERYWHERE.get(ctx.lang, _EVERYWHERE["nb"]).format(getattr(g, "what", {}).get(dominant) or label), all_edits, FixSafety.UNSAFE))
+                        shown = new if getattr(g, "per_use_label", False) and new else label
+                        what = getattr(g, "what", {}).get(dominant) or f"«{shown}»"
                         values = {
-                            "match": o.text, "form": g.label.get(form, form), "dominant": label,  # type: ignore[attr-defined]
-                            "count": counts[form], "dominant_count": counts[dominant], "where": places,
+                            "match": o.text, "form": g.label.get(form, form), "dominant": shown,  # type: ignore[attr-defined]
+                            "count": counts[form], "dominant_count": counts[dominant], "where": places, "what": what,
+                            **getattr(g, "notes", {}).get(id(o), {}),
                         }
                         out[d].append(Finding(self.id, ctx.severity, self.text(ctx.lang, **values), s, e, fixes,
                                               {"group": g.key, "counts": counts, "dominant": dominant}, related))
@@ -758,6 +764,8 @@ class ConsistencyRule(WorkspaceRule):
     flagged, pointing at the dominant one; ``choices`` in klarsyn.yml fixes the form."""
 
     groups_: list[list[Term]] = field(default_factory=list)
+    # Fixed expressions that keep their form whatever the text prefers («først og fremst»).
+    fixed: tuple[str, ...] = ()
     OPTIONS: ClassVar[tuple[str, ...]] = ("min_dominant", "min_ratio")
     _matcher: TermMatcher | None = field(default=None, repr=False)
     _group_of: dict[int, int] = field(default_factory=dict, repr=False)
@@ -779,9 +787,23 @@ class ConsistencyRule(WorkspaceRule):
                 # The analyses' word tokens (kept per block) serve here: the groups hold
                 # plain words, no abbreviations with periods.
                 toks = [t for sentence in sentence_tokens(ba) for t in sentence]
+                kept = _fixed_spans(ba.block.text, self.fixed)
                 for start, end, matched, term in self._matcher.finditer(ba.block.text, toks):
+                    if any(s <= start and end <= e for s, e in kept):
+                        continue
                     groups[self._group_of[id(term)]].forms[term.term].append(Occurrence(d, ba.block, start, end, matched))
         return self.report(groups, ctxs)
+
+
+def _fixed_spans(text: str, fixed: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where the fixed expressions stand in ``text`` (whole words, any case, any spaces)."""
+    if not fixed:
+        return []
+    spans = []
+    for phrase in fixed:
+        pattern = r"(?<![\p{L}\p{N}])" + r"\s+".join(regex.escape(w) for w in phrase.split()) + r"(?![\p{L}\p{N}])"
+        spans += [(m.start(), m.end()) for m in regex.finditer(pattern, text, flags=regex.IGNORECASE)]
+    return spans
 
 
 def _swap_variant(text: str, target: str, group: list[Term]) -> str:
@@ -818,8 +840,25 @@ class VariantRule(WorkspaceRule):
         else:
             words = corpus_words([c.analysis for c in ctxs], allowed)
             ctxs[0].analysis.cache["corpus_words"] = (key, words)
-        groups = all_groups(self.kind, words, ctxs[0].lang, ctxs[0].options)
+        options = dict(ctxs[0].options)
+        groups = all_groups(self.kind, words, ctxs[0].lang, options, _case_terms(ctxs[0].config) if self.kind == "case" else None)
         return self.report(groups, ctxs, only_bare=self.kind == "agreement")
+
+
+def _case_terms(config: object) -> dict[str, str]:
+    """Names whose capitals a term base settles (``NAV`` → ``Nav``): lower case → the
+    preferred form. The variant rule leaves them to the term base."""
+    out: dict[str, str] = {}
+    all_rules = getattr(config, "all_rules", None)
+    if all_rules is None:
+        return out
+    for rule in all_rules():
+        if isinstance(rule, TermRule) and rule.case_sensitive:
+            for t in rule.terms:
+                for preferred in t.replace:
+                    if preferred.lower() == t.term.lower() and preferred != t.term:
+                        out[t.term.lower()] = preferred
+    return out
 
 
 _ACRONYM = regex.compile(r"(?<![\p{L}\p{N}-])(\p{Lu}{2,6})(?:s|-\p{Ll}+)?(?![\p{L}\p{N}])")
