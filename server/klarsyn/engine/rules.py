@@ -229,6 +229,9 @@ def _holds(words: tuple[str, ...], word: str) -> bool:
     return (not wanted or word in wanted) and f"!{word}" not in words
 
 
+_LIST_WORDS = frozenset({"og", "eller"})
+
+
 @dataclass
 class TermRule(Rule):
     """``existence``, ``substitution`` and ``termbase``: flag listed terms (with their
@@ -275,10 +278,17 @@ class TermRule(Rule):
                 # "… epler, pærer osv." : the abbreviation's period also ends the sentence.
                 keep_period = matched.endswith(".") and end in sentence_ends
                 fixes = []
+                # "transport, samt informasjon": «og» takes no list comma before it, so the
+                # fix that puts «og» in takes the comma away too.
+                head = text[:start].rstrip()
+                comma = len(head) - 1 if head.endswith(",") else -1
                 for new, safety in self._replacements(term, matched, before, after):
                     if keep_period and not new.endswith("."):
                         new += "."
-                    fixes.append(Fix(_REPLACE_TITLE.get(ctx.lang, _REPLACE_TITLE["nb"]).format(new), (Edit(s, e, new),), safety))
+                    edit = Edit(s, e, new)
+                    if comma >= 0 and new.lower() in _LIST_WORDS:
+                        edit = Edit(ba.block.source_span(comma, end)[0], e, " " + new)
+                    fixes.append(Fix(_REPLACE_TITLE.get(ctx.lang, _REPLACE_TITLE["nb"]).format(new), (edit,), safety))
                 severity = Severity.parse(term.severity) if term.severity else None
                 out.append(
                     self.finding(
