@@ -1,7 +1,13 @@
 """Plain-text front end, tuned for drafts pasted or extracted from PDF and Word.
 
 - Paragraphs are separated by blank lines; wrapped lines are joined with a space.
-- A line that starts with a list marker (``1.``, ``2)``, ``-``, ``•``) starts a list item.
+- A line that starts with a list marker (``1.``, ``2)``, ``a)``, ``iv)``, ``-``, ``•``) starts a
+  list item, which is a block (so a sentence) of its own even without a final full stop.
+  A marker alone on its line (pdftotext writes ``•`` and the item's text on separate
+  lines) starts a list item with the next line of text.
+- Page layout is not prose: running headers and footers, page numbers, table-of-contents
+  lines, photo credits and lost-ligature debris (document/layout.py) are read as blank
+  lines, so they make no block and a paragraph they interrupt continues across them.
 - A line indented after a line that ended a sentence starts a new paragraph (PDF
   extraction often loses the blank line but keeps the indent).
 - A paragraph that starts in lower case continues the previous unfinished one
@@ -18,14 +24,22 @@ from dataclasses import dataclass, field
 
 import regex
 
+from klarsyn.document.layout import FileLayout, file_layout, layout_lines
 from klarsyn.document.model import Block, BlockKind, Document
 from klarsyn.document.offsets import TextBuilder
 
 _LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
-_LIST_MARKER = regex.compile(r"[ \t\u00a0]*(?:(\d{1,3}(?:\.\d{1,3})*)[.)]|[-•*–▪◦])[ \t\u00a0]+(?=\S)")
-_NUMBERED_HEADING = regex.compile(r"[ \t\u00a0]*(\d{1,3}(?:\.\d{1,3})*)\.?[ \t\u00a0]+\p{L}")
+# Bullets as PDFs and word processors write them (U+F0B7 and U+F0A7 are Symbol-font
+# bullets that pdftotext leaves in the private use area).
+_BULLETS = "•▪◦●○■□►▶➢➤✓✔\uf0b7\uf0a7\uf0d8\uf0fc"
+_LIST_MARKER = regex.compile(
+    r"[ \t\u00a0\f]*(?:(?:(\d{1,3}(?:\.\d{1,3})*)[.)]|\(?(?:[ivx]{1,5}|[a-zæøå])\)|\(\d{1,3}\)|[-*–])[ \t\u00a0]+"
+    r"|[" + _BULLETS + r"][ \t\u00a0]*)(?=\S)"
+)
+_LONE_MARKER = regex.compile(r"[ \t\u00a0\f]*(?:[-–" + _BULLETS + r"]|\(?(?:[ivx]{1,5}|[a-zæøå]|\d{1,3})\))[ \t\u00a0]*")
+_NUMBERED_HEADING = regex.compile(r"[ \t\u00a0\f]*(\d{1,3}(?:\.\d{1,3})*)\.?[ \t\u00a0]+\p{L}")
 _BLANK = regex.compile(r"[\s\u00a0]*")
-_SPACE = " \t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u3000"
+_SPACE = " \t\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u3000"
 _TERMINAL = ".!?:;,…"
 _MAX_HEADING_WORDS = 12
 
@@ -75,8 +89,18 @@ def _split_lines(source: str) -> list[_Line]:
     return lines
 
 
-def _start_unit(line: _Line) -> _Unit:
+def split_source_lines(source: str) -> list[str]:
+    """The source's lines without their breaks, as the parser sees them."""
+    return [line.text for line in _split_lines(source)]
+
+
+def _start_unit(line: _Line, item: bool = False) -> _Unit:
+    """``item``: the line follows a list marker that stood alone on its line."""
     unit = _Unit([line])
+    if item and not _LIST_MARKER.match(line.text):
+        unit.is_list = True
+        unit.marker_end = line.start + len(line.text) - len(line.text.lstrip(_SPACE))
+        return unit
     marker = _LIST_MARKER.match(line.text)
     if marker:
         unit.is_list = True
@@ -85,18 +109,27 @@ def _start_unit(line: _Line) -> _Unit:
     return unit
 
 
-def _units(lines: list[_Line]) -> list[_Unit]:
+def _units(lines: list[_Line], layout: list[str | None]) -> list[_Unit]:
     units: list[_Unit] = []
     current: _Unit | None = None
     after_blank = True
-    for line in lines:
-        if _BLANK.fullmatch(line.text):
+    lone_marker = False  # a list marker stood alone on the line before
+    for line, reason in zip(lines, layout):
+        if reason is not None or _BLANK.fullmatch(line.text):
+            after_blank = True
+            continue
+        if _LONE_MARKER.fullmatch(line.text):
+            lone_marker = True
             after_blank = True
             continue
         content = line.content
         starts_item = bool(_LIST_MARKER.match(line.text))
-        indented = line.text[:1] in _SPACE
-        if current is None:
+        indented = line.text[:1] in _SPACE and line.text[:1] not in "\f\v"  # a form feed opens a page, not a paragraph
+        if lone_marker:
+            current = _start_unit(line, item=True)
+            units.append(current)
+            lone_marker = False
+        elif current is None:
             current = _start_unit(line)
             units.append(current)
         elif after_blank:
@@ -166,9 +199,13 @@ def _block(unit: _Unit, kind: BlockKind, level: int = 0) -> Block:
     return Block(kind=kind, text=plain, offsets=offsets, level=level)
 
 
-def parse_plaintext(source: str, path: str = "", seen_heading: bool = False) -> Document:
-    """``seen_heading``: a heading came earlier in the file (when parsing a piece of it)."""
-    units = _units(_split_lines(source))
+def parse_plaintext(source: str, path: str = "", seen_heading: bool = False,
+                    layout: FileLayout | None = None) -> Document:
+    """``seen_heading``: a heading came earlier in the file (when parsing a piece of it);
+    ``layout``: the file's running headers and such, when ``source`` is a piece of it."""
+    lines = _split_lines(source)
+    texts = [line.text for line in lines]
+    units = _units(lines, layout_lines(texts, layout if layout is not None else file_layout(texts)))
     blocks: list[Block] = []
     for i, unit in enumerate(units):
         level = _heading_level(unit, units[i + 1] if i + 1 < len(units) else None, seen_heading)

@@ -1,0 +1,179 @@
+"""Lines of a plain-text file that are page layout, not prose.
+
+Text extracted from a PDF (pdftotext) keeps what the page showed besides the prose:
+running headers and footers, page numbers, the table of contents, photo credits, and
+the letter pairs a lost ligature left on a line of their own. Read as prose they make
+findings no editor wants (a doubled «ti» a thousand times, a «sentence» of twenty
+table-of-contents entries), so the plain-text front end treats these lines as blank
+lines: they make no block, a paragraph broken by them continues across them, and the
+offsets of every other character stay those of the source.
+
+They are dropped rather than kept as blocks that checks skip because every check and
+every figure (LIX, word counts) would have to learn to skip them; a line that makes no
+block cannot be counted or flagged by mistake.
+
+Some decisions need the whole file (a running header is a line that repeats on many
+pages), so they are made once per file (:func:`file_layout`) and handed to the parser
+of each piece of it, which keeps the language server's piecewise parse equal to a full
+parse.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import regex
+
+# Letter pairs that a ligature (fi, fl, ff, ffi, ft, tt, ti …) leaves behind when the
+# PDF's font maps it to nothing: pdftotext puts them on lines of their own.
+LIGATURE_FRAGMENTS = frozenset(
+    {"ti", "tt", "ft", "ff", "fl", "fi", "tti", "tf", "fj", "ttf", "ffi", "ffl", "fft", "fb", "fh", "fk", "tj", "tl"}
+)
+# A file needs this many fragment lines before a lone «ti» (ten) is taken for debris.
+MIN_FRAGMENT_LINES = 3
+# A running header or footer repeats as a line of its own on at least this many pages…
+MIN_RUNNING_REPEATS = 3
+# … and most of its occurrences sit next to a page break or a page number.
+_PAGE_EDGE_DISTANCE = 3  # non-blank lines
+_MAX_RUNNING_CHARS = 80
+
+_SPACE = " \t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u3000\f\v"
+_PAGE_NUMBER = regex.compile(
+    r"(?i)(?:\d{1,3}|[-–—]\s*\d{1,3}\s*[-–—]|(?:side|s\.|page)\s*\d{1,3}(?:\s*(?:av|/|of)\s*\d{1,3})?|\d{1,3}\s*(?:av|/)\s*\d{1,3})"
+)
+# "Tittel ........ 30", "Tittel . . . . 30", "Tittel………30"
+_DOT_LEADER = regex.compile(r".*\S.*?(?:\.\s?){4,}\s*\d{0,4}|.*\S.*?…{2,}\s*\d{0,4}")
+_PHOTO_CREDIT = regex.compile(
+    r"(?i)(?:foto|fotos|fotograf|photo|bilde|illustrasjon|ill\.|foto/ill\.?)(?:\s*:|\s+by\b|\s*/|\s*©)\s*\S.*|©\s*\S.*"
+)
+_MAX_CREDIT_WORDS = 12
+_MAX_TOC_TITLE_WORDS = 14
+
+
+@dataclass(frozen=True, slots=True)
+class FileLayout:
+    """What only the whole file can tell: the running header and footer lines, and
+    whether lone ligature fragments are debris here."""
+
+    running: frozenset[str] = frozenset()
+    fragments: bool = False
+
+
+def normalize(line: str) -> str:
+    """A line's content for comparison: no surrounding space, form feed, or doubled space."""
+    return " ".join(line.strip(_SPACE).split())
+
+
+def is_page_number(content: str) -> bool:
+    return bool(_PAGE_NUMBER.fullmatch(content))
+
+
+def file_layout(lines: list[str]) -> FileLayout:
+    contents = [normalize(t) for t in lines]
+    fragments = sum(1 for c in contents if c in LIGATURE_FRAGMENTS) >= MIN_FRAGMENT_LINES
+    counts = Counter(c for c in contents if c)
+    candidates = {
+        c
+        for c, n in counts.items()
+        if n >= MIN_RUNNING_REPEATS and len(c) <= _MAX_RUNNING_CHARS and not is_page_number(c)
+        and c not in LIGATURE_FRAGMENTS and any(ch.isalpha() for ch in c)
+    }
+    if not candidates:
+        return FileLayout(fragments=fragments)
+    # Page edges: the line a form feed opens, and page-number lines.
+    nonblank = [i for i, c in enumerate(contents) if c]
+    edge = [("\f" in lines[i]) or is_page_number(contents[i]) for i in nonblank]
+    near: Counter[str] = Counter()
+    for k, i in enumerate(nonblank):
+        c = contents[i]
+        if c not in candidates:
+            continue
+        lo, hi = max(0, k - _PAGE_EDGE_DISTANCE), min(len(nonblank), k + _PAGE_EDGE_DISTANCE + 1)
+        # The line itself opening a page counts; so does a form feed on the line after.
+        if any(edge[lo:hi]):
+            near[c] += 1
+    # Most occurrences at a page edge: a lead-in such as «Partiet Sentrum vil» that
+    # repeats before every list sits at an edge only by chance.
+    running = frozenset(c for c in candidates if near[c] * 2 > counts[c])
+    return FileLayout(running=running, fragments=fragments)
+
+
+def layout_lines(lines: list[str], layout: FileLayout) -> list[str | None]:
+    """For each line, why it is layout ("running", "page-number", "toc", "photo-credit",
+    "fragment"), or None for prose and blank lines."""
+    contents = [normalize(t) for t in lines]
+    reasons: list[str | None] = [None] * len(lines)
+    for i, c in enumerate(contents):
+        if not c:
+            continue
+        if c in layout.running:
+            reasons[i] = "running"
+        elif is_page_number(c):
+            reasons[i] = "page-number"
+        elif layout.fragments and c in LIGATURE_FRAGMENTS:
+            reasons[i] = "fragment"
+        elif _DOT_LEADER.fullmatch(c):
+            reasons[i] = "toc"
+        elif _PHOTO_CREDIT.fullmatch(c) and len(c.split()) <= _MAX_CREDIT_WORDS:
+            reasons[i] = "photo-credit"
+    # A dot-leader entry wrapped over two lines: its first line sits between toc lines.
+    for i in range(1, len(lines) - 1):
+        if reasons[i] is None and contents[i] and reasons[i - 1] == "toc" and reasons[i + 1] == "toc":
+            reasons[i] = "toc"
+    _toc_entries(contents, reasons)
+    return reasons
+
+
+def _is_toc_title(content: str) -> bool:
+    return 0 < len(content.split()) <= _MAX_TOC_TITLE_WORDS and content[-1] not in ".!?;,"
+
+
+def _toc_entries(contents: list[str], reasons: list[str | None]) -> None:
+    """Table-of-contents titles whose page numbers pdftotext put on lines of their own:
+    title, number, title, number … (at least three pairs, numbers not decreasing), or a
+    paragraph of titles followed by a paragraph of page numbers only."""
+    nonblank = [i for i, c in enumerate(contents) if c and reasons[i] in (None, "page-number", "toc")]
+    # Title, number pairs.
+    k = 0
+    while k + 1 < len(nonblank):
+        run: list[int] = []
+        last = -1
+        j = k
+        while j + 1 < len(nonblank):
+            t, n = nonblank[j], nonblank[j + 1]
+            if reasons[t] is not None or not _is_toc_title(contents[t]) or reasons[n] != "page-number":
+                break
+            number = int(regex.sub(r"\D+", " ", contents[n]).split()[0])
+            if number < last:
+                break
+            last = number
+            run.append(t)
+            j += 2
+        if len(run) >= 3:
+            for t in run:
+                reasons[t] = "toc"
+            k = j
+        else:
+            k += 1
+    # A paragraph of titles, then a paragraph of two or more page numbers.
+    paragraphs: list[list[int]] = []
+    current: list[int] = []
+    for i, c in enumerate(contents):
+        if not c or reasons[i] in ("running", "fragment", "photo-credit"):
+            if current and not c:
+                paragraphs.append(current)
+                current = []
+            continue
+        current.append(i)
+    if current:
+        paragraphs.append(current)
+    for titles, numbers in zip(paragraphs, paragraphs[1:]):
+        if len(numbers) < 2 or any(reasons[i] != "page-number" for i in numbers):
+            continue
+        if len(titles) < 2 or not all(reasons[i] in (None, "toc") and _is_toc_title(contents[i]) for i in titles):
+            continue
+        if len(numbers) * 2 < len(titles):
+            continue
+        for i in titles:
+            reasons[i] = "toc"

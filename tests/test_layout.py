@@ -1,0 +1,170 @@
+"""Page layout in text extracted from PDF is not read as prose (document/layout.py)."""
+
+from __future__ import annotations
+
+from klarsyn.config import Config
+from klarsyn.document.loader import parse
+from klarsyn.document.plaintext import parse_plaintext
+from klarsyn.engine.incremental import IncrementalChecker
+from klarsyn.engine.runner import check_document
+
+from tests.helpers import assert_words_map_exactly
+
+
+def texts(src: str) -> list[tuple[str, str]]:
+    return [(b.kind.value, b.text) for b in parse_plaintext(src).blocks]
+
+
+def findings(src: str) -> list[tuple[str, str]]:
+    doc = parse(src, "x.txt", "text", "nb")
+    return [(f.rule, src[f.start : f.end]) for f in check_document(doc, Config()).findings]
+
+
+def rules(src: str) -> set[str]:
+    return {rule for rule, _ in findings(src)}
+
+
+# As pdftotext writes konservativt.pdf: the ligatures' letters on lines of their own.
+KONSERVATIVT = (
+    "5.4 Grunnskolen\n\n"
+    "Skolen skal gi elevene kunnskap og dannelse.\n\n"
+    "ti\n\nti\n\ntt\n\ntt\n\nff\n\nfl\n\n"
+    "Side 1 av 80\n\n"
+    "\f5.5 Videregående skole\n\n"
+    "Vi vil styrke yrkesfagene.\n"
+)
+
+
+def test_lost_ligature_lines_make_no_block_and_no_doubled_word() -> None:
+    assert "dobbelt-ord" not in rules(KONSERVATIVT)
+    blocks = texts(KONSERVATIVT)
+    assert not any(text in ("ti", "tt", "ff", "fl") for _, text in blocks)
+    assert ("paragraph", "Skolen skal gi elevene kunnskap og dannelse.") in blocks
+    assert_words_map_exactly(parse_plaintext(KONSERVATIVT))
+
+
+def test_a_lone_ti_in_ordinary_text_is_a_word() -> None:
+    # Ten, once, in a narrow column: not debris in a file without fragment lines.
+    src = "Vi har\nti\npunkter i programmet.\n"
+    assert texts(src) == [("paragraph", "Vi har ti punkter i programmet.")]
+
+
+def test_debris_does_not_join_its_neighbours() -> None:
+    src = "Vi vil bygge flere\n\nti\n\ntt\n\nti\n\nsykehjem i distriktene.\n"
+    assert texts(src) == [("paragraph", "Vi vil bygge flere sykehjem i distriktene.")]
+
+
+SENTRUM = (
+    "Vi, og de som\n\n"
+    "PARTI ET SENTRU M\n\n"
+    "9\n\n"
+    "like mye verdt og har en like selvfølgelig plass i verden.\n\n"
+    "S T OR T I N GS P R OGR A M 2025-2029\n\n"
+    "\f1.3 Vår verdiplattform\n"
+    "Partiet Sentrum bygger på menneskeverdet.\n\n"
+    "PARTI ET SENTRU M\n\n"
+    "10\n\n"
+    "Vi vil bygge et samfunn for alle.\n\n"
+    "S T OR T I N GS P R OGR A M 2025-2029\n\n"
+    "\fPartiet Sentrum vil gjøre mer.\n\n"
+    "PARTI ET SENTRU M\n\n"
+    "11\n\n"
+    "Bilde: James Wheeler / Unsplash\n\n"
+    "S T OR T I N GS P R OGR A M 2025-2029\n"
+)
+
+
+def test_running_headers_page_numbers_and_credits_are_left_out() -> None:
+    blocks = [text for _, text in texts(SENTRUM)]
+    assert "Vi, og de som like mye verdt og har en like selvfølgelig plass i verden." in blocks
+    assert not any("SENTRU M" in t or "P R OGR A M" in t or "Unsplash" in t for t in blocks)
+    assert not any(t.isdigit() for t in blocks)
+    assert "versaler" not in rules(SENTRUM)
+    assert_words_map_exactly(parse_plaintext(SENTRUM))
+
+
+def test_a_heading_repeated_twice_is_not_a_running_header() -> None:
+    src = "Vi vil:\n\nBygge skoler.\n\n\fVi vil:\n\nBygge veier.\n"
+    assert [t for _, t in texts(src)].count("Vi vil:") == 2
+
+
+def test_a_lead_in_repeated_before_every_list_is_kept() -> None:
+    # «Partiet Sentrum vil» opens 171 lists in the programme; it is prose, not a header.
+    src = "".join(f"Avsnitt {i} handler om saken.\n\nPartiet Sentrum vil\n\n• gjøre tiltak {i}\n\n" for i in range(6))
+    src += "\f12\n"
+    assert [t for _, t in texts(src)].count("Partiet Sentrum vil") == 6
+
+
+TOC = (
+    "Handlingsprogram 2025-2029\n\n5\n\n"
+    "1. Ekteskap og familie\n\n5\n\n"
+    "1.1 Kjønn\n\n5\n\n"
+    "1.2 Ekteskapet\n\n6\n\n"
+    "1.3 Barn\n\n6\n\n"
+    "\f1. Ekteskap og familie\n\n"
+    "Familien er samfunnets grunnstein.\n"
+)
+
+DOTTED_TOC = (
+    "Innhold\n"
+    "1. Innledende perspektiv og verdigrunnlag.................................9\n"
+    "1.1 Prolog...............................................................9\n"
+    "2. Mennesker og bærekraft først. Sosial beskyttelse,\n"
+    "inkludering og like muligheter..........................................15\n"
+    "Ytringsfrihet og -ansvar . . . . . . . . . . . . . . . . . . . . . 18\n\n"
+    "\f1. Innledende perspektiv og verdigrunnlag\n\n"
+    "Vi tror på mennesket.\n"
+)
+
+# generasjonspartiet.txt: the titles, then their page numbers as a paragraph of their own.
+COLUMN_TOC = (
+    "Kultur og kunst\n10.0\nKultur\n9.1 Pensum\n9.2 Student\n\n79\n79\n80\n81\n\n"
+    "Kulturen er viktig for alle.\n"
+)
+
+
+def test_table_of_contents_lines_are_left_out() -> None:
+    assert texts(TOC) == [("heading", "1. Ekteskap og familie"), ("paragraph", "Familien er samfunnets grunnstein.")]
+    assert [t for _, t in texts(DOTTED_TOC)] == [
+        "Innhold", "1. Innledende perspektiv og verdigrunnlag", "Vi tror på mennesket."
+    ]
+    assert not any("...." in t or ". . ." in t or "muligheter" in t for _, t in texts(DOTTED_TOC))
+    assert texts(COLUMN_TOC) == [("paragraph", "Kulturen er viktig for alle.")]
+    for src in (TOC, DOTTED_TOC, COLUMN_TOC):
+        assert not {"falsk-overskrift", "lang-setning", "lix-avsnitt"} & rules(src)
+
+
+def test_a_lone_bullet_starts_a_list_item_with_the_next_line() -> None:
+    src = (
+        "Partiet Sentrum vil\n•\n\nVektlegge ytringsansvarets betydning for et anstendig ordskifte\n\n•\n\n"
+        "Sikre tiltak som fremmer dialog og forståelse på tvers av grupper,\ngjennom interkulturelt arbeid\n\n"
+        "\uf0b7\tIkke innvilge statsstøtte til organisasjoner som motarbeider inkludering\n"
+    )
+    assert texts(src)[1:] == [
+        ("list_item", "Vektlegge ytringsansvarets betydning for et anstendig ordskifte"),
+        ("list_item", "Sikre tiltak som fremmer dialog og forståelse på tvers av grupper, gjennom interkulturelt arbeid"),
+        ("list_item", "Ikke innvilge statsstøtte til organisasjoner som motarbeider inkludering"),
+    ]
+    assert_words_map_exactly(parse_plaintext(src))
+
+
+def test_lettered_and_roman_items_are_units_of_their_own() -> None:
+    src = (
+        "Kommunen skal:\n"
+        "a) sikre gode barnehager for alle barn i kommunen uansett bosted og bakgrunn\n"
+        "b) bygge ut skolefritidsordningen slik at alle barn får et gratis tilbud hver dag\n"
+        "c) styrke helsesykepleiertjenesten i skolen og barnehagen med flere stillinger\n"
+        "iv) ▪ ikke dette\n"
+        "▪ følge opp de eldre som bor hjemme og trenger hjelp i hverdagen fra kommunen\n"
+        "– gi de frivillige organisasjonene gode og forutsigbare rammevilkår over tid\n"
+    )
+    blocks = texts(src)
+    assert [k for k, _ in blocks] == ["paragraph"] + ["list_item"] * 6
+    assert blocks[1] == ("list_item", "sikre gode barnehager for alle barn i kommunen uansett bosted og bakgrunn")
+    assert "lang-setning" not in rules(src)
+
+
+def test_incremental_check_sees_the_whole_files_running_headers() -> None:
+    full = sorted((f.rule, f.start, f.end) for f in check_document(parse(SENTRUM, "x.txt", "text", "nb"), Config()).findings)
+    live = sorted((f.rule, f.start, f.end) for f in IncrementalChecker().check(SENTRUM, "x.txt", "text", Config()).findings)
+    assert live == full
