@@ -168,6 +168,8 @@ def _heading_level(unit: _Unit, next_unit: _Unit | None, seen_heading: bool) -> 
     """0 when the unit is not a heading guess, else the guessed level."""
     if len(unit.lines) != 1 or next_unit is None or not _looks_like_heading_line(unit):
         return 0
+    if unit.is_list and unit.numbered is None:
+        return 0  # a bulleted or lettered item is never a heading
     first = next_unit.first_char
     if not (first.isupper() or first.isdigit()):
         return 0
