@@ -168,3 +168,9 @@ def test_incremental_check_sees_the_whole_files_running_headers() -> None:
     full = sorted((f.rule, f.start, f.end) for f in check_document(parse(SENTRUM, "x.txt", "text", "nb"), Config()).findings)
     live = sorted((f.rule, f.start, f.end) for f in IncrementalChecker().check(SENTRUM, "x.txt", "text", Config()).findings)
     assert live == full
+
+
+def test_a_lead_in_before_its_list_is_not_a_heading() -> None:
+    src = "Partiet Sentrum vil\n•\n\nVektlegge ytringsansvarets betydning\n\n•\n\nSikre dialog på tvers av grupper\n"
+    assert texts(src)[0] == ("paragraph", "Partiet Sentrum vil")
+    assert "falsk-overskrift" not in rules(src)

@@ -42,6 +42,13 @@ _BLANK = regex.compile(r"[\s\u00a0]*")
 _SPACE = " \t\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u3000"
 _TERMINAL = ".!?:;,…"
 _MAX_HEADING_WORDS = 12
+# A line that ends in one of these leads into what follows («Partiet Sentrum vil» before
+# its list, «Vi ønsker å» before a wrapped line): a heading does not end in a modal verb,
+# an infinitive marker, a conjunction or a preposition.
+_LEAD_IN_ENDS = frozenset(
+    "vil skal må kan bør ønsker mener går jobbe jobber arbeide arbeider å at og eller samt men "
+    "for til om med som av i på fra ved mot etter under over blant ".split()
+)
 
 
 @dataclass
@@ -160,8 +167,10 @@ def _looks_like_heading_line(unit: _Unit) -> bool:
     numbered = _NUMBERED_HEADING.match(line.text)
     if content[:1].isdigit() and not numbered:
         return False
-    words = len(content.split())
-    return 0 < words <= _MAX_HEADING_WORDS
+    words = content.split()
+    if words[-1].lower() in _LEAD_IN_ENDS:
+        return False
+    return 0 < len(words) <= _MAX_HEADING_WORDS
 
 
 def _heading_level(unit: _Unit, next_unit: _Unit | None, seen_heading: bool) -> int:
