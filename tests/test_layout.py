@@ -174,3 +174,11 @@ def test_a_lead_in_before_its_list_is_not_a_heading() -> None:
     src = "Partiet Sentrum vil\n•\n\nVektlegge ytringsansvarets betydning\n\n•\n\nSikre dialog på tvers av grupper\n"
     assert texts(src)[0] == ("paragraph", "Partiet Sentrum vil")
     assert "falsk-overskrift" not in rules(src)
+
+
+def test_an_item_after_a_lead_in_whose_bullet_was_lost_is_a_unit() -> None:
+    src = (
+        "Partiet Sentrum vil\n"
+        "Ikke åpne opp for mineralutvinning på\nhavbunnen i norske farvann\n"
+    )
+    assert [t for _, t in texts(src)] == ["Partiet Sentrum vil", "Ikke åpne opp for mineralutvinning på havbunnen i norske farvann"]

@@ -149,6 +149,10 @@ def _units(lines: list[_Line], layout: list[str | None]) -> list[_Unit]:
         elif starts_item or (indented and current.last_char in ".!?…:"):
             current = _start_unit(line)
             units.append(current)
+        elif _leads_into_item(current) and content[:1].isupper():
+            # «Partiet Sentrum vil» then «Ikke åpne opp …»: the bullets were lost, not the break.
+            current = _start_unit(line)
+            units.append(current)
         elif _looks_like_heading_line(current) and len(current.lines) == 1 and content[:1].isupper():
             # "4. En god oppvekst varer hele livet" directly followed by its first paragraph.
             current = _start_unit(line)
@@ -157,6 +161,15 @@ def _units(lines: list[_Line], layout: list[str | None]) -> list[_Unit]:
             current.lines.append(line)
         after_blank = False
     return units
+
+
+_MODAL_LEAD_INS = frozenset("vil skal må bør ønsker".split())
+
+
+def _leads_into_item(unit: _Unit) -> bool:
+    """The unit's last line ends in a modal verb: a capital after it opens an item."""
+    words = unit.lines[-1].content.split()
+    return bool(words) and words[-1] in _MODAL_LEAD_INS
 
 
 def _looks_like_heading_line(unit: _Unit) -> bool:
