@@ -182,3 +182,31 @@ def test_an_item_after_a_lead_in_whose_bullet_was_lost_is_a_unit() -> None:
         "Ikke åpne opp for mineralutvinning på\nhavbunnen i norske farvann\n"
     )
     assert [t for _, t in texts(src)] == ["Partiet Sentrum vil", "Ikke åpne opp for mineralutvinning på havbunnen i norske farvann"]
+
+
+def test_end_of_line_hyphenation_is_joined_and_offsets_cover_the_source() -> None:
+    src = (
+        "Vi vil styrke helse-\nog omsorgstjenesten, bedre utdan-\nningen, ta i bruk nye IKT-\n"
+        "løsninger fra 2025-\nårene og bygge ut Øst-\nNorge.\n"
+    )
+    [block] = parse_plaintext(src).blocks
+    assert block.text == (
+        "Vi vil styrke helse- og omsorgstjenesten, bedre utdanningen, ta i bruk nye IKT-løsninger "
+        "fra 2025-årene og bygge ut Øst-Norge."
+    )
+    for word, written in [("utdanningen", "utdan-\nningen"), ("IKT-løsninger", "IKT-\nløsninger"), ("helse-", "helse-")]:
+        at = block.text.index(word)
+        start, end = block.source_span(at, at + len(word))
+        assert src[start:end] == written
+    assert "skrivefeil" not in rules(src)
+
+
+def test_a_ligature_reads_as_its_letters_and_maps_to_its_one_character() -> None:
+    src = "Den o\ufb03sielle \ufb01nansieringen er sikret.\n"
+    [block] = parse_plaintext(src).blocks
+    assert block.text == "Den offisielle finansieringen er sikret."
+    at = block.text.index("finansieringen")
+    start, end = block.source_span(at, at + len("finansieringen"))
+    assert src[start:end] == "\ufb01nansieringen"
+    start, end = block.source_span(at, at + 2)  # the "fi" of the ligature
+    assert (start, end) == (src.index("\ufb01"), src.index("\ufb01") + 1)

@@ -1,6 +1,8 @@
 """Plain-text front end, tuned for drafts pasted or extracted from PDF and Word.
 
-- Paragraphs are separated by blank lines; wrapped lines are joined with a space.
+- Paragraphs are separated by blank lines; wrapped lines are joined with a space, a word
+  hyphenated at the line end is joined whole, and a ligature (U+FB01 …) reads as its letters
+  (document/hyphenation.py).
 - A line that starts with a list marker (``1.``, ``2)``, ``a)``, ``iv)``, ``-``, ``•``) starts a
   list item, which is a block (so a sentence) of its own even without a final full stop.
   A marker alone on its line (pdftotext writes ``•`` and the item's text on separate
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from klarsyn.document.hyphenation import Join, add_text, join
 from klarsyn.document.layout import FileLayout, file_layout, layout_lines
 from klarsyn.document.model import Block, BlockKind, Document
 from klarsyn.document.offsets import TextBuilder
@@ -205,7 +208,7 @@ def _heading_level(unit: _Unit, next_unit: _Unit | None, seen_heading: bool) -> 
 
 
 def _block(unit: _Unit, kind: BlockKind, level: int = 0) -> Block:
-    builder = TextBuilder()
+    pieces: list[tuple[int, str]] = []  # each line's text without its margins, and where it starts
     for i, line in enumerate(unit.lines):
         begin = line.start
         if i == 0 and kind is BlockKind.LIST_ITEM:
@@ -213,12 +216,16 @@ def _block(unit: _Unit, kind: BlockKind, level: int = 0) -> Block:
         text = line.text[begin - line.start :]
         stripped = text.lstrip(_SPACE)
         begin += len(text) - len(stripped)
-        stripped = stripped.rstrip(_SPACE)
-        if i:
-            prev = unit.lines[i - 1]
-            # The joined line break stands for the previous line's break.
-            builder.add_synthetic(" ", prev.end, prev.brk)
-        builder.add(stripped, begin)
+        pieces.append((begin, stripped.rstrip(_SPACE)))
+    builder = TextBuilder()
+    for i, (begin, text) in enumerate(pieces):
+        how = join(text, pieces[i + 1][1]) if i + 1 < len(pieces) else Join.SPACE
+        # A word broken at the line end: its hyphen maps to nothing in the plain text.
+        add_text(builder, text[:-1] if how is Join.DROP_HYPHEN else text, begin)
+        if i + 1 < len(pieces) and how is Join.SPACE:
+            line = unit.lines[i]
+            # The joined line break stands for the line's break.
+            builder.add_synthetic(" ", line.end, line.brk)
     plain, offsets = builder.build(anchor=unit.lines[0].start)
     return Block(kind=kind, text=plain, offsets=offsets, level=level)
 
