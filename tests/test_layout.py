@@ -210,3 +210,30 @@ def test_a_ligature_reads_as_its_letters_and_maps_to_its_one_character() -> None
     assert src[start:end] == "\ufb01nansieringen"
     start, end = block.source_span(at, at + 2)  # the "fi" of the ligature
     assert (start, end) == (src.index("\ufb01"), src.index("\ufb01") + 1)
+
+
+MIXED = (
+    "Samferdsel og skole\n\n"
+    "Vi vil ha et godt tilbud i hele landet. Derfor prioriterer vi skole og samferdsel.\n\n"
+    + 'Kommunen skal bygge nye skoler\nStaten må sikre gode veier\nog barnehager i hele fylket.\nog trygge broer over fjordene.\nAlle barn skal ha en trygg vei\nFergene skal gå oftere\ntil skolen hver dag.\nog koste mindre for folk flest.\nVi vil ansette flere lærere\nVi vil bygge ut jernbanen\nog gi dem mer tid til elevene.\nmellom de store byene.\nSkolen skal ha gode lokaler\nBussene skal gå på strøm\nog et sunt inneklima.\ninnen utgangen av 2030.\nLeksehjelp skal være gratis\nSykkelveiene skal henge sammen\nfor alle elever i grunnskolen.\ngjennom hele kommunen.\nForeldrene skal bli hørt\nFlyplassene i distriktene\nnår skolen gjør store endringer.\nskal ikke legges ned.\nKulturskolen skal være åpen\nVedlikeholdet av veiene\nfor alle barn som vil delta.\nskal ikke utsettes lenger.\n'
+    + "\nVi vil at hele landet skal henge sammen.\n"
+)
+
+
+def test_two_columns_mixed_line_by_line_give_one_finding_and_no_others() -> None:
+    doc = parse(MIXED, "x.txt", "text", "nb")
+    found = check_document(doc, Config()).findings
+    [note] = [f for f in found if f.rule == "blandede-spalter"]
+    assert MIXED[note.start : note.end].startswith("Kommunen skal bygge nye skoler\nStaten må sikre gode veier")
+    assert MIXED[note.start : note.end].endswith("skal ikke utsettes lenger.")
+    assert "Teksten ser ut som to spalter blandet sammen" in note.message
+    # The mixed lines are left out of prose: no other finding inside them.
+    assert not [f for f in found if f.rule != "blandede-spalter" and note.start <= f.start < note.end]
+    assert [b.text for b in doc.blocks][-1] == "Vi vil at hele landet skal henge sammen."
+    live = sorted((f.rule, f.start, f.end) for f in IncrementalChecker().check(MIXED, "x.txt", "text", Config()).findings)
+    assert live == sorted((f.rule, f.start, f.end) for f in found)
+
+
+def test_the_same_columns_one_after_the_other_are_prose() -> None:
+    unmixed = MIXED.replace('Kommunen skal bygge nye skoler\nStaten må sikre gode veier\nog barnehager i hele fylket.\nog trygge broer over fjordene.\nAlle barn skal ha en trygg vei\nFergene skal gå oftere\ntil skolen hver dag.\nog koste mindre for folk flest.\nVi vil ansette flere lærere\nVi vil bygge ut jernbanen\nog gi dem mer tid til elevene.\nmellom de store byene.\nSkolen skal ha gode lokaler\nBussene skal gå på strøm\nog et sunt inneklima.\ninnen utgangen av 2030.\nLeksehjelp skal være gratis\nSykkelveiene skal henge sammen\nfor alle elever i grunnskolen.\ngjennom hele kommunen.\nForeldrene skal bli hørt\nFlyplassene i distriktene\nnår skolen gjør store endringer.\nskal ikke legges ned.\nKulturskolen skal være åpen\nVedlikeholdet av veiene\nfor alle barn som vil delta.\nskal ikke utsettes lenger.\n', 'Kommunen skal bygge nye skoler\nog barnehager i hele fylket.\nAlle barn skal ha en trygg vei\ntil skolen hver dag.\nVi vil ansette flere lærere\nog gi dem mer tid til elevene.\nSkolen skal ha gode lokaler\nog et sunt inneklima.\nLeksehjelp skal være gratis\nfor alle elever i grunnskolen.\nForeldrene skal bli hørt\nnår skolen gjør store endringer.\nKulturskolen skal være åpen\nfor alle barn som vil delta.\n\nStaten må sikre gode veier\nog trygge broer over fjordene.\nFergene skal gå oftere\nog koste mindre for folk flest.\nVi vil bygge ut jernbanen\nmellom de store byene.\nBussene skal gå på strøm\ninnen utgangen av 2030.\nSykkelveiene skal henge sammen\ngjennom hele kommunen.\nFlyplassene i distriktene\nskal ikke legges ned.\nVedlikeholdet av veiene\nskal ikke utsettes lenger.\n')
+    assert "blandede-spalter" not in rules(unmixed)

@@ -21,9 +21,17 @@ parse.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
+
+from klarsyn.document.columns import mixed_columns
+
+# Bullets as PDFs and word processors write them (U+F0B7 and U+F0A7 are Symbol-font
+# bullets that pdftotext leaves in the private use area).
+BULLETS = "•▪◦●○■□►▶➢➤✓✔\uf0b7\uf0a7\uf0d8\uf0fc"
+# A list marker alone on its line: pdftotext writes "•" and the item's text apart.
+LONE_MARKER = regex.compile(r"[ \t\u00a0\f]*(?:[-–" + BULLETS + r"]|\(?(?:[ivx]{1,5}|[a-zæøå]|\d{1,3})\))[ \t\u00a0]*")
 
 # Letter pairs that a ligature (fi, fl, ff, ffi, ft, tt, ti …) leaves behind when the
 # PDF's font maps it to nothing: pdftotext puts them on lines of their own.
@@ -58,6 +66,11 @@ class FileLayout:
 
     running: frozenset[str] = frozenset()
     fragments: bool = False
+    # Lines (their normalized contents) of stretches where two columns were mixed line by
+    # line (document/columns.py), and where the first stretch is: (first line, last line,
+    # number of lines in all stretches), for the one finding that says so.
+    mixed: frozenset[str] = frozenset()
+    mixed_at: tuple[int, int, int] | None = None
 
 
 def normalize(line: str) -> str:
@@ -70,6 +83,20 @@ def is_page_number(content: str) -> bool:
 
 
 def file_layout(lines: list[str]) -> FileLayout:
+    layout = _pages(lines)
+    reasons = layout_lines(lines, layout)
+    prose = [i for i, (text, why) in enumerate(zip(lines, reasons)) if why is None and normalize(text)
+             and not LONE_MARKER.fullmatch(text)]
+    regions = mixed_columns([lines[i] for i in prose])
+    if not regions:
+        return layout
+    mixed = [prose[k] for a, b in regions for k in range(a, b + 1)]
+    first, last = prose[regions[0][0]], prose[regions[0][1]]
+    return replace(layout, mixed=frozenset(normalize(lines[i]) for i in mixed), mixed_at=(first, last, len(mixed)))
+
+
+def _pages(lines: list[str]) -> FileLayout:
+    """Running headers and footers, and whether fragment lines are debris."""
     contents = [normalize(t) for t in lines]
     fragments = sum(1 for c in contents if c in LIGATURE_FRAGMENTS) >= MIN_FRAGMENT_LINES
     counts = Counter(c for c in contents if c)
@@ -101,7 +128,7 @@ def file_layout(lines: list[str]) -> FileLayout:
 
 def layout_lines(lines: list[str], layout: FileLayout) -> list[str | None]:
     """For each line, why it is layout ("running", "page-number", "toc", "photo-credit",
-    "fragment"), or None for prose and blank lines."""
+    "fragment", "columns"), or None for prose and blank lines."""
     contents = [normalize(t) for t in lines]
     reasons: list[str | None] = [None] * len(lines)
     for i, c in enumerate(contents):
@@ -109,6 +136,8 @@ def layout_lines(lines: list[str], layout: FileLayout) -> list[str | None]:
             continue
         if c in layout.running:
             reasons[i] = "running"
+        elif c in layout.mixed:
+            reasons[i] = "columns"
         elif is_page_number(c):
             reasons[i] = "page-number"
         elif layout.fragments and c in LIGATURE_FRAGMENTS:

@@ -27,19 +27,15 @@ from dataclasses import dataclass, field
 import regex
 
 from klarsyn.document.hyphenation import Join, add_text, join
-from klarsyn.document.layout import FileLayout, file_layout, layout_lines
-from klarsyn.document.model import Block, BlockKind, Document
+from klarsyn.document.layout import BULLETS, LONE_MARKER, FileLayout, file_layout, layout_lines
+from klarsyn.document.model import Block, BlockKind, Document, SourceNote
 from klarsyn.document.offsets import TextBuilder
 
 _LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
-# Bullets as PDFs and word processors write them (U+F0B7 and U+F0A7 are Symbol-font
-# bullets that pdftotext leaves in the private use area).
-_BULLETS = "•▪◦●○■□►▶➢➤✓✔\uf0b7\uf0a7\uf0d8\uf0fc"
 _LIST_MARKER = regex.compile(
     r"[ \t\u00a0\f]*(?:(?:(\d{1,3}(?:\.\d{1,3})*)[.)]|\(?(?:[ivx]{1,5}|[a-zæøå])\)|\(\d{1,3}\)|[-*–])[ \t\u00a0]+"
-    r"|[" + _BULLETS + r"][ \t\u00a0]*)(?=\S)"
+    r"|[" + BULLETS + r"][ \t\u00a0]*)(?=\S)"
 )
-_LONE_MARKER = regex.compile(r"[ \t\u00a0\f]*(?:[-–" + _BULLETS + r"]|\(?(?:[ivx]{1,5}|[a-zæøå]|\d{1,3})\))[ \t\u00a0]*")
 _NUMBERED_HEADING = regex.compile(r"[ \t\u00a0\f]*(\d{1,3}(?:\.\d{1,3})*)\.?[ \t\u00a0]+\p{L}")
 _BLANK = regex.compile(r"[\s\u00a0]*")
 _SPACE = " \t\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u3000"
@@ -128,7 +124,7 @@ def _units(lines: list[_Line], layout: list[str | None]) -> list[_Unit]:
         if reason is not None or _BLANK.fullmatch(line.text):
             after_blank = True
             continue
-        if _LONE_MARKER.fullmatch(line.text):
+        if LONE_MARKER.fullmatch(line.text):
             lone_marker = True
             after_blank = True
             continue
@@ -236,7 +232,11 @@ def parse_plaintext(source: str, path: str = "", seen_heading: bool = False,
     ``layout``: the file's running headers and such, when ``source`` is a piece of it."""
     lines = _split_lines(source)
     texts = [line.text for line in lines]
-    units = _units(lines, layout_lines(texts, layout if layout is not None else file_layout(texts)))
+    notes: list[SourceNote] = []
+    if layout is None:
+        layout = file_layout(texts)
+        notes = layout_notes(source, layout)  # a piece's caller reports the whole file's
+    units = _units(lines, layout_lines(texts, layout))
     blocks: list[Block] = []
     for i, unit in enumerate(units):
         level = _heading_level(unit, units[i + 1] if i + 1 < len(units) else None, seen_heading)
@@ -247,4 +247,15 @@ def parse_plaintext(source: str, path: str = "", seen_heading: bool = False,
             blocks.append(_block(unit, BlockKind.LIST_ITEM))
         else:
             blocks.append(_block(unit, BlockKind.PARAGRAPH))
-    return Document(path=path, source=source, format="text", blocks=blocks)
+    return Document(path=path, source=source, format="text", blocks=blocks, notes=notes)
+
+
+def layout_notes(source: str, layout: FileLayout) -> list[SourceNote]:
+    """The note that two columns were mixed line by line (one per file, at the first
+    stretch; ``detail`` is the number of lines left out of prose)."""
+    if layout.mixed_at is None:
+        return []
+    first, last, count = layout.mixed_at
+    lines = _split_lines(source)
+    start = lines[first].start + len(lines[first].text) - len(lines[first].text.lstrip(_SPACE))
+    return [SourceNote(start, lines[last].end, "columns", str(count), first + 1)]

@@ -25,7 +25,7 @@ from klarsyn.document.loader import parse, resolve_language
 from klarsyn.document.markdown import parse_markdown, split_front_matter
 from klarsyn.document.model import Block, Document, SourceNote
 from klarsyn.document.layout import FileLayout, file_layout
-from klarsyn.document.plaintext import parse_plaintext, split_source_lines
+from klarsyn.document.plaintext import layout_notes, parse_plaintext, split_source_lines
 from klarsyn.engine.rules import Rule, RunContext
 from klarsyn.engine.runner import CheckResult, _context, document_phase, enabled_rules, suppress
 from klarsyn.findings import Edit, Finding, Fix
@@ -189,7 +189,7 @@ class IncrementalChecker:
         # Running headers are a fact of the whole file: every chunk is parsed with it.
         layout = file_layout(split_source_lines(text)) if fmt == "text" else FileLayout()
         front_matter: dict[str, object] = {}
-        notes: list[SourceNote] = []
+        notes: list[SourceNote] = layout_notes(text, layout) if fmt == "text" else []
         for i, (a, b) in enumerate(bounds):
             chunk = self._chunk(text[a:b], path, fmt, language, i == 0, seen_heading, local, config, signature, layout)
             seen_heading = seen_heading or chunk.has_heading
