@@ -123,7 +123,14 @@ COLUMN_TOC = (
 )
 
 
+SAME_LINE_TOC = "Innhold\n\n1. Ekteskap og familie 5\n1.1 Kjønn 5\n1.2 Ekteskapet 6\n2. Retten til liv 10\n\nFamilien er samfunnets grunnstein.\n"
+
+
 def test_table_of_contents_lines_are_left_out() -> None:
+    assert [t for _, t in texts(SAME_LINE_TOC)] == ["Innhold", "Familien er samfunnets grunnstein."]
+    # Three lines that end in a number are no table of contents when the numbers fall.
+    falling = "Vi har 30\nde har 20\nog andre har 10\n"
+    assert texts(falling) == [("paragraph", "Vi har 30 de har 20 og andre har 10")]
     assert texts(TOC) == [("heading", "1. Ekteskap og familie"), ("paragraph", "Familien er samfunnets grunnstein.")]
     assert [t for _, t in texts(DOTTED_TOC)] == [
         "Innhold", "1. Innledende perspektiv og verdigrunnlag", "Vi tror på mennesket."

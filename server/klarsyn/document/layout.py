@@ -57,6 +57,8 @@ _PHOTO_CREDIT = regex.compile(
 )
 _MAX_CREDIT_WORDS = 12
 _MAX_TOC_TITLE_WORDS = 14
+# "1.2 Ekteskapet 6": a title and its page number on one line, without dot leaders.
+_TITLE_AND_PAGE = regex.compile(r"(?:\d{1,3}(?:\.\d{1,3})*\.?\s+)?\p{L}[^.!?]{0,100}?\p{L}\)?\s+(\d{1,3})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +165,20 @@ def _toc_entries(contents: list[str], reasons: list[str | None]) -> None:
     title, number, title, number … (at least three pairs, numbers not decreasing), or a
     paragraph of titles followed by a paragraph of page numbers only."""
     nonblank = [i for i, c in enumerate(contents) if c and reasons[i] in (None, "page-number", "toc")]
+    # Titles ending in their page number, three or more in a row, numbers not decreasing.
+    k = 0
+    while k < len(nonblank):
+        j, last = k, -1
+        while j < len(nonblank) and reasons[nonblank[j]] is None:
+            m = _TITLE_AND_PAGE.fullmatch(contents[nonblank[j]])
+            if m is None or int(m.group(1)) < last or not _is_toc_title(contents[nonblank[j]]):
+                break
+            last = int(m.group(1))
+            j += 1
+        if j - k >= 3:
+            for i in nonblank[k:j]:
+                reasons[i] = "toc"
+        k = max(j, k + 1)
     # Title, number pairs.
     k = 0
     while k + 1 < len(nonblank):
