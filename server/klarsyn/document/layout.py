@@ -51,10 +51,11 @@ _PAGE_NUMBER = regex.compile(
     r"(?i)(?:\d{1,3}|[-–—]\s*\d{1,3}\s*[-–—]|(?:side|s\.|page)\s*\d{1,3}(?:\s*(?:av|/|of)\s*\d{1,3})?|\d{1,3}\s*(?:av|/)\s*\d{1,3})"
 )
 # "Tittel ........ 30", "Tittel . . . . 30", "Tittel………30"
-_DOT_LEADER = regex.compile(r".*\S.*?(?:\.\s?){4,}\s*\d{0,4}|.*\S.*?…{2,}\s*\d{0,4}")
+_LEADERS = ("....", ". . . .", "……")
 _PHOTO_CREDIT = regex.compile(
     r"(?i)(?:foto|fotos|fotograf|photo|bilde|illustrasjon|ill\.|foto/ill\.?)(?:\s*:|\s+by\b|\s*/|\s*©)\s*\S.*|©\s*\S.*"
 )
+_CREDIT_STARTS = frozenset("FfPpBbIi©")
 _MAX_CREDIT_WORDS = 12
 _MAX_TOC_TITLE_WORDS = 14
 # "1.2 Ekteskapet 6": a title and its page number on one line, without dot leaders.
@@ -81,25 +82,37 @@ def normalize(line: str) -> str:
 
 
 def is_page_number(content: str) -> bool:
-    return bool(_PAGE_NUMBER.fullmatch(content))
+    # The length test first: most lines are prose, and a regex per line adds up.
+    return len(content) <= 16 and bool(_PAGE_NUMBER.fullmatch(content))
+
+
+def _is_dot_leader(content: str) -> bool:
+    body = content.rstrip("0123456789").rstrip()
+    return body.endswith(_LEADERS) and bool(body.strip(". …"))
 
 
 def file_layout(lines: list[str]) -> FileLayout:
-    layout = _pages(lines)
-    reasons = layout_lines(lines, layout)
-    prose = [i for i, (text, why) in enumerate(zip(lines, reasons)) if why is None and normalize(text)
+    return analyse(lines)[0]
+
+
+def analyse(lines: list[str]) -> tuple[FileLayout, list[str | None]]:
+    """The file's layout and, for each line, why it is layout (see :func:`layout_lines`)."""
+    contents = [normalize(t) for t in lines]
+    layout = _pages(lines, contents)
+    reasons = layout_lines(lines, layout, contents)
+    prose = [i for i, (text, c, why) in enumerate(zip(lines, contents, reasons)) if why is None and c
              and not LONE_MARKER.fullmatch(text)]
     regions = mixed_columns([lines[i] for i in prose])
     if not regions:
-        return layout
+        return layout, reasons
     mixed = [prose[k] for a, b in regions for k in range(a, b + 1)]
     first, last = prose[regions[0][0]], prose[regions[0][1]]
-    return replace(layout, mixed=frozenset(normalize(lines[i]) for i in mixed), mixed_at=(first, last, len(mixed)))
+    layout = replace(layout, mixed=frozenset(contents[i] for i in mixed), mixed_at=(first, last, len(mixed)))
+    return layout, layout_lines(lines, layout, contents)
 
 
-def _pages(lines: list[str]) -> FileLayout:
+def _pages(lines: list[str], contents: list[str]) -> FileLayout:
     """Running headers and footers, and whether fragment lines are debris."""
-    contents = [normalize(t) for t in lines]
     fragments = sum(1 for c in contents if c in LIGATURE_FRAGMENTS) >= MIN_FRAGMENT_LINES
     counts = Counter(c for c in contents if c)
     candidates = {
@@ -128,10 +141,12 @@ def _pages(lines: list[str]) -> FileLayout:
     return FileLayout(running=running, fragments=fragments)
 
 
-def layout_lines(lines: list[str], layout: FileLayout) -> list[str | None]:
+def layout_lines(lines: list[str], layout: FileLayout, contents: list[str] | None = None) -> list[str | None]:
     """For each line, why it is layout ("running", "page-number", "toc", "photo-credit",
-    "fragment", "columns"), or None for prose and blank lines."""
-    contents = [normalize(t) for t in lines]
+    "fragment", "columns"), or None for prose and blank lines. ``contents``: the lines
+    normalized, when the caller has them."""
+    if contents is None:
+        contents = [normalize(t) for t in lines]
     reasons: list[str | None] = [None] * len(lines)
     for i, c in enumerate(contents):
         if not c:
@@ -144,9 +159,9 @@ def layout_lines(lines: list[str], layout: FileLayout) -> list[str | None]:
             reasons[i] = "page-number"
         elif layout.fragments and c in LIGATURE_FRAGMENTS:
             reasons[i] = "fragment"
-        elif _DOT_LEADER.fullmatch(c):
+        elif _is_dot_leader(c):
             reasons[i] = "toc"
-        elif _PHOTO_CREDIT.fullmatch(c) and len(c.split()) <= _MAX_CREDIT_WORDS:
+        elif c[:1] in _CREDIT_STARTS and _PHOTO_CREDIT.fullmatch(c) and len(c.split()) <= _MAX_CREDIT_WORDS:
             reasons[i] = "photo-credit"
     # A dot-leader entry wrapped over two lines: its first line sits between toc lines.
     for i in range(1, len(lines) - 1):
@@ -170,8 +185,9 @@ def _toc_entries(contents: list[str], reasons: list[str | None]) -> None:
     while k < len(nonblank):
         j, last = k, -1
         while j < len(nonblank) and reasons[nonblank[j]] is None:
-            m = _TITLE_AND_PAGE.fullmatch(contents[nonblank[j]])
-            if m is None or int(m.group(1)) < last or not _is_toc_title(contents[nonblank[j]]):
+            content = contents[nonblank[j]]
+            m = _TITLE_AND_PAGE.fullmatch(content) if content[-1].isdigit() else None
+            if m is None or int(m.group(1)) < last or not _is_toc_title(content):
                 break
             last = int(m.group(1))
             j += 1

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import regex
 
 from klarsyn.document.hyphenation import Join, add_text, join
-from klarsyn.document.layout import BULLETS, LONE_MARKER, FileLayout, file_layout, layout_lines
+from klarsyn.document.layout import BULLETS, LONE_MARKER, FileLayout, analyse, layout_lines
 from klarsyn.document.model import Block, BlockKind, Document, SourceNote
 from klarsyn.document.offsets import TextBuilder
 
@@ -234,9 +234,11 @@ def parse_plaintext(source: str, path: str = "", seen_heading: bool = False,
     texts = [line.text for line in lines]
     notes: list[SourceNote] = []
     if layout is None:
-        layout = file_layout(texts)
+        layout, reasons = analyse(texts)
         notes = layout_notes(source, layout)  # a piece's caller reports the whole file's
-    units = _units(lines, layout_lines(texts, layout))
+    else:
+        reasons = layout_lines(texts, layout)
+    units = _units(lines, reasons)
     blocks: list[Block] = []
     for i, unit in enumerate(units):
         level = _heading_level(unit, units[i + 1] if i + 1 < len(units) else None, seen_heading)
