@@ -194,12 +194,12 @@ def test_an_item_after_a_lead_in_whose_bullet_was_lost_is_a_unit() -> None:
 def test_end_of_line_hyphenation_is_joined_and_offsets_cover_the_source() -> None:
     src = (
         "Vi vil styrke helse-\nog omsorgstjenesten, bedre utdan-\nningen, ta i bruk nye IKT-\n"
-        "løsninger fra 2025-\nårene og bygge ut Øst-\nNorge.\n"
+        "løsninger fra 2025-\nårene og bygge ut Øst-\nNorge uten re-\neksport.\n"
     )
     [block] = parse_plaintext(src).blocks
     assert block.text == (
         "Vi vil styrke helse- og omsorgstjenesten, bedre utdanningen, ta i bruk nye IKT-løsninger "
-        "fra 2025-årene og bygge ut Øst-Norge."
+        "fra 2025-årene og bygge ut Øst-Norge uten re-eksport."
     )
     for word, written in [("utdanningen", "utdan-\nningen"), ("IKT-løsninger", "IKT-\nløsninger"), ("helse-", "helse-")]:
         at = block.text.index(word)

@@ -11,6 +11,7 @@ belongs to the word cannot be known for sure; the rule here:
 - another word part then a lower-case letter: a break inside a word; the hyphen is
   dropped and the lines join with no space («utdanning»).
 - a word part then a capital: a compound with a name, «Øst-Norge»: the hyphen stays, no space.
+- the same vowel on both sides: «re-eksport», where Norwegian writes the hyphen anyway.
 - anything else (a dash after a space, a digit after the break): an ordinary line join.
 
 The plain text changes, the source does not: the dropped hyphen and the line break map to
@@ -27,6 +28,7 @@ from klarsyn.document.offsets import TextBuilder
 
 # Conjunctions and prepositions that follow a suspended compound's first part.
 _SUSPENSION_WORDS = frozenset({"og", "eller", "til", "samt"})
+_VOWELS = frozenset("aeiouyæøå")
 _PART_BEFORE = regex.compile(r"(\w+)-\Z")
 _WORD_AFTER = regex.compile(r"\p{L}\w*")
 
@@ -48,7 +50,10 @@ def join(before: str, after: str) -> Join:
     if part is None or word is None or word.group().lower() in _SUSPENSION_WORDS:
         return Join.SPACE
     stem = part.group(1)
-    if word.group()[0].isupper() or stem[-1].isdigit() or (len(stem) > 1 and stem.isupper()):
+    first = word.group()[0]
+    if stem[-1].lower() == first.lower() and first.lower() in _VOWELS:
+        return Join.KEEP_HYPHEN
+    if first.isupper() or stem[-1].isdigit() or (len(stem) > 1 and stem.isupper()):
         return Join.KEEP_HYPHEN
     return Join.DROP_HYPHEN
 
