@@ -31,6 +31,7 @@ from klarsyn.document.layout import BULLETS, LONE_MARKER, FileLayout, analyse, l
 from klarsyn.document.model import Block, BlockKind, Document, SourceNote
 from klarsyn.document.offsets import TextBuilder
 
+_BREAK = regex.compile(r"\r\n|\r|\n")
 _LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _LIST_MARKER = regex.compile(
     r"[ \t\u00a0\f]*(?:(?:(\d{1,3}(?:\.\d{1,3})*)[.)]|\(?(?:[ivx]{1,5}|[a-zæøå])\)|\(\d{1,3}\)|[-*–])[ \t\u00a0]+"
@@ -96,8 +97,11 @@ def _split_lines(source: str) -> list[_Line]:
 
 
 def split_source_lines(source: str) -> list[str]:
-    """The source's lines without their breaks, as the parser sees them."""
-    return [line.text for line in _split_lines(source)]
+    """The source's lines without their breaks, as :func:`_split_lines` cuts them."""
+    lines = _BREAK.split(source)
+    if lines and not lines[-1]:
+        lines.pop()  # the source ends with a line break: no empty last line
+    return lines
 
 
 def _start_unit(line: _Line, item: bool = False) -> _Unit:
