@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 
 import regex
 
-from klarsyn.document.columns import mixed_columns
+from klarsyn.document.columns import LineShape, line_shape, mixed_columns
 
 # Bullets as PDFs and word processors write them (U+F0B7 and U+F0A7 are Symbol-font
 # bullets that pdftotext leaves in the private use area).
@@ -91,28 +91,75 @@ def _is_dot_leader(content: str) -> bool:
     return body.endswith(_LEADERS) and bool(body.strip(". …"))
 
 
-def file_layout(lines: list[str]) -> FileLayout:
-    return analyse(lines)[0]
+@dataclass(frozen=True, slots=True)
+class LineFacts:
+    """What the layout passes need of one line, computed once per line text (the language
+    server keeps them from one check to the next, when only a line or two changed)."""
+
+    content: str  # normalized
+    lone_marker: bool
+    static: str | None  # "page-number", "toc" (dot leaders) or "photo-credit": reasons of the line alone
+    title_page: int  # the page number a title line ends in, else -1
+    shape: LineShape
 
 
-def analyse(lines: list[str]) -> tuple[FileLayout, list[str | None]]:
+LineMemo = dict[str, LineFacts]
+_MEMO_LIMIT = 200_000  # line texts kept
+
+
+def _facts(line: str) -> LineFacts:
+    c = normalize(line)
+    static = None
+    title_page = -1
+    if c:
+        if is_page_number(c):
+            static = "page-number"
+        elif _is_dot_leader(c):
+            static = "toc"
+        elif c[:1] in _CREDIT_STARTS and _PHOTO_CREDIT.fullmatch(c) and len(c.split()) <= _MAX_CREDIT_WORDS:
+            static = "photo-credit"
+        if c[-1].isdigit() and _is_toc_title(c):
+            m = _TITLE_AND_PAGE.fullmatch(c)
+            title_page = int(m.group(1)) if m else -1
+    return LineFacts(c, bool(LONE_MARKER.fullmatch(line)), static, title_page, line_shape(line))
+
+
+def line_facts(lines: list[str], memo: LineMemo | None = None) -> list[LineFacts]:
+    if memo is None:
+        return [_facts(t) for t in lines]
+    if len(memo) > _MEMO_LIMIT:
+        memo.clear()
+    out = []
+    for t in lines:
+        f = memo.get(t)
+        if f is None:
+            f = memo[t] = _facts(t)
+        out.append(f)
+    return out
+
+
+def file_layout(lines: list[str], memo: LineMemo | None = None) -> FileLayout:
+    return analyse(lines, memo)[0]
+
+
+def analyse(lines: list[str], memo: LineMemo | None = None) -> tuple[FileLayout, list[str | None]]:
     """The file's layout and, for each line, why it is layout (see :func:`layout_lines`)."""
-    contents = [normalize(t) for t in lines]
-    layout = _pages(lines, contents)
-    reasons = layout_lines(lines, layout, contents)
-    prose = [i for i, (text, c, why) in enumerate(zip(lines, contents, reasons)) if why is None and c
-             and not LONE_MARKER.fullmatch(text)]
-    regions = mixed_columns([lines[i] for i in prose])
+    facts = line_facts(lines, memo)
+    layout = _pages(lines, facts)
+    reasons = layout_lines(lines, layout, facts)
+    prose = [i for i, (f, why) in enumerate(zip(facts, reasons)) if why is None and f.content and not f.lone_marker]
+    regions = mixed_columns([facts[i].shape for i in prose])
     if not regions:
         return layout, reasons
     mixed = [prose[k] for a, b in regions for k in range(a, b + 1)]
     first, last = prose[regions[0][0]], prose[regions[0][1]]
-    layout = replace(layout, mixed=frozenset(contents[i] for i in mixed), mixed_at=(first, last, len(mixed)))
-    return layout, layout_lines(lines, layout, contents)
+    layout = replace(layout, mixed=frozenset(facts[i].content for i in mixed), mixed_at=(first, last, len(mixed)))
+    return layout, layout_lines(lines, layout, facts)
 
 
-def _pages(lines: list[str], contents: list[str]) -> FileLayout:
+def _pages(lines: list[str], facts: list[LineFacts]) -> FileLayout:
     """Running headers and footers, and whether fragment lines are debris."""
+    contents = [f.content for f in facts]
     fragments = sum(1 for c in contents if c in LIGATURE_FRAGMENTS) >= MIN_FRAGMENT_LINES
     counts = Counter(c for c in contents if c)
     candidates = {
@@ -125,7 +172,7 @@ def _pages(lines: list[str], contents: list[str]) -> FileLayout:
         return FileLayout(fragments=fragments)
     # Page edges: the line a form feed opens, and page-number lines.
     nonblank = [i for i, c in enumerate(contents) if c]
-    edge = [("\f" in lines[i]) or is_page_number(contents[i]) for i in nonblank]
+    edge = [("\f" in lines[i]) or facts[i].static == "page-number" for i in nonblank]
     near: Counter[str] = Counter()
     for k, i in enumerate(nonblank):
         c = contents[i]
@@ -141,33 +188,32 @@ def _pages(lines: list[str], contents: list[str]) -> FileLayout:
     return FileLayout(running=running, fragments=fragments)
 
 
-def layout_lines(lines: list[str], layout: FileLayout, contents: list[str] | None = None) -> list[str | None]:
+def layout_lines(lines: list[str], layout: FileLayout, facts: list[LineFacts] | None = None) -> list[str | None]:
     """For each line, why it is layout ("running", "page-number", "toc", "photo-credit",
-    "fragment", "columns"), or None for prose and blank lines. ``contents``: the lines
-    normalized, when the caller has them."""
-    if contents is None:
-        contents = [normalize(t) for t in lines]
+    "fragment", "columns"), or None for prose and blank lines. ``facts``: the lines'
+    facts, when the caller has them."""
+    if facts is None:
+        facts = line_facts(lines)
     reasons: list[str | None] = [None] * len(lines)
-    for i, c in enumerate(contents):
+    for i, f in enumerate(facts):
+        c = f.content
         if not c:
             continue
         if c in layout.running:
             reasons[i] = "running"
         elif c in layout.mixed:
             reasons[i] = "columns"
-        elif is_page_number(c):
+        elif f.static == "page-number":
             reasons[i] = "page-number"
         elif layout.fragments and c in LIGATURE_FRAGMENTS:
             reasons[i] = "fragment"
-        elif _is_dot_leader(c):
-            reasons[i] = "toc"
-        elif c[:1] in _CREDIT_STARTS and _PHOTO_CREDIT.fullmatch(c) and len(c.split()) <= _MAX_CREDIT_WORDS:
-            reasons[i] = "photo-credit"
+        else:
+            reasons[i] = f.static
     # A dot-leader entry wrapped over two lines: its first line sits between toc lines.
     for i in range(1, len(lines) - 1):
-        if reasons[i] is None and contents[i] and reasons[i - 1] == "toc" and reasons[i + 1] == "toc":
+        if reasons[i] is None and facts[i].content and reasons[i - 1] == "toc" and reasons[i + 1] == "toc":
             reasons[i] = "toc"
-    _toc_entries(contents, reasons)
+    _toc_entries(facts, reasons)
     return reasons
 
 
@@ -175,21 +221,21 @@ def _is_toc_title(content: str) -> bool:
     return 0 < len(content.split()) <= _MAX_TOC_TITLE_WORDS and content[-1] not in ".!?;,"
 
 
-def _toc_entries(contents: list[str], reasons: list[str | None]) -> None:
+def _toc_entries(facts: list[LineFacts], reasons: list[str | None]) -> None:
     """Table-of-contents titles whose page numbers pdftotext put on lines of their own:
     title, number, title, number … (at least three pairs, numbers not decreasing), or a
     paragraph of titles followed by a paragraph of page numbers only."""
+    contents = [f.content for f in facts]
     nonblank = [i for i, c in enumerate(contents) if c and reasons[i] in (None, "page-number", "toc")]
     # Titles ending in their page number, three or more in a row, numbers not decreasing.
     k = 0
     while k < len(nonblank):
         j, last = k, -1
         while j < len(nonblank) and reasons[nonblank[j]] is None:
-            content = contents[nonblank[j]]
-            m = _TITLE_AND_PAGE.fullmatch(content) if content[-1].isdigit() else None
-            if m is None or int(m.group(1)) < last or not _is_toc_title(content):
+            page = facts[nonblank[j]].title_page
+            if page < 0 or page < last:  # -1: no title ending in a page number
                 break
-            last = int(m.group(1))
+            last = page
             j += 1
         if j - k >= 3:
             for i in nonblank[k:j]:
