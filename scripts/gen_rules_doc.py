@@ -45,20 +45,36 @@ def render() -> str:
         "Set severities and options in `klarsyn.yml` (docs/configuration.md). `klarsyn explain RULE`",
         "prints the same in the terminal.",
         "",
-        "| rule | pack | type | severity | languages |",
-        "|---|---|---|---|---|",
+        "Severities mean the same in every rule:",
+        "",
+        "- **error**: certainly wrong, or against a decision the programme has made (its term base);",
+        "- **warning**: a clear plain-language or accessibility problem, usually with a good fix;",
+        "- **info**: readability advice worth a look (long sentences, hard paragraphs, officialese);",
+        "- **hint**: style, or a pattern that is often fine (passives, long compounds); shown faintly",
+        "  in the editor and not counted in the density figures.",
+        "",
+        "A rule stays on by default only when an editor judged at least 90 % of its findings right",
+        "on real programmes (eval/judged, scripts/eval_precision.py); the others are hints or off,",
+        "and say their measured figure under *Measured*.",
+        "",
+        "| rule | pack | type | severity | on by default | languages |",
+        "|---|---|---|---|---|---|",
     ]
     rules = builtin_rules()
-    out += [f"| [`{r.id}`](#{r.id}) | {r.pack} | {r.type} | {r.severity.value} | {', '.join(r.languages) or 'all'} |" for r in rules]
+    out += [f"| [`{r.id}`](#{r.id}) | {r.pack} | {r.type} | {r.severity.value} | {'yes' if r.enabled else 'no'} | {', '.join(r.languages) or 'all'} |" for r in rules]
     out.append("")
     for r in rules:
         out += [f"## {r.id}", "", _prose(" ".join(r.description.split())), ""]
         facts = [f"type `{r.type}`", f"severity **{r.severity.value}**"]
         if r.options:
             facts.append("options " + ", ".join(f"`{k}` = {v:g}" for k, v in r.options.items()))
+        if not r.enabled:
+            facts.append("off by default")
         if isinstance(r, TermRule):
             facts.append(f"{len(r.terms)} terms, fixes {r.fix_safety.value}")
         out += ["; ".join(facts) + ".", ""]
+        if r.measured:
+            out += [f"Measured: {_prose(r.measured)}", ""]
         out += ["Flagged:", ""] + [line for e in r.bad for line in _example(e.text)] + [""]
         out += ["Not flagged:", ""] + [line for e in r.good for line in _example(e.text)] + [""]
         if r.source:

@@ -56,8 +56,12 @@ def test_linking_letter_follows_the_dictionary() -> None:
 
 
 def test_capital_variants_but_not_sentence_starts_or_capitals_runs() -> None:
-    [found] = run("Vi samarbeider med Nav. Mange får hjelp av Nav. Kontakt NAV i dag.", config=Config(select=("stor-forbokstav",)))
-    assert found == [("stor-forbokstav", "NAV", "Nav")]
+    [found] = run("Barna går på SFO. Alle kan bruke SFO hele året. Mange bruker Sfo i dag.", config=Config(select=("stor-forbokstav",)))
+    assert found == [("stor-forbokstav", "Sfo", "SFO")]
+    # The term base settles Nav (termer), and it wins: no second finding, never «NAV».
+    assert run("Vi samarbeider med Nav. Kontakt NAV i dag. NAV hjelper. NAV er stort.", config=Config(select=("stor-forbokstav",))) == [[]]
+    # A name read as a word keeps one capital: «Nato» is never turned into «NATO».
+    assert run("Norge er med i NATO. NATO er viktig. NATO vokser. Norge i Nato.", config=Config(select=("stor-forbokstav",))) == [[]]
     assert run("Kommunen hjelper. Vi liker kommunen. VÅR POLITIKK SKAL BYGGE PÅ FEM PILARER.", config=Config(select=("stor-forbokstav",))) == [[]]
 
 
@@ -75,9 +79,19 @@ def test_misspelling_quiet_when_both_words_are_in_the_dictionary() -> None:
 
 
 def test_agreement_only_the_bare_form() -> None:
-    [found] = run("Vi vil ha lokale tilbud. Lokale tilbud er best. Vi trenger lokale tilbud. Kommunen lager lokal tilbud.")
+    [found] = run("Vi vil ha lokale tilbud. Kommunen skal styrke de lokal tilbudene.")
     assert found == [("samsvar", "lokal", "lokale")]
     assert run("Et lokalt tilbud er bra. Lokale tilbud er best. Vi vil ha lokale tilbud.") == [[]]
+
+
+def test_agreement_never_a_predicative_or_coordinated_adjective() -> None:
+    # 54 of 55 earlier findings were of this kind: the bare form is right here.
+    text = (
+        "Vi er avhengige av import. Norge er avhengig av mat utenfra. Gode og forutsigbare regler. "
+        "Vi vil ha en god og forutsigbar skole. Sosiale og økonomiske forskjeller. For sosial og økonomisk trygghet. "
+        "Sterkt og uavhengig. Pressen skal være sterk og uavhengig. Offentlige penger. De offentlig ansatte."
+    )
+    assert run(text, config=Config(select=("samsvar",))) == [[]]
 
 
 def test_optional_forms_bokmaal_and_nynorsk() -> None:
@@ -155,3 +169,53 @@ def test_sample_draft_consistency_findings(run_cli, sample: str) -> None:
 def test_quoted_text_keeps_its_own_spelling() -> None:
     text = "Vi styrker fellesskapet. Fellesskap gir trygghet. Et godt fellesskap. Han sa: «Vi trenger felleskapet.»"
     assert run(text) == [[]]
+
+
+def test_compound_never_joins_a_function_word() -> None:
+    text = "Foreldre er viktige. Alle foreldre skal høres. Foreldre får hjelp. Fleksible ordninger for eldre arbeidstakere."
+    assert run(text, config=Config(select=("sammensetning",))) == [[]]
+    text = "Ikke-kommersielle aktører. Vi støtter ikke-kommersielle tilbud og ikke-kommersielle lag. Det er ikke kommersielle hensyn."
+    assert run(text, config=Config(select=("sammensetning",))) == [[]]
+    # Splitting an unknown closed form into function word + word is still offered (nn).
+    text = "Det kjem etter kvart. Vi lærer etter kvart. Etter kvart blir det betre. Vi får etterkvart pengar."
+    [found] = run(text, lang="nn", config=Config(select=("sammensetning",)))
+    assert found == [("sammensetning", "etterkvart", "etter kvart")]
+
+
+def test_saerskriving_not_genitives_adjectives_or_verb_phrases() -> None:
+    config = Config(select=("saerskriving",))
+    assert run("Norge er et av verdens rikeste land. FNs rolle som verdens politi.", config=config) == [[]]
+    assert run("Sparepenger er viktig. Vi vil spare penger. Staten skal aldri spare penger.", config=config) == [[]]
+    assert run("Privatskole eller offentlig skole? Eleven går i offentlig eller privat skole.", config=config) == [[]]
+    assert run("Det har vi gjort i all tid. Alltid.", config=config) == [[]]
+    assert run("Barna skal eie sin egen utvikling. Kunnskap om de aller yngste barna.", config=config) == [[]]
+    [found] = run("Kommunen skal ha gode fritids tilbud for alle.", config=config)
+    assert found == [("saerskriving", "fritids tilbud", "fritidstilbud")]
+
+
+def test_misspelling_not_an_inflected_form_or_broken_text() -> None:
+    config = Config(select=("skrivefeil",))
+    # bønder is bonde in the plural, bibler bibel: not «binder», «biler»
+    assert run("Vi vil ha flere binder. Binder er bra. Mange binder. Norske bønder må sikres.", config=config) == [[]]
+    assert run("Alle trenger bil. Bilen er viktig. En ny bil. Gratis distribusjon av bibler.", config=config) == [[]]
+    # letters lost in a PDF (tilhenger → lhenger) are no typo to correct
+    assert run("Det blir lenger. Veien er lenger. Mye lenger. Vi er stor lhenger av privat eierskap.", config=config) == [[]]
+    # staffes: skaffes or straffes? The programme uses both words: no guess.
+    text = "Vi må skaffe boliger. Skaffe penger. Skaffe mer. Strafferammene må økes. Rusavhengige skal ikke staffes."
+    assert run(text, config=config) == [[]]
+
+
+def test_optional_infinitive_same_in_both_systems_and_no_placeholder() -> None:
+    config = Config(select=("blandede-former",))
+    text = "Vi vil bidra. Alle skal bidra. Det er lett å bidra. Det er lett å kasta mat. Vi prøver å kasta mindre. Det er lurt å kaste mindre."
+    docs = [parse(text, "kap1.md", "markdown", "nn")]
+    [result] = check_documents([(d, config) for d in docs])
+    assert [docs[0].source[f.start : f.end] for f in result.findings] == ["kaste"]
+    assert "«kasta»" in result.findings[0].message and "infinitiv (å" not in result.findings[0].message
+    # «styrke» is a noun as well: only a verb place counts
+    assert run("Dei skal styrkje laget. Vi vil styrkje skulen. Det er ein styrke.", lang="nn", config=config) == [[]]
+
+
+def test_declared_variants_keep_fixed_expressions() -> None:
+    text = "Vi går fram. Vi løfter fram saken. Det går fram. Vi vil først og fremst hjelpe barna."
+    assert run(text, config=Config(select=("valgfrie-former",))) == [[]]

@@ -39,6 +39,14 @@ def test_rule_example(rule, kind: str, index: int) -> None:
     flagged = [doc.source[f.start : f.end] for f in findings]
     if example.match is not None:
         assert example.match in flagged, flagged
+    if example.fix is not None:
+        # The first fix of the finding (the one covering ``match``, when given).
+        finding = next(f for f, text in zip(findings, flagged) if example.match is None or text == example.match)
+        if example.fix == "none":
+            assert finding.fixes == [], [f.edits[0].new_text for f in finding.fixes]
+        else:
+            assert finding.fixes, f"{rule.id} offered no fix: {example.text}"
+            assert finding.fixes[0].edits[0].new_text == example.fix, [f.edits[0].new_text for f in finding.fixes]
     if isinstance(rule, TermRule):
         forms = {form for t in rule.terms for form in rule.matcher.forms_of(t)}
         for text in flagged:

@@ -130,6 +130,7 @@ class Passive:
     end: int
     kind: str  # "s" or "bli"
     word: str
+    agent: str = ""  # the «av» phrase that names who acts ("av kommunestyret"), if any
 
 
 def _verb(lemma: str, lex: frozenset[str]) -> bool:
@@ -195,6 +196,35 @@ def is_participle(word: str, lang: str, lex: frozenset[str]) -> bool:
     return False
 
 
+_AGENT_PRONOUNS = frozenset("oss dem meg deg ham han henne ho dei de seg folk alle andre staten".split())
+_AGENT_DETERMINERS = frozenset("den det de dei en ein et eit ei denne dette disse desse sin sitt sine hver kvar våre vår vårt".split())
+
+
+def agent_after(toks: list[Token], i: int, lex: frozenset[str]) -> str:
+    """The «av» phrase after the passive verb at ``i`` that names who acts («styres av
+    næringen», «vedtas av kommunestyret», «vart vedteken av Stortinget»), or ""."""
+    lower = [t[3] for t in toks]
+    n = len(toks)
+    for j in range(i + 1, min(n - 1, i + 5)):
+        word = toks[j][2]
+        if not word[0].isalpha() or lower[j] in _CLAUSE_EDGE:
+            return ""
+        if lower[j] != "av":
+            if lower[j] in _BETWEEN:
+                continue  # "vedtas i dag av" is not allowed, "vedtas nå av" is
+            return ""  # a particle or preposition first: "trekkes ut av", "omlegges fra"
+        k = j + 1
+        if lower[k] in _AGENT_DETERMINERS and k + 1 < n and toks[k + 1][2][0].isalpha():
+            k += 1
+        head = toks[k][2]
+        if not head[0].isalpha():
+            return ""
+        if head[0].isupper() or lower[k] in _AGENT_PRONOUNS or _nominal(lower[k], lex) or k > j + 1:
+            return " ".join(t[2] for t in toks[j : k + 1])
+        return ""
+    return ""
+
+
 def find_passives(text: str, lang: str, sentences: list[list[Token]] | None = None) -> list[Passive]:
     """Passive verbs in one block of text (offsets into ``text``). ``sentences`` are the
     word tokens of each sentence (klarsyn.checks.base.tokens); without them the text is
@@ -221,7 +251,7 @@ def find_passives(text: str, lang: str, sentences: list[list[Token]] | None = No
                     if lower[j] in _BETWEEN or lower[j] in _SUBJECTS:
                         continue
                     if is_participle(word_j, lang, lex) and lower[j - 1] not in _ARTICLES:
-                        found.append(Passive(toks[j][0], toks[j][1], "bli", word_j))
+                        found.append(Passive(toks[j][0], toks[j][1], "bli", word_j, agent_after(toks, j, lex)))
                         break
                     if j > i + 1 and not _looks_nominal(lower[j], lex):
                         break
@@ -248,7 +278,7 @@ def find_passives(text: str, lang: str, sentences: list[list[Token]] | None = No
                     break
             prev = lower[k] if k >= 0 else ""
             if prev in modals or prev == "å":
-                found.append(Passive(s, e, "s", word))
+                found.append(Passive(s, e, "s", word, agent_after(toks, i, lex)))
                 continue
             if lang == "nn":
                 continue  # Nynorsk present s-passive (-st) is rare in writing
@@ -265,5 +295,5 @@ def find_passives(text: str, lang: str, sentences: list[list[Token]] | None = No
                 or (prev in _CLAUSE_OPENERS and not subject_seen)
             )
             if finite:
-                found.append(Passive(s, e, "s", word))
+                found.append(Passive(s, e, "s", word, agent_after(toks, i, lex)))
     return found

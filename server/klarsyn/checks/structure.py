@@ -29,6 +29,11 @@ _IMAGE_FILE = re.compile(r"(?i)^(?:img|dsc|image|bilde|screenshot|skjermbilde)[-
 
 
 def heading_skip(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
+    if analysis.document.format == "text":
+        # Plain text has no heading levels, only klarsyn's guesses from numbering ("2.2.1"),
+        # and a guess is no ground for telling the author a level was skipped: all ten such
+        # findings judged on the programmes were wrong (eval/judged/before-b.tsv).
+        return []
     hits: list[Hit] = []
     previous = 0
     for ba in analysis.blocks:
@@ -56,10 +61,20 @@ def long_heading(analysis: DocumentAnalysis, options: dict[str, float]) -> list[
     return hits
 
 
+_HEADING_FORMATS = frozenset({"markdown", "docx", "odt", "html"})
+
+
 def fake_heading(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
     """A short paragraph in bold or capitals, without final punctuation, before more text:
-    it works as a heading for the eye but not for a screen reader."""
+    it works as a heading for the eye but not for a screen reader.
+
+    Only in formats that have heading markup (Markdown, DOCX, ODT, HTML): a plain-text
+    file has no heading styles to use, its headings are short lines by nature, and a
+    line in capitals there is as often a running header or a logo («PARTI ET SENTRU M»,
+    repeated on every page of a converted PDF) as a heading."""
     hits: list[Hit] = []
+    if analysis.document.format not in _HEADING_FORMATS:
+        return hits
     blocks = analysis.blocks
     for i, ba in enumerate(blocks):
         b = ba.block

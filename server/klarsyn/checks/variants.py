@@ -70,6 +70,11 @@ class Group:
     # The right form whatever the counts (the dictionary's spelling), when one is known.
     force: str | None = None
     reason: str = ""  # why the forced form is right, for the message
+    # The forms that may be proposed at all (None: any); a group whose majority form is
+    # not among them is not reported.
+    dominant_only: frozenset[str] | None = None
+    # Extra message values for single occurrences (id of the occurrence -> values).
+    notes: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -147,6 +152,20 @@ def known(word: str, lex: frozenset[str]) -> bool:
                 return True
     if word.endswith("t") and len(word) > 3 and word[:-1] + word[-2] in lex:
         return True
+    for ending in ("er", "ene", "ere", "ne", "a", "en", "e"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            stem = word[: -len(ending)]
+            # the -e- of -el, -er, -en drops before an ending: bibler (bibel), vinduer, søstre (søster)
+            if stem[-1] in "lrn" and stem[:-1] + "e" + stem[-1] in lex:
+                return True
+            # a vowel shift in the plural: bønder (bonde), bøker (bok), netter (natt), hender (hånd)
+            for new_vowel, old_vowels in (("ø", "oå"), ("e", "aå"), ("æ", "å"), ("y", "u")):
+                for i, c in enumerate(stem):
+                    if c == new_vowel:
+                        for v in old_vowels:
+                            base = stem[:i] + v + stem[i + 1 :]
+                            if base in lex or base + "e" in lex:
+                                return True
     if word.endswith("s") and len(word) > 4 and known(word[:-1], lex):
         return True  # a genitive: foreldres, menneskers
     from klarsyn.checks.passive import is_participle
@@ -176,7 +195,8 @@ def compound_groups(words: list[Word], lex: frozenset[str] = frozenset()) -> lis
             continue
         if "-" in w.text:
             first, _, rest = w.text.partition("-")
-            if len(first) >= 3 and len(rest) >= 3 and first.isalpha() and rest.replace("-", "").isalpha():
+            # A function word before a hyphen (ikke-kommersielle) makes no compound to compare.
+            if len(first) >= 3 and len(rest) >= 3 and first.isalpha() and rest.replace("-", "").isalpha() and first.lower() not in _FUNCTION:
                 hyphen[w.lower.replace("-", "")].append((Occurrence(w.doc, w.block, w.start, w.end, w.text), len(first)))
         elif len(w.lower) >= 6:
             closed_count[w.lower] += 1
@@ -184,6 +204,8 @@ def compound_groups(words: list[Word], lex: frozenset[str] = frozenset()) -> lis
     for w in words:
         n = w.next
         if n is None or not w.text[0].islower() or not n.text.isalpha() or len(w.lower) < 3 or len(n.lower) < 3:
+            continue
+        if n.lower in _FUNCTION:
             continue
         key = w.lower + n.lower
         # A split form of a dictionary word is særskriving, reported by that rule instead.
@@ -199,6 +221,10 @@ def compound_groups(words: list[Word], lex: frozenset[str] = frozenset()) -> lis
     groups = []
     for key in keys:
         g = Group("compound", key)
+        # A function word and the next word are two words, whatever they spell together:
+        # «for eldre» is never joined into «foreldre» (only «etterkvart» split into «etter kvart»).
+        if any(o.text.split(" ")[0].lower() in _FUNCTION for o, _ in split.get(key, [])):
+            g.dominant_only = frozenset({"split"})
         cut = (hyphen.get(key) or split.get(key))[0][1]  # type: ignore[index]
         g.forms["closed"] = closed.get(key, [])
         g.forms["hyphen"] = [o for o, _ in hyphen.get(key, [])]
@@ -229,23 +255,80 @@ def _saerskriving(first: str, second: str, lex: frozenset[str]) -> bool:
     if not lex or len(first) < 4 or len(second) < 3 or first in lex or first in _FUNCTION or second in _FUNCTION:
         return False
     bound = first.endswith(("s", "e")) and first[:-1] in lex
-    # The closed form must be a dictionary word itself (plus a plain ending).
-    return bound and split_inflection(first + second, lex)[0] in lex
+    return bound and not _genitive(first) and _joined_known(first, second, lex)
+
+
+def _joined_known(first: str, second: str, lex: frozenset[str]) -> bool:
+    """The two words written together are a dictionary word with the second word's own
+    ending: «fritids tilbudene» → «fritidstilbud» + -ene. «verdens rikeste» is no
+    «verdensrike» + -ste, since «rikeste» is «rik» + -este."""
+    base, ending = split_inflection(second, lex)
+    return first + second in lex or (bool(ending) and first + base in lex)
+
+
+def _genitive(first: str) -> bool:
+    """An -s that reads as a genitive, not a linking letter: after a definite-looking
+    ending (verdens, landets, kommunens) or after a vowel (Norges-type «skoles»)."""
+    if not first.endswith("s"):
+        return False
+    stem = first[:-1]
+    return stem.endswith(("en", "et", "ene", "a", "i", "o", "y", "æ", "ø", "å")) or stem.endswith("e") and not stem.endswith(("else", "nde"))
+
+
+# Words before which a verb stands as a verb («å spare penger», «skal aldri spare penger»).
+_VERB_CONTEXT = frozenset(
+    """å og skal vil kan må bør skulle ville kunne måtte burde aldri ikke ikkje ofte alltid
+    også òg kan vil lar la får fekk fikk""".split()
+)
+
+# Adjectives, determiners and quantifiers: a free word before a noun, never a compound's
+# first part written apart («privat skole», «fast lege», «egen utvikling», «i all tid»).
+_FREE = frozenset(
+    """stor store stort god gode godt ny nye nytt gammel gamle gammelt liten lite lita små
+    lang lange langt høy høye høyt høg høge høgt lav lave lavt låg låge lågt privat private
+    fast faste fri frie fritt egen eget egne eigen eige eigne annen annet andre anna all alt
+    alle hel hele heile heilt samme same neste siste første ung unge ungt ekte rik rike rikt
+    fattig fattige sterk sterke sterkt svak svake svakt rask raske raskt trygg trygge trygt
+    grønn grønne grønt ren rene rent fersk ferske kort korte kald kalde varm varme tung tunge
+    lett lette fin fine fint full fulle fullt tom tomme åpen åpne åpent open opne ope rett
+    rette riktig riktige felles mye mykje mange fleire flere få noen nokon ingen begge slik
+    slike sånn sånne hver kvar ethvert enhver offentlig offentleg offentlige offentlege
+    norsk norske nasjonal nasjonale lokal lokale statlig statleg statlige statlege ekstra
+    gratis moderne bra stakkars""".split()
+)
+
+
+def _free_phrase(first: str) -> bool:
+    """An adjective (also in its -e, -t, comparative and superlative forms), a determiner
+    or a quantifier: it inflects on its own, so it is a word of its own."""
+    if first in _FREE or _free_adjective(first):
+        return True
+    if first.endswith(("e", "t")) and (first[:-1] in _FREE or _free_adjective(first[:-1])):
+        return True
+    return first.endswith(("ste", "este", "ere", "are", "aste"))  # yngste, største, eldre-type
+
+
+def _free_adjective(word: str) -> bool:
+    """An adjective by an ending nouns seldom have (not -ent, -ant: konsulent, student)."""
+    return any(word.endswith(x) and len(word) >= len(x) + 3 for x in ("ig", "lig", "leg", "isk", "ell", "al", "iv", "bar", "som", "løs", "ær"))
 
 
 def saerskriving_groups(words: list[Word], lex: frozenset[str]) -> list[Group]:
     closed_forms = {w.lower for w in words if "-" not in w.text}
     groups: dict[str, Group] = {}
+    previous: Word | None = None
     for w in words:
+        prev, previous = previous, w
         n = w.next
         if n is None or len(w.lower) < 3 or len(n.lower) < 3 or not w.text.islower() or not n.text.islower() or not n.text.isalpha():
             continue
+        if _free_phrase(w.lower) or w.lower in _FUNCTION or n.lower in _FUNCTION:
+            continue
+        if prev is not None and prev.next is w and prev.lower in _VERB_CONTEXT and w.lower.endswith(("e", "a")):
+            continue  # «å spare penger»: a verb and its object
         key = w.lower + n.lower
         evidence = key in closed_forms
-        with_evidence = (
-            evidence and w.lower in lex and not _free_phrase(w.lower) and w.lower not in _FUNCTION
-            and n.lower not in _FUNCTION and known(key, lex)
-        )
+        with_evidence = evidence and w.lower in lex and not _genitive(w.lower) and _joined_known(w.lower, n.lower, lex)
         if not (with_evidence or _saerskriving(w.lower, n.lower, lex)):
             continue
         g = groups.get(key)
@@ -256,14 +339,6 @@ def saerskriving_groups(words: list[Word], lex: frozenset[str]) -> list[Group]:
             g.label = {key: key}
         g.forms[f"{w.lower} {n.lower}"].append(Occurrence(w.doc, w.block, w.start, n.end, f"{w.text} {n.text}"))
     return list(groups.values())
-
-
-# Adjectives and determiners that stand before nouns as separate words ("stor by").
-_FREE = frozenset("stor store god gode ny nye gammel gamle liten lite små lang lange høy høye lav lave".split())
-
-
-def _free_phrase(first: str) -> bool:
-    return first in _FREE
 
 
 # -- linking letter -----------------------------------------------------------------------
@@ -304,7 +379,12 @@ def linking_groups(words: list[Word], lex: frozenset[str]) -> list[Group]:
 # -- capitals -----------------------------------------------------------------------------
 
 
-def case_groups(words: list[Word]) -> list[Group]:
+def case_groups(words: list[Word], lex: frozenset[str] = frozenset(), terms: dict[str, str] | None = None) -> list[Group]:
+    """A name or acronym written in capitals and with a capital first letter (NAV / Nav).
+    A name a term base settles (``terms``: lower case → preferred form) is left to it.
+    The capital form is never proposed for an ordinary word (nav, the hub), nor for a
+    name read as a word (Nato, Enova): Norwegian writes those with one capital."""
+    terms = terms or {}
     def candidate(w: Word) -> bool:
         return not w.sentence_start and 2 <= len(w.text) <= 8 and w.block.kind is not BlockKind.HEADING
 
@@ -327,9 +407,11 @@ def case_groups(words: list[Word]) -> list[Group]:
         # Only an acronym or name written in capitals and with a capital first letter
         # (NAV / Nav). Small and capital first letters mark different words too often
         # (Høyre the party, høyre the side) to be a spelling variant.
-        if "upper" not in forms or "title" not in forms:
+        if "upper" not in forms or "title" not in forms or key in terms:
             continue
         g = Group("case", key)
+        if key in lex or _word_like(key):
+            g.dominant_only = frozenset({"title"})
         g.forms = dict(forms)
         g.rewrite = {
             "upper": lambda text: text.upper(),
@@ -338,6 +420,15 @@ def case_groups(words: list[Word]) -> list[Group]:
         g.label = {f: g.rewrite[f](occ[0].text) for f, occ in forms.items()}  # type: ignore[operator]
         groups.append(g)
     return groups
+
+
+def _word_like(key: str) -> bool:
+    """An abbreviation read as a word (nato, enova, unicef): at least four letters with
+    vowels and consonants alternating as in a word, not letters read one by one (nrk, sfo)."""
+    if len(key) < 4 or not key.isalpha():
+        return False
+    vowels = sum(c in _VOWELS for c in key)
+    return 0 < vowels < len(key) and not any(c not in _VOWELS and d not in _VOWELS and e not in _VOWELS for c, d, e in zip(key, key[1:], key[2:]))
 
 
 # -- misspellings -------------------------------------------------------------------------
@@ -377,6 +468,15 @@ def misspelling_groups(words: list[Word], lex: frozenset[str], min_frequent: int
         if len(ws) >= min_frequent and known(base, lex):
             for w in ws:
                 surface[len(w.lower)][w.lower] = base
+    # Every word of the programme and its beginnings (straffe in strafferamme).
+    prefixes = {w[:i] for w in families for i in range(5, len(w) + 1)}
+    # Words next to a fragment the lexicon does not know («Stra eloven»: Straffeloven).
+    fragments: set[int] = set()
+    previous: Word | None = None
+    for w in words:
+        if previous is not None and previous.next is w and len(previous.lower) <= 5 and not known(previous.lower, lex):
+            fragments.add(id(w))
+        previous = w
     groups = []
     for base, ws in families.items():
         if len(ws) > 1 or known(ws[0].lower, lex) or len(ws) >= min_frequent:
@@ -385,6 +485,8 @@ def misspelling_groups(words: list[Word], lex: frozenset[str], min_frequent: int
         if rare.sentence_start or not rare.text.isalpha() or len(rare.lower) < 6:
             continue  # a capitalised first word may be a name
         r = rare.lower
+        if _garbled(r) or id(rare) in fragments:
+            continue  # text broken by the PDF conversion (lhenger: tilhenger), not a typo
         best: tuple[int, str, str] | None = None  # uses of the family, right form, its base
         for length in (len(r) - 1, len(r), len(r) + 1):
             for form, form_base in surface.get(length, {}).items():
@@ -396,6 +498,8 @@ def misspelling_groups(words: list[Word], lex: frozenset[str], min_frequent: int
         if best is None:
             continue
         _uses, right, right_base = best
+        if _other_known(r, right_base, lex, prefixes):
+            continue  # staffes: skaffes or straffes? No certain fix.
         g = Group("misspelling", right_base)
         g.forms[right_base] = [Occurrence(w.doc, w.block, w.start, w.end, w.text) for w in families[right_base]]
         g.forms[r] = [Occurrence(rare.doc, rare.block, rare.start, rare.end, rare.text)]
@@ -406,36 +510,123 @@ def misspelling_groups(words: list[Word], lex: frozenset[str], min_frequent: int
     return groups
 
 
+_ONSETS = frozenset(
+    "bl br dr dj dv fj fl fr gj gl gn gr hj hv kj kl kn kr kv pj pl pr sj sk sl sm sn sp st sv "
+    "tj tr tv vr ch th ph sh sc ps pn wh".split()
+)
+_VOWELS = frozenset("aeiouyæøåéèáàü")
+
+
+def _garbled(word: str) -> bool:
+    """Starts with two consonants no Norwegian word starts with (lliten, lhenger): letters
+    lost in the PDF conversion, not a typo to correct."""
+    return len(word) > 2 and word[0] not in _VOWELS and word[1] not in _VOWELS and word[:2] not in _ONSETS
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzæøå"
+
+
+def _other_known(rare: str, right_base: str, lex, used) -> bool:  # type: ignore[no-untyped-def]
+    """Another known word one typo from ``rare`` (same first letter and ending), of another
+    base than the proposed fix, that the programme uses too: then the fix is a guess."""
+    candidates = set()
+    for i in range(1, len(rare) + 1):
+        candidates.add(rare[:i] + rare[i + 1 :])  # a letter too many
+        for c in _LETTERS:
+            candidates.add(rare[:i] + c + rare[i:])  # a letter too few
+            if i < len(rare):
+                candidates.add(rare[:i] + c + rare[i + 1 :])  # a wrong letter
+    for i in range(1, len(rare) - 1):
+        candidates.add(rare[:i] + rare[i + 1] + rare[i] + rare[i + 2 :])
+    candidates.discard(rare)
+    for c in candidates:
+        if len(c) < 4 or c[-2:] != rare[-2:] or c.startswith(right_base):
+            continue
+        if c in lex:
+            base = c
+        else:
+            base, ending = split_inflection(c, lex)
+            if not ending or len(base) < 4:
+                continue
+        if not right_base.startswith(base) and (base in used or c in used):
+            return True
+    return False
+
+
 # -- agreement -----------------------------------------------------------------------------
 
 
+# Words after which an attributive adjective takes the weak -e form: the definite article
+# and demonstratives (with a definite noun after: «de lokale tilbudene», «den gode
+# skolen») and possessives («vår gode skole»).
+_DEFINITE_DETERMINERS = frozenset("den det de dei denne dette disse desse".split())
+_POSSESSIVES = frozenset(
+    """min mi mitt mine din di ditt dine sin si sitt sine vår vårt våre deres hans hennes
+    dykkar hennar deira""".split()
+)
+_DEFINITE_ENDINGS = frozenset(("en", "et", "a", "ene", "ane", "na", "ne", "i"))
+
+
 def agreement_groups(words: list[Word], lex: frozenset[str]) -> list[Group]:
-    by_key: dict[tuple[str, str], dict[str, list[Occurrence]]] = defaultdict(lambda: defaultdict(list))
+    """An adjective without its -e ending in the one place that demands it: after a
+    definite article, demonstrative, possessive or plural quantifier and directly before
+    a noun (``de lokal tilbudene``, ``våre sosial tjenester``), when the programme also
+    writes that adjective with -e. A predicative adjective (``er avhengig av``), one
+    before ``og`` (``en god og trygg skole``) or an adverb (``de offentlig ansatte``) is
+    never flagged: there the bare form is right."""
+    weak: dict[str, list[Occurrence]] = defaultdict(list)
+    bare: dict[str, list[Occurrence]] = defaultdict(list)
+    determiners: dict[int, dict[str, str]] = {}
+    previous: Word | None = None
     for w in words:
+        prev, previous = previous, w
         n = w.next
-        if n is None or not w.text.islower() or not n.text.islower() or len(w.lower) < 3:
+        if not w.common or len(w.lower) < 3:
             continue
-        stem, ending = w.lower, ""
-        if w.lower.endswith(("e", "t")) and w.lower[:-1] in lex:
-            stem, ending = w.lower[:-1], w.lower[-1]
-        elif w.lower not in lex:
+        if w.lower.endswith("e") and _adjective_like(w.lower[:-1]) and w.lower[:-1] in lex:
+            weak[w.lower[:-1]].append(Occurrence(w.doc, w.block, w.start, w.end, w.text))
             continue
-        if not _adjective_like(stem):
+        if n is None or prev is None or prev.next is not w or prev.lower not in _DEFINITE_DETERMINERS | _POSSESSIVES:
             continue
-        occurrence = Occurrence(w.doc, w.block, w.start, w.end, w.text)
-        by_key[(stem, n.lower)][ending].append(occurrence)
+        if w.lower not in lex or not _adjective_like(w.lower) or not _noun_like(n, lex):
+            continue
+        # «er det stor mangel på», «det lav kriminalitet»: «det» is the subject there, and
+        # the noun is indefinite; after an article the noun is definite («det store huset»).
+        if prev.lower in _DEFINITE_DETERMINERS and split_inflection(n.lower, lex)[1] not in _DEFINITE_ENDINGS:
+            continue
+        o = Occurrence(w.doc, w.block, w.start, w.end, w.text)
+        bare[w.lower].append(o)
+        determiners[id(o)] = {"determiner": prev.text}
     groups = []
-    for (stem, noun), forms in by_key.items():
-        if "" not in forms or len(forms) < 2:
-            continue
-        g = Group("agreement", f"{stem} {noun}")
-        g.forms = {f"{stem}{ending}": occ for ending, occ in forms.items()}
-        g.rewrite = {form: (lambda text, form=form: _same_case(form, text)) for form in g.forms}
-        g.label = {form: f"{form} {noun}" for form in g.forms}
-        # Only the bare form can be wrong: "lokalt tilbud" and "lokale tilbud" are both right.
+    for stem, occurrences in bare.items():
+        if not weak.get(stem):
+            continue  # the -e form is not used anywhere: no certain fix
+        g = Group("agreement", stem, force=stem + "e", reason="weak")
+        g.forms = {stem + "e": weak[stem], stem: occurrences}
+        g.rewrite = {stem + "e": (lambda text, form=stem + "e": _same_case(form, text))}
+        g.label = {stem + "e": stem + "e", stem: stem}
         g.only_report = stem  # type: ignore[attr-defined]
+        g.notes = {id(o): determiners[id(o)] for o in occurrences}
         groups.append(g)
     return groups
+
+
+def _noun_like(w: Word, lex: frozenset[str]) -> bool:
+    """The word after the adjective looks like a noun: small letters, known to the
+    lexicon, no function word, no adjective or participle (``de offentlig ansatte``)."""
+    low = w.lower
+    if not w.text.islower() or not w.text.isalpha() or len(low) < 3 or low in _FUNCTION:
+        return False
+    if _adjective_like(low) or (low.endswith(("e", "t")) and _adjective_like(low[:-1])):
+        return False
+    # an inflected adjective after an adverb: «de psykisk syke», «sitt juridisk reelle nivå», «de historisk største»
+    if low.endswith(("ste", "este")) or (low.endswith("e") and not low.endswith("ere") and low not in lex and low[:-1] in lex):
+        return False
+    from klarsyn.checks.passive import is_participle
+
+    if is_participle(low, "nb", lex) or (low.endswith("e") and is_participle(low[:-1], "nb", lex)):
+        return False
+    return known(low, lex)
 
 
 _ADJECTIVE_SUFFIXES = ("ig", "lig", "sk", "isk", "ell", "al", "iv", "ær", "bar", "som", "løs", "fri", "ent", "ant")
@@ -484,12 +675,19 @@ def optional_groups(words: list[Word], lex: frozenset[str], lang: str) -> list[G
         previous = ""
         for w in words:
             low = w.lower
-            if low.endswith(("kje", "gje")) and low[:-2] + "e" in lex:
-                j_forms[low[:-2] + "e"][low].append(w)
-            elif low.endswith(("ke", "ge")) and low[:-1] + "je" in lex:
-                j_forms[low][low].append(w)
-            if previous == "å" and w.common and low.endswith(("a", "e")) and len(low) >= 3:
-                infinitive.forms[low[-1]].append(Occurrence(w.doc, w.block, w.start, w.end, w.text))
+            # j-forms only where a verb stands (å styrkje, skal byggje): «styrke» is a noun too.
+            if previous in _INFINITIVE_BEFORE:
+                if low.endswith(("kje", "gje")) and low[:-2] + "e" in lex:
+                    j_forms[low[:-2] + "e"][low].append(w)
+                elif low.endswith(("ke", "ge")) and low[:-1] + "je" in lex:
+                    j_forms[low][low].append(w)
+            # Only verbs with both endings: «å kasta» / «å kaste». «bidra», «ivareta», «delta»
+            # end in -a in either system and have no -e form.
+            if previous == "å" and w.common and len(low) >= 3:
+                if low.endswith("a") and low[:-1] + "e" in lex and low not in lex:
+                    infinitive.forms["a"].append(Occurrence(w.doc, w.block, w.start, w.end, w.text))
+                elif low.endswith("e") and low in lex and low[:-1] + "a" not in lex:
+                    infinitive.forms["e"].append(Occurrence(w.doc, w.block, w.start, w.end, w.text))
             previous = low
         for key, forms in j_forms.items():
             if len(forms) < 2:
@@ -504,9 +702,15 @@ def optional_groups(words: list[Word], lex: frozenset[str], lang: str) -> list[G
                 "a": lambda text: text[:-1] + "a",
                 "e": lambda text: text[:-1] + "e",
             }
-            infinitive.label = {"a": "a-infinitiv (å kasta)", "e": "e-infinitiv (å kaste)"}
+            # The form shown is the word itself in the other ending, not a description.
+            infinitive.label = {}
+            infinitive.per_use_label = True  # type: ignore[attr-defined]
+            infinitive.what = {"a": "a-infinitiv", "e": "e-infinitiv"}  # type: ignore[attr-defined]
             groups.append(infinitive)
     return groups
+
+
+_INFINITIVE_BEFORE = frozenset("å skal vil kan må bør skulle ville kunne måtte burde lat la få".split())
 
 
 def _same_case(new: str, old: str) -> str:
@@ -517,7 +721,7 @@ def _same_case(new: str, old: str) -> str:
     return new
 
 
-def all_groups(kind: str, words: list[Word], lang: str, options: dict[str, float]) -> list[Group]:
+def all_groups(kind: str, words: list[Word], lang: str, options: dict[str, float], terms: dict[str, str] | None = None) -> list[Group]:
     lex = lemmas(lang)
     if kind == "compound":
         return compound_groups(words, lex)
@@ -526,7 +730,7 @@ def all_groups(kind: str, words: list[Word], lang: str, options: dict[str, float
     if kind == "linking":
         return linking_groups(words, lex) if lex else []
     if kind == "case":
-        return case_groups(words)
+        return case_groups(words, lex, terms or {})
     if kind == "misspelling":
         return misspelling_groups(words, both_standards(), int(options.get("min_frequent", 3))) if lex else []
     if kind == "agreement":

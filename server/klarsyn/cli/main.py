@@ -323,8 +323,11 @@ def _explain(rule_id: str) -> int:
         close = difflib.get_close_matches(rule_id, list(rules), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise UsageError(f"unknown rule id '{rule_id}'{hint}")
-    print(f"{rule.id} ({rule.type}, {rule.severity.value}, {','.join(rule.languages) or 'alle språk'})\n")
+    default = "" if rule.enabled else ", av som standard"
+    print(f"{rule.id} ({rule.type}, {rule.severity.value}{default}, {','.join(rule.languages) or 'alle språk'})\n")
     print(" ".join(rule.description.split()) + "\n")
+    if rule.measured:
+        print(f"Målt: {rule.measured}\n")
     if rule.options:
         print("Innstillinger: " + ", ".join(f"{k}={v:g}" for k, v in rule.options.items()) + "\n")
     print("Flagges:")

@@ -24,16 +24,16 @@ from klarsyn.findings import FixSafety, Severity
 from klarsyn.resources import rules_dir
 from klarsyn.yamlfile import compose_file, line_of, mapping_items, scalar, string_list
 
-_COMMON = ("id", "type", "severity", "enabled", "message", "description", "source", "link", "scope", "examples")
+_COMMON = ("id", "type", "severity", "enabled", "message", "description", "source", "link", "scope", "examples", "measured")
 _TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "existence": ("terms", "patterns", "case_sensitive"),
     "substitution": ("terms", "case_sensitive", "fix_safety"),
     "termbase": ("terms", "case_sensitive", "fix_safety"),
     "metric": ("metric", "max", "min_words"),
-    "occurrence": ("terms", "unit", "max"),
+    "occurrence": ("terms", "unit", "max", "clause_start", "subjects"),
     "repetition": ("allow",),
     "capitalization": ("min_words",),
-    "consistency": ("variants", "min_dominant", "min_ratio"),
+    "consistency": ("variants", "fixed", "min_dominant", "min_ratio"),
     "variants": ("kind", "min_dominant", "min_ratio", "min_frequent"),
     "acronym": ("known", "expansions"),
     "analysis": ("analysis", "fix_safety", "max_words", "min_count", "min_share"),
@@ -275,10 +275,33 @@ def _examples(reader: _Reader) -> tuple[list[Example], list[Example]]:
                     raise reader.fail(item, f"an example's lang must be nb, nn or en, not '{fields['lang']}'")
                 if fields.get("format", "markdown") not in ("markdown", "text", "html"):
                     raise reader.fail(item, "an example's format must be markdown, text or html")
-                out[key].append(Example(fields["text"], fields.get("match"), fields.get("lang"), fields.get("format", "markdown")))
+                out[key].append(Example(fields["text"], fields.get("match"), fields.get("lang"), fields.get("format", "markdown"), fields.get("fix")))
     if not out["bad"] or not out["good"]:
         raise reader.fail(node, "examples need at least one 'bad' and one 'good' text")
     return out["bad"], out["good"]
+
+
+def _replacements(reader: _Reader, node: yaml.SequenceNode) -> tuple[tuple[str, ...], tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]:
+    """``replace`` with conditions: each item a string or ``{text, prev: [...], next: [...]}``
+    (the words that must stand just before or just after the match)."""
+    texts: list[str] = []
+    when: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    for item in node.value:
+        if isinstance(item, yaml.ScalarNode):
+            texts.append(str(item.value))
+            when.append(((), ()))
+            continue
+        fields = {k: v for k, _kn, v in mapping_items(item, reader.path, "a replacement")}
+        for k in fields:
+            if k not in ("text", "prev", "next"):
+                raise reader.fail(item, f"a replacement takes text, prev and next, not '{k}'")
+        if "text" not in fields:
+            raise reader.fail(item, "a replacement given as a mapping needs 'text'")
+        texts.append(str(scalar(fields["text"])))
+        prev = tuple(w.lower() for w in string_list(fields["prev"], reader.path, "prev")) if "prev" in fields else ()
+        nxt = tuple(w.lower() for w in string_list(fields["next"], reader.path, "next")) if "next" in fields else ()
+        when.append((prev, nxt))
+    return tuple(texts), tuple(when)
 
 
 def _terms(reader: _Reader, node: yaml.Node, what: str = "terms") -> list[Term]:
@@ -293,8 +316,24 @@ def _terms(reader: _Reader, node: yaml.Node, what: str = "terms") -> list[Term]:
         else:
             entry = {}
             for key, key_node, value in mapping_items(item, reader.path, "a term"):
-                if key in ("replace", "forms"):
+                if key == "replace" and isinstance(value, yaml.SequenceNode) and any(isinstance(v, yaml.MappingNode) for v in value.value):
+                    entry["replace"], entry["when"] = _replacements(reader, value)
+                elif key in ("replace", "forms", "not_after"):
                     entry[key] = tuple(string_list(value, reader.path, key))
+                    if key == "not_after":
+                        entry[key] = tuple(w.lower() for w in entry[key])
+                elif key == "verb":
+                    entry[key] = tuple(string_list(value, reader.path, key))
+                    if len(entry[key]) != 3:
+                        raise reader.fail(value, "'verb' lists the present, past and participle of the term's first word (- for none)")
+                elif key == "fix":
+                    entry[key] = str(scalar(value))
+                    if entry[key] not in ("none", "safe", "unsafe", "display-only"):
+                        raise reader.fail(value, "a term's 'fix' must be none, safe, unsafe or display-only")
+                elif key == "ending":
+                    entry[key] = str(scalar(value))
+                    if entry[key] not in ("carry", "drop", "exact"):
+                        raise reader.fail(value, "a term's 'ending' must be carry, drop or exact")
                 elif key in ("term", "note", "severity"):
                     entry[key] = str(scalar(value))
                 elif key == "inflect":
@@ -305,7 +344,7 @@ def _terms(reader: _Reader, node: yaml.Node, what: str = "terms") -> list[Term]:
                 elif key == "source":
                     continue  # per-entry sources are documentation only
                 else:
-                    raise reader.fail(key_node, f"unknown term field '{key}' (use term, replace, forms, inflect, note, severity, source)")
+                    raise reader.fail(key_node, f"unknown term field '{key}' (use term, replace, forms, inflect, verb, fix, ending, not_after, note, severity, source)")
         if not entry.get("term", "").strip():
             raise reader.fail(item, "a term entry needs 'term'")
         if "severity" in entry:
@@ -413,6 +452,7 @@ def parse_rule(path: Path, pack: str, languages: tuple[str, ...], limits: PackLi
         link=r.string("link", required=False), scope=frozenset(_SCOPES[n] for n in scope),
         include_quotes=include_quotes, bad=bad, good=good, pack=pack, path=name,
         line=line_of(root), languages=languages, enabled=r.flag("enabled", True),
+        measured=" ".join(r.string("measured", required=False).split()),
     )
     return _typed(r, rule_type, common)
 
@@ -464,7 +504,11 @@ def _typed(r: _Reader, rule_type: str, common: dict[str, Any]) -> Rule:
         unit = r.string("unit", required=False, default="sentence")
         if unit not in ("sentence", "paragraph"):
             raise r.fail(r.value_node("unit"), "unit must be sentence or paragraph")
+        def words(key: str) -> frozenset[str]:
+            return frozenset(w.lower() for w in string_list(r.value_node(key), name, key)) if r.has(key) else frozenset()  # type: ignore[arg-type]
+
         return OccurrenceRule(**common, terms=_terms(r, r.value_node("terms")), unit=unit,  # type: ignore[arg-type]
+                              clause_start=words("clause_start"), subjects=words("subjects"),
                               options={"max": r.number("max")})
     if rule_type == "repetition":
         allow = frozenset(w.lower() for w in string_list(r.value_node("allow"), name, "allow")) if r.has("allow") else frozenset()  # type: ignore[arg-type]
@@ -483,7 +527,8 @@ def _typed(r: _Reader, rule_type: str, common: dict[str, Any]) -> Rule:
                 raise r.fail(group, "a variant group needs at least two forms")
             groups.append([Term(f, line=line_of(group)) for f in forms])
         options = {"min_dominant": r.number("min_dominant", 2), "min_ratio": r.number("min_ratio", 2)}
-        return ConsistencyRule(**common, groups_=groups, options=options)
+        fixed = tuple(string_list(r.value_node("fixed"), name, "fixed")) if r.has("fixed") else ()  # type: ignore[arg-type]
+        return ConsistencyRule(**common, groups_=groups, fixed=fixed, options=options)
     if rule_type == "variants":
         from klarsyn.checks.variants import KINDS
 

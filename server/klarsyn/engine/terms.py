@@ -36,11 +36,37 @@ class Term:
     note: str = ""
     severity: str | None = None
     line: int = 0  # where the entry is in its YAML file
+    # A verb term: the present, past and participle of its first word (the infinitive is
+    # the term). Its replacements are then conjugated to the matched form (VERBS below).
+    verb: tuple[str, ...] = ()
+    # None: the rule's fix_safety; "none": no fix is offered (the message still suggests).
+    fix: str | None = None
+    # How a one-word replacement treats the match's ending: carry it over ("carry"), use
+    # the replacement as written ("drop"), or offer a fix for the exact term only ("exact").
+    ending: str = "carry"
+    # Previous words (lower case) after which the term is not flagged at all ("St.meld. nr.").
+    not_after: tuple[str, ...] = ()
+    # Per replacement, parallel to ``replace``: (previous words, next words) that must hold
+    # for it to be offered as a fix; empty tuples mean no condition. When a conditional
+    # replacement holds, only the conditional ones that hold are offered.
+    when: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+
+
+def verb_forms(term: Term) -> set[str]:
+    """A verb term's own forms (present, past, participle and the s-passive), as phrases."""
+    if not term.verb:
+        return set()
+    head, _, rest = " ".join(term.term.split()).partition(" ")
+    tail = f" {rest}" if rest else ""
+    heads = {p for p in term.verb if p and p != "-"}
+    if not head.endswith("s"):
+        heads.add(head + "s")
+    return {f"{h}{tail}" for h in heads}
 
 
 def inflected_forms(term: Term) -> set[str]:
     base = " ".join(term.term.split())
-    forms = {base, *(" ".join(f.split()) for f in term.forms)}
+    forms = {base, *(" ".join(f.split()) for f in term.forms), *verb_forms(term)}
     if not term.inflect or "." in base:
         return forms
     head, _, rest = base.partition(" ")
@@ -81,7 +107,7 @@ class TermMatcher:
         seen: set[str] = set()
         # Terms as written first, so "heime" belongs to the term "heime" and not to the
         # generated forms of "heim"; then the generated forms, earlier terms winning.
-        written = [(t, {" ".join(t.term.split()), *(" ".join(f.split()) for f in t.forms)}) for t in self.terms]
+        written = [(t, {" ".join(t.term.split()), *(" ".join(f.split()) for f in t.forms), *verb_forms(t)}) for t in self.terms]
         generated = [(t, inflected_forms(t)) for t in self.terms]
         for term, forms in written + generated:
             for form in sorted(forms):
@@ -153,3 +179,126 @@ class TermMatcher:
                 if t is term:
                     out.add(" ".join((first, *rest)))
         return out
+
+
+# -- conjugating a verb replacement ----------------------------------------------------
+#
+# The verbs that replacements of verb terms begin with: infinitive -> (present, past,
+# participle). A replacement whose first word is not here gets no fix for an inflected match.
+VERBS: dict[str, tuple[str, str, str]] = {
+    "angå": ("angår", "angikk", "angått"), "avvike": ("avviker", "avvek", "avveket"),
+    "be": ("ber", "ba", "bedt"), "betale": ("betaler", "betalte", "betalt"),
+    "bidra": ("bidrar", "bidro", "bidratt"), "bli": ("blir", "ble", "blitt"),
+    "bruke": ("bruker", "brukte", "brukt"), "dekke": ("dekker", "dekket", "dekket"),
+    "delta": ("deltar", "deltok", "deltatt"), "drive": ("driver", "drev", "drevet"),
+    "eie": ("eier", "eide", "eid"), "eksistere": ("eksisterer", "eksisterte", "eksistert"),
+    "erstatte": ("erstatter", "erstattet", "erstattet"), "feste": ("fester", "festet", "festet"),
+    "finne": ("finner", "fant", "funnet"), "finnes": ("finnes", "fantes", "-"),
+    "fjerne": ("fjerner", "fjernet", "fjernet"), "fortelle": ("forteller", "fortalte", "fortalt"),
+    "forvalte": ("forvalter", "forvaltet", "forvaltet"), "frakte": ("frakter", "fraktet", "fraktet"),
+    "fullføre": ("fullfører", "fullførte", "fullført"), "følge": ("følger", "fulgte", "fulgt"),
+    "føre": ("fører", "førte", "ført"), "få": ("får", "fikk", "fått"),
+    "gi": ("gir", "ga", "gitt"), "gjelde": ("gjelder", "gjaldt", "gjeldt"),
+    "gjennomføre": ("gjennomfører", "gjennomførte", "gjennomført"), "gjennomgå": ("gjennomgår", "gjennomgikk", "gjennomgått"),
+    "gjøre": ("gjør", "gjorde", "gjort"), "gå": ("går", "gikk", "gått"),
+    "ha": ("har", "hadde", "hatt"), "hevde": ("hevder", "hevdet", "hevdet"),
+    "hjelpe": ("hjelper", "hjalp", "hjulpet"), "holde": ("holder", "holdt", "holdt"),
+    "høre": ("hører", "hørte", "hørt"), "informere": ("informerer", "informerte", "informert"),
+    "innebære": ("innebærer", "innebar", "innebåret"), "kjøpe": ("kjøper", "kjøpte", "kjøpt"),
+    "komme": ("kommer", "kom", "kommet"), "konsentrere": ("konsentrerer", "konsentrerte", "konsentrert"),
+    "kontrollere": ("kontrollerer", "kontrollerte", "kontrollert"), "kreve": ("krever", "krevde", "krevd"),
+    "kunngjøre": ("kunngjør", "kunngjorde", "kunngjort"), "la": ("lar", "lot", "latt"),
+    "lage": ("lager", "laget", "laget"), "lede": ("leder", "ledet", "ledet"),
+    "legge": ("legger", "la", "lagt"), "nevne": ("nevner", "nevnte", "nevnt"),
+    "oppgi": ("oppgir", "oppga", "oppgitt"), "oppleve": ("opplever", "opplevde", "opplevd"),
+    "oppnevne": ("oppnevner", "oppnevnte", "oppnevnt"), "oppstå": ("oppstår", "oppsto", "oppstått"),
+    "ordne": ("ordner", "ordnet", "ordnet"), "plassere": ("plasserer", "plasserte", "plassert"),
+    "påpeke": ("påpeker", "påpekte", "påpekt"), "påstå": ("påstår", "påsto", "påstått"),
+    "regne": ("regner", "regnet", "regnet"), "råde": ("råder", "rådet", "rådet"),
+    "se": ("ser", "så", "sett"), "selge": ("selger", "solgte", "solgt"),
+    "sende": ("sender", "sendte", "sendt"), "sette": ("setter", "satte", "satt"),
+    "skaffe": ("skaffer", "skaffet", "skaffet"), "skrive": ("skriver", "skrev", "skrevet"),
+    "slutte": ("slutter", "sluttet", "sluttet"), "stanse": ("stanser", "stanset", "stanset"),
+    "starte": ("starter", "startet", "startet"), "stille": ("stiller", "stilte", "stilt"),
+    "stå": ("står", "sto", "stått"), "sørge": ("sørger", "sørget", "sørget"),
+    "ta": ("tar", "tok", "tatt"), "sitte": ("sitter", "satt", "sittet"),
+    "overta": ("overtar", "overtok", "overtatt"), "falle": ("faller", "falt", "falt"),
+    "tilfalle": ("tilfaller", "tilfalt", "tilfalt"), "overføre": ("overfører", "overførte", "overført"),
+    "framheve": ("framhever", "framhevet", "framhevet"), "peke": ("peker", "pekte", "pekt"),
+    "etablere": ("etablerer", "etablerte", "etablert"), "tilgodese": ("tilgodeser", "tilgodeså", "tilgodesett"),
+    "praktisere": ("praktiserer", "praktiserte", "praktisert"), "argumentere": ("argumenterer", "argumenterte", "argumentert"),
+    "unnskylde": ("unnskylder", "unnskyldte", "unnskyldt"), "anskaffe": ("anskaffer", "anskaffet", "anskaffet"),
+    "motta": ("mottar", "mottok", "mottatt"), "forårsake": ("forårsaker", "forårsaket", "forårsaket"),
+    "anmode": ("anmoder", "anmodet", "anmodet"), "oppfordre": ("oppfordrer", "oppfordret", "oppfordret"), "tildele": ("tildeler", "tildelte", "tildelt"),
+    "tilpasse": ("tilpasser", "tilpasset", "tilpasset"), "transportere": ("transporterer", "transporterte", "transportert"),
+    "undersøke": ("undersøker", "undersøkte", "undersøkt"), "utarbeide": ("utarbeider", "utarbeidet", "utarbeidet"),
+    "utnevne": ("utnevner", "utnevnte", "utnevnt"), "varsle": ("varsler", "varslet", "varslet"),
+    "vente": ("venter", "ventet", "ventet"), "vise": ("viser", "viste", "vist"),
+    "være": ("er", "var", "vært"),
+}
+# Replacements with no s-passive and no passive participle: intransitive verbs and phrases.
+_NO_PASSIVE = frozenset("være bli ha finnes oppstå gå komme bidra delta vente eksistere falle stå slutte".split())
+_INTRANSITIVE = frozenset(["ta slutt", "høre til", "høre inn under", "la være", "bli utsatt", "hjelpe til",
+                           "gå til", "komme til", "komme fram", "komme av", "stå for", "ha"])
+# The auxiliaries after which a participle is passive or stative ("er iverksatt").
+_BE = frozenset("er var vært blir ble blitt bli være".split())
+
+MODALS = frozenset("skal kan må bør vil skulle kunne måtte burde ville å".split())
+PERFECT = frozenset("har hadde ha er var vært blir ble blitt bli være".split())
+# Words that may stand between an auxiliary and its verb.
+ADVERBS = frozenset(
+    """ikke også bare alltid aldri ofte heller derfor da nå snart likevel gjerne dessuten
+    fortsatt allerede alt enda ennå helst kanskje nok vel jo visst neppe trolig altså
+    raskt straks selv sjelden stadig igjen""".split()
+)
+# Subjects after which a past form in -te is a past tense, not a plural participle.
+_SUBJECTS = frozenset("vi jeg han hun man du dere som".split())
+
+
+def verb_category(term: Term, head: str, before: list[str], after: str) -> str | None:
+    """What form of the verb term the matched first word ``head`` is: inf, pres, past,
+    part or pass (s-passive), using the words ``before`` it (lower case, nearest last) and
+    the word ``after`` it to tell forms apart that look alike. None: not a form we can
+    replace with certainty (a present participle, an attributive participle)."""
+    inf = term.term.split()[0].lower()
+    pres, past, part = (tuple(term.verb) + ("-", "-", "-"))[:3]
+    head = head.lower()
+    prev = next((w for w in reversed(before) if w not in ADVERBS), "")
+    found = [c for c, f in (("inf", inf), ("pres", pres), ("past", past), ("part", part)) if f == head]
+    if not found and not inf.endswith("s") and head == inf + "s":
+        return "pass"
+    if not found:
+        return None
+    if "inf" in found and "pres" in found:
+        return "inf" if prev in MODALS else "pres"
+    if "past" in found and "part" in found:
+        found = ["part"] if prev in PERFECT else ["past"]
+    category = found[0]
+    if category == "part" and prev in _BE:
+        return "ppart"
+    if category == "part" and prev not in PERFECT and after not in ("av", ""):
+        return None  # attributive: "et iverksatt tiltak"
+    if category == "past" and part != "-" and past == part + "e" and prev not in _SUBJECTS:
+        return None  # "de iverksatte tiltakene": a plural participle as often as a past
+    return category
+
+
+def conjugate(replacement: str, category: str) -> str | None:
+    """``føre til`` in the form ``category`` (``fører til``, ``førte til``, ``ført til``,
+    ``føres til``), or None when the first word is not a verb we know."""
+    head, _, rest = replacement.partition(" ")
+    tail = f" {rest}" if rest else ""
+    if category == "inf":
+        return replacement
+    parts = VERBS.get(head)
+    if parts is None:
+        return None
+    if category in ("pass", "ppart"):
+        if head in _NO_PASSIVE or replacement in _INTRANSITIVE or " seg" in f" {rest}" or head.endswith("s"):
+            return None
+        if category == "pass":
+            return f"{head}s{tail}"
+        if head == "få":
+            return None  # "søknaden ble mottatt" is not "ble fått"
+    form = {"pres": parts[0], "past": parts[1], "part": parts[2], "ppart": parts[2]}[category]
+    return None if form == "-" else f"{form}{tail}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
@@ -22,9 +24,39 @@ _TAGS = {
     "termer": [types.DiagnosticTag.Deprecated],
 }
 SOURCE = "klarsyn"
+# A finding about a whole sentence, paragraph or section is drawn on its first words only:
+# a squiggle under every line of a paragraph hides the text it is about, and an editor full
+# of them is one an author turns off. The whole range stays in the related information
+# (and in ``data`` for the code actions).
+_FOCUS_WORDS = 4
+_LONG_WORDS = 6
+_WORD = re.compile(r"\S+")
+_WHOLE = {"nb": "Hele teksten som funnet gjelder", "nn": "Heile teksten som funnet gjeld", "en": "The whole text the finding is about"}
 
 
-def to_diagnostic(f: Finding, conv: Converter, rules: dict[str, Rule], uri_of: dict[str, str], converters: dict[str, Converter]) -> types.Diagnostic:
+def whole_label(lang: str) -> str:
+    """The related-information message that points at a narrowed finding's whole range."""
+    return _WHOLE.get(lang, _WHOLE["nb"])
+
+
+def focus(text: str, start: int, end: int) -> tuple[int, int]:
+    """The part of ``[start, end)`` to underline: all of it for a few words on one line,
+    else its first words on its first line."""
+    piece = text[start:end]
+    words = list(_WORD.finditer(piece))
+    if len(words) <= _LONG_WORDS and "\n" not in piece and "\r" not in piece:
+        return start, end
+    line_end = len(piece)
+    for brk in ("\n", "\r"):
+        at = piece.find(brk, words[0].end() if words else 0)
+        if at != -1:
+            line_end = min(line_end, at)
+    first = [w for w in words[:_FOCUS_WORDS] if w.end() <= line_end] or words[:1]
+    return (start, start + first[-1].end()) if first else (start, end)
+
+
+def to_diagnostic(f: Finding, conv: Converter, rules: dict[str, Rule], uri_of: dict[str, str], converters: dict[str, Converter],
+                  own_uri: str = "", lang: str = "nb") -> types.Diagnostic:
     rule = rules.get(f.rule)
     related = []
     for r in f.related:
@@ -33,8 +65,11 @@ def to_diagnostic(f: Finding, conv: Converter, rules: dict[str, Rule], uri_of: d
         if other is None:
             continue
         related.append(types.DiagnosticRelatedInformation(types.Location(uri, other.range(r.start, r.end)), r.message))
+    shown = focus(conv.text, f.start, f.end)
+    if shown != (f.start, f.end) and own_uri:
+        related.insert(0, types.DiagnosticRelatedInformation(types.Location(own_uri, conv.range(f.start, f.end)), whole_label(lang)))
     return types.Diagnostic(
-        range=conv.range(f.start, f.end),
+        range=conv.range(*shown),
         message=f.message,
         severity=SEVERITY[f.severity],
         code=f.rule,

@@ -162,10 +162,11 @@ class Checker:
         rules = self.state.rules(config)
         uri_of = {d.path: d.uri for d in self.state.drafts.values()}
         converters = {d.uri: d.converter_for(self.state.encoding) for d in self.state.drafts.values() if d.too_large is None}
+        lang = config.message_language or draft.result.document.language
         out = []
         for f in draft.findings():
             try:
-                out.append(to_diagnostic(f, conv, rules, uri_of, converters))
+                out.append(to_diagnostic(f, conv, rules, uri_of, converters, draft.uri, lang))
             except Exception:  # noqa: BLE001
                 log.error("could not convert a finding of %s:\n%s", f.rule, traceback.format_exc())
         return out
@@ -187,7 +188,9 @@ class Checker:
                           "message": too_large_message(draft.too_large)})
         elif draft.result is not None:
             conv = draft.converter_for(self.state.encoding)
-            rules = self.state.rules(self.config(draft))
+            config = self.config(draft)
+            rules = self.state.rules(config)
+            lang = config.message_language or draft.result.document.language
             for f in draft.findings():
                 try:
                     related = []
@@ -199,7 +202,7 @@ class Checker:
                             related.append({"location": {"uri": uri, "range": {
                                 "start": {"line": rng.start.line, "character": rng.start.character},
                                 "end": {"line": rng.end.line, "character": rng.end.character}}}, "message": r.message})
-                    items.append(diagnostic_dict(f, conv, rules, related))
+                    items.append(diagnostic_dict(f, conv, rules, related, draft.uri, lang))
                 except Exception:  # noqa: BLE001
                     log.error("could not convert a finding of %s:\n%s", f.rule, traceback.format_exc())
         params: dict[str, object] = {"uri": draft.uri, "diagnostics": items}

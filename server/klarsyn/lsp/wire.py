@@ -26,7 +26,7 @@ from pygls.protocol import JsonRPCNotification, JsonRPCRequestMessage, JsonRPCRe
 
 from klarsyn.engine.rules import Rule
 from klarsyn.findings import Finding
-from klarsyn.lsp.convert import SEVERITY, SOURCE, _TAGS
+from klarsyn.lsp.convert import SEVERITY, SOURCE, _TAGS, focus, whole_label
 from klarsyn.lsp.framing import FrameReader, Message, Skipped, serve, sniff
 from klarsyn.lsp.positions import Converter
 
@@ -208,10 +208,15 @@ def _position(conv: Converter, offset: int) -> dict[str, int]:
     return {"line": p.line, "character": p.character}
 
 
-def diagnostic_dict(f: Finding, conv: Converter, rules: dict[str, Rule], related: list[dict[str, object]]) -> dict[str, object]:
+def diagnostic_dict(f: Finding, conv: Converter, rules: dict[str, Rule], related: list[dict[str, object]],
+                    own_uri: str = "", lang: str = "nb") -> dict[str, object]:
     rule = rules.get(f.rule)
+    start, end = focus(conv.text, f.start, f.end)
+    if (start, end) != (f.start, f.end) and own_uri:
+        whole = {"start": _position(conv, f.start), "end": _position(conv, f.end)}
+        related = [{"location": {"uri": own_uri, "range": whole}, "message": whole_label(lang)}, *related]
     d: dict[str, object] = {
-        "range": {"start": _position(conv, f.start), "end": _position(conv, f.end)},
+        "range": {"start": _position(conv, start), "end": _position(conv, end)},
         "severity": int(SEVERITY[f.severity]),
         "code": f.rule,
         "source": SOURCE,
