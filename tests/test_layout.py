@@ -244,3 +244,13 @@ def test_two_columns_mixed_line_by_line_give_one_finding_and_no_others() -> None
 def test_the_same_columns_one_after_the_other_are_prose() -> None:
     unmixed = MIXED.replace('Kommunen skal bygge nye skoler\nStaten må sikre gode veier\nog barnehager i hele fylket.\nog trygge broer over fjordene.\nAlle barn skal ha en trygg vei\nFergene skal gå oftere\ntil skolen hver dag.\nog koste mindre for folk flest.\nVi vil ansette flere lærere\nVi vil bygge ut jernbanen\nog gi dem mer tid til elevene.\nmellom de store byene.\nSkolen skal ha gode lokaler\nBussene skal gå på strøm\nog et sunt inneklima.\ninnen utgangen av 2030.\nLeksehjelp skal være gratis\nSykkelveiene skal henge sammen\nfor alle elever i grunnskolen.\ngjennom hele kommunen.\nForeldrene skal bli hørt\nFlyplassene i distriktene\nnår skolen gjør store endringer.\nskal ikke legges ned.\nKulturskolen skal være åpen\nVedlikeholdet av veiene\nfor alle barn som vil delta.\nskal ikke utsettes lenger.\n', 'Kommunen skal bygge nye skoler\nog barnehager i hele fylket.\nAlle barn skal ha en trygg vei\ntil skolen hver dag.\nVi vil ansette flere lærere\nog gi dem mer tid til elevene.\nSkolen skal ha gode lokaler\nog et sunt inneklima.\nLeksehjelp skal være gratis\nfor alle elever i grunnskolen.\nForeldrene skal bli hørt\nnår skolen gjør store endringer.\nKulturskolen skal være åpen\nfor alle barn som vil delta.\n\nStaten må sikre gode veier\nog trygge broer over fjordene.\nFergene skal gå oftere\nog koste mindre for folk flest.\nVi vil bygge ut jernbanen\nmellom de store byene.\nBussene skal gå på strøm\ninnen utgangen av 2030.\nSykkelveiene skal henge sammen\ngjennom hele kommunen.\nFlyplassene i distriktene\nskal ikke legges ned.\nVedlikeholdet av veiene\nskal ikke utsettes lenger.\n')
     assert "blandede-spalter" not in rules(unmixed)
+
+
+def test_lost_ligatures_are_reported_once_at_the_first_fragment_line() -> None:
+    found = [(rule, text) for rule, text in findings(KONSERVATIVT) if rule == "tapte-ligaturer"]
+    assert found == [("tapte-ligaturer", "ti")]
+    doc = parse(KONSERVATIVT, "x.txt", "text", "nb")
+    [note] = [f for f in check_document(doc, Config()).findings if f.rule == "tapte-ligaturer"]
+    assert note.start == KONSERVATIVT.index("ti\n") and "6 linjer" in note.message
+    live = [f for f in IncrementalChecker().check(KONSERVATIVT, "x.txt", "text", Config()).findings if f.rule == "tapte-ligaturer"]
+    assert [(f.start, f.end) for f in live] == [(note.start, note.end)]

@@ -242,6 +242,18 @@ def mixed_columns(analysis: DocumentAnalysis, options: dict[str, float]) -> list
     return hits
 
 
+def lost_ligatures(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
+    """Plain text whose ligatures (fi, ti, tt …) fell out in extraction: the letters stand
+    alone on lines of their own and the words they belonged to are broken."""
+    document: Document = analysis.document
+    hits: list[Hit] = []
+    for note in document.notes:
+        if note.kind == "ligatures":
+            block = _note_block(document, note)
+            hits.append((block, 0, len(block.text), {"lines": note.detail}))
+    return hits
+
+
 CHECKS: dict[str, Callable[[DocumentAnalysis, dict[str, float]], list[Hit]]] = {
     "heading-skip": heading_skip,
     "empty-heading": empty_heading,
@@ -256,4 +268,5 @@ CHECKS: dict[str, Callable[[DocumentAnalysis, dict[str, float]], list[Hit]]] = {
     "front-matter": front_matter,
     "unparsed": unparsed,
     "mixed-columns": mixed_columns,
+    "lost-ligatures": lost_ligatures,
 }

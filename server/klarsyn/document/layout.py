@@ -69,6 +69,9 @@ class FileLayout:
 
     running: frozenset[str] = frozenset()
     fragments: bool = False
+    # Where the first fragment line is and how many there are, for the one finding that
+    # says the text lost letters (its words are broken where the ligatures were).
+    fragments_at: tuple[int, int] | None = None
     # Lines (their normalized contents) of stretches where two columns were mixed line by
     # line (document/columns.py), and where the first stretch is: (first line, last line,
     # number of lines in all stretches), for the one finding that says so.
@@ -160,7 +163,9 @@ def analyse(lines: list[str], memo: LineMemo | None = None) -> tuple[FileLayout,
 def _pages(lines: list[str], facts: list[LineFacts]) -> FileLayout:
     """Running headers and footers, and whether fragment lines are debris."""
     contents = [f.content for f in facts]
-    fragments = sum(1 for c in contents if c in LIGATURE_FRAGMENTS) >= MIN_FRAGMENT_LINES
+    debris = [i for i, c in enumerate(contents) if c in LIGATURE_FRAGMENTS]
+    fragments = len(debris) >= MIN_FRAGMENT_LINES
+    fragments_at = (debris[0], len(debris)) if fragments else None
     counts = Counter(c for c in contents if c)
     candidates = {
         c
@@ -169,7 +174,7 @@ def _pages(lines: list[str], facts: list[LineFacts]) -> FileLayout:
         and c not in LIGATURE_FRAGMENTS and any(ch.isalpha() for ch in c)
     }
     if not candidates:
-        return FileLayout(fragments=fragments)
+        return FileLayout(fragments=fragments, fragments_at=fragments_at)
     # Page edges: the line a form feed opens, and page-number lines.
     nonblank = [i for i, c in enumerate(contents) if c]
     edge = [("\f" in lines[i]) or facts[i].static == "page-number" for i in nonblank]
@@ -185,7 +190,7 @@ def _pages(lines: list[str], facts: list[LineFacts]) -> FileLayout:
     # Most occurrences at a page edge: a lead-in such as «Partiet Sentrum vil» that
     # repeats before every list sits at an edge only by chance.
     running = frozenset(c for c in candidates if near[c] * 2 > counts[c])
-    return FileLayout(running=running, fragments=fragments)
+    return FileLayout(running=running, fragments=fragments, fragments_at=fragments_at)
 
 
 def layout_lines(lines: list[str], layout: FileLayout, facts: list[LineFacts] | None = None) -> list[str | None]:

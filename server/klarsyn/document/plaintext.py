@@ -257,11 +257,20 @@ def parse_plaintext(source: str, path: str = "", seen_heading: bool = False,
 
 
 def layout_notes(source: str, layout: FileLayout) -> list[SourceNote]:
-    """The note that two columns were mixed line by line (one per file, at the first
-    stretch; ``detail`` is the number of lines left out of prose)."""
-    if layout.mixed_at is None:
+    """One note per file for what its layout hides: two columns mixed line by line (at the
+    first stretch; ``detail`` is the number of lines left out of prose), and letters lost
+    with the ligatures (at the first fragment line; ``detail`` is the number of such lines)."""
+    if layout.mixed_at is None and layout.fragments_at is None:
         return []
-    first, last, count = layout.mixed_at
     lines = _split_lines(source)
-    start = lines[first].start + len(lines[first].text) - len(lines[first].text.lstrip(_SPACE))
-    return [SourceNote(start, lines[last].end, "columns", str(count), first + 1)]
+    notes = []
+    if layout.mixed_at is not None:
+        first, last, count = layout.mixed_at
+        start = lines[first].start + len(lines[first].text) - len(lines[first].text.lstrip(_SPACE))
+        notes.append(SourceNote(start, lines[last].end, "columns", str(count), first + 1))
+    if layout.fragments_at is not None:
+        first, count = layout.fragments_at
+        line = lines[first]
+        start = line.start + len(line.text) - len(line.text.lstrip(_SPACE))
+        notes.append(SourceNote(start, start + len(line.content), "ligatures", str(count), first + 1))
+    return notes
