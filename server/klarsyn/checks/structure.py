@@ -230,6 +230,30 @@ def unparsed(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]
     return hits
 
 
+def mixed_columns(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
+    """Plain text where two columns were mixed line by line: one finding at the first such
+    stretch, for lines that are left out of every other check (document/columns.py)."""
+    document: Document = analysis.document
+    hits: list[Hit] = []
+    for note in document.notes:
+        if note.kind == "columns":
+            block = _note_block(document, note)
+            hits.append((block, 0, len(block.text), {"lines": note.detail}))
+    return hits
+
+
+def lost_ligatures(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
+    """Plain text whose ligatures (fi, ti, tt …) fell out in extraction: the letters stand
+    alone on lines of their own and the words they belonged to are broken."""
+    document: Document = analysis.document
+    hits: list[Hit] = []
+    for note in document.notes:
+        if note.kind == "ligatures":
+            block = _note_block(document, note)
+            hits.append((block, 0, len(block.text), {"lines": note.detail}))
+    return hits
+
+
 CHECKS: dict[str, Callable[[DocumentAnalysis, dict[str, float]], list[Hit]]] = {
     "heading-skip": heading_skip,
     "empty-heading": empty_heading,
@@ -243,4 +267,6 @@ CHECKS: dict[str, Callable[[DocumentAnalysis, dict[str, float]], list[Hit]]] = {
     "passage-language": passage_language,
     "front-matter": front_matter,
     "unparsed": unparsed,
+    "mixed-columns": mixed_columns,
+    "lost-ligatures": lost_ligatures,
 }

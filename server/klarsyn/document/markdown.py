@@ -34,7 +34,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from klarsyn.document.model import Block, BlockKind, Document, Link, SourceNote
-from klarsyn.document.offsets import TextBuilder
+from klarsyn.document.offsets import OffsetMap, TextBuilder
 from klarsyn.errors import ConfigError
 from klarsyn.yamlfile import compose_text, scalar
 
@@ -512,8 +512,9 @@ def _add_standing_for(builder: TextBuilder, cmap: _ContentMap, text: str, plain:
 
 
 def _walk(children: list[Token], content: str, cmap: _ContentMap, text: str,
-          builder: TextBuilder, links: list[Link], attrs: dict[str, object]) -> None:
-    """Turn the inline tokens into plain text, each piece placed by the parser's ranges."""
+          builder: TextBuilder, links: list[Link], attrs: dict[str, object], breaks: list[int] | None = None) -> None:
+    """Turn the inline tokens into plain text, each piece placed by the parser's ranges;
+    ``breaks`` gets the plain-text position of each line break's space."""
     c = 0  # content position: where the previous token ended
     open_links: list[tuple[int, str]] = []
     autolink_end = -1
@@ -565,6 +566,8 @@ def _walk(children: list[Token], content: str, cmap: _ContentMap, text: str,
             nl = content.find("\n", start, end)
             if nl >= 0:
                 s, e = cmap.span(nl, nl + 1)
+                if breaks is not None:
+                    breaks.append(builder.length)
                 builder.add_synthetic(" ", s, e - s)
         elif kind == "code_inline":
             # Not prose; a space, standing for the whole code span, keeps the words on
@@ -676,7 +679,8 @@ def parse_markdown(source: str, path: str = "", front_matter: bool = True) -> Do
             builder = TextBuilder()
             links: list[Link] = []
             attrs: dict[str, object] = {}
-            _walk(token.children or [], token.content, cmap, text, builder, links, attrs)
+            breaks: list[int] = []
+            _walk(token.children or [], token.content, cmap, text, builder, links, attrs, breaks)
             plain, offsets = builder.build(anchor=anchor)
             if heading_level:
                 block_kind = BlockKind.HEADING
@@ -690,6 +694,11 @@ def parse_markdown(source: str, path: str = "", front_matter: bool = True) -> Do
                 block_kind = BlockKind.PARAGRAPH
             if not plain.strip() and block_kind is not BlockKind.HEADING and "images" not in attrs:
                 continue
+            if block_kind is not BlockKind.HEADING and block_kind is not BlockKind.TABLE_CELL and "images" not in attrs:
+                items = _pseudo_items(plain, breaks)
+                if items:
+                    blocks.extend(_item_blocks(plain, offsets, items, block_kind, quote_depth > 0, links, attrs))
+                    continue
             blocks.append(
                 Block(
                     kind=block_kind,
@@ -703,6 +712,42 @@ def parse_markdown(source: str, path: str = "", front_matter: bool = True) -> Do
                 )
             )
     return Document(path=path, source=source, format="markdown", blocks=blocks, front_matter=fm.data, notes=notes)
+
+
+# Lines that CommonMark reads as text but an author means as list items: lettered and
+# Roman items ("a)", "iv)") and bullets that are no Markdown markers ("•", "▪", "–").
+_PSEUDO_MARKER = regex.compile(r"(?:\(?(?:[ivx]{1,5}|[a-zæøå])\)|[•▪◦●–\uf0b7])[ \t\u00a0]*(?=\S)")
+
+
+def _pseudo_items(plain: str, breaks: list[int]) -> list[tuple[int, int]]:
+    """Where each pseudo list item of a paragraph begins: (line start, text start), the
+    paragraph's first line included when it is one; empty when no line after the first is."""
+    starts = [0] + [b + 1 for b in breaks]
+    found = [(at, m.end()) for at in starts if (m := _PSEUDO_MARKER.match(plain, at))]
+    if not any(at for at, _ in found):
+        return []
+    return found
+
+
+def _item_blocks(plain: str, offsets: OffsetMap, items: list[tuple[int, int]], kind: BlockKind, quoted: bool,
+                 links: list[Link], attrs: dict[str, object]) -> list[Block]:
+    """Cut a paragraph into the text before its first item and one list item per item, so
+    an item is a sentence of its own even without a final full stop."""
+    pieces: list[tuple[int, int, BlockKind]] = []
+    if items[0][0] > 0:
+        pieces.append((0, items[0][0] - 1, kind))
+    for k, (_line, begin) in enumerate(items):
+        end = items[k + 1][0] - 1 if k + 1 < len(items) else len(plain)
+        pieces.append((begin, end, BlockKind.LIST_ITEM))
+    out = []
+    for a, b, piece_kind in pieces:
+        b = a + len(plain[a:b].rstrip())
+        if b <= a:
+            continue
+        own = [Link(max(link.start, a) - a, min(link.end, b) - a, link.target) for link in links if link.start < b and link.end > a]
+        out.append(Block(kind=piece_kind, text=plain[a:b], offsets=offsets.sliced(a, b), quoted=quoted, links=own,
+                         attrs=dict(attrs)))
+    return out
 
 
 def _nesting_note(source: str, lines: _Lines, token: Token, anchor: int) -> SourceNote:

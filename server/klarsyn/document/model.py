@@ -55,12 +55,14 @@ class Block:
 class SourceNote:
     """A part of the source that klarsyn could not read as prose the way the author meant,
     reported by a finding so it is never skipped in silence: front matter that is not YAML
-    (``metadata``), a paragraph nested too deep to parse (``ikke-sjekket``)."""
+    (``metadata``), a paragraph nested too deep to parse (``ikke-sjekket``), plain text
+    where two columns were mixed line by line (``blandede-spalter``) or that lost the letters
+    of its ligatures (``tapte-ligaturer``)."""
 
     start: int  # source range the finding points at
     end: int
-    kind: str  # "front-matter-yaml", "front-matter-fields" or "nesting"
-    detail: str = ""  # the YAML parser's problem; the nesting depth
+    kind: str  # "front-matter-yaml", "front-matter-fields", "nesting", "columns" or "ligatures"
+    detail: str = ""  # the YAML parser's problem; the nesting depth; the lines left out
     line: int | None = None  # 1-based source line (front matter: line within it)
 
 

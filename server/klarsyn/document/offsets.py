@@ -35,6 +35,21 @@ class OffsetMap:
         view.anchor, view._shift = self.anchor, self._shift + delta
         return view
 
+    def sliced(self, start: int, end: int) -> "OffsetMap":
+        """The map of the plain-text range ``[start, end)`` as a text of its own (a front
+        end that cuts one parsed paragraph into several blocks)."""
+        view = OffsetMap(self.start_of(start) - self._shift if start < self.length else self.anchor)
+        view._shift = self._shift
+        for p, src, n, syn in zip(self._plain_starts, self._src_starts, self._lengths, self._synthetic_len):
+            a, b = max(p, start), min(p + n, end)
+            if a >= b:
+                continue
+            view._plain_starts.append(a - start)
+            view._src_starts.append(src if syn else src + (a - p))
+            view._lengths.append(b - a)
+            view._synthetic_len.append(syn)
+        return view
+
     def _run(self, plain: int) -> int:
         i = bisect_right(self._plain_starts, plain) - 1
         if i < 0:

@@ -1,7 +1,15 @@
 """Plain-text front end, tuned for drafts pasted or extracted from PDF and Word.
 
-- Paragraphs are separated by blank lines; wrapped lines are joined with a space.
-- A line that starts with a list marker (``1.``, ``2)``, ``-``, ``•``) starts a list item.
+- Paragraphs are separated by blank lines; wrapped lines are joined with a space, a word
+  hyphenated at the line end is joined whole, and a ligature (U+FB01 …) reads as its letters
+  (document/hyphenation.py).
+- A line that starts with a list marker (``1.``, ``2)``, ``a)``, ``iv)``, ``-``, ``•``) starts a
+  list item, which is a block (so a sentence) of its own even without a final full stop.
+  A marker alone on its line (pdftotext writes ``•`` and the item's text on separate
+  lines) starts a list item with the next line of text.
+- Page layout is not prose: running headers and footers, page numbers, table-of-contents
+  lines, photo credits and lost-ligature debris (document/layout.py) are read as blank
+  lines, so they make no block and a paragraph they interrupt continues across them.
 - A line indented after a line that ended a sentence starts a new paragraph (PDF
   extraction often loses the blank line but keeps the indent).
 - A paragraph that starts in lower case continues the previous unfinished one
@@ -18,16 +26,29 @@ from dataclasses import dataclass, field
 
 import regex
 
-from klarsyn.document.model import Block, BlockKind, Document
+from klarsyn.document.hyphenation import Join, add_text, join
+from klarsyn.document.layout import BULLETS, LONE_MARKER, FileLayout, analyse, layout_lines
+from klarsyn.document.model import Block, BlockKind, Document, SourceNote
 from klarsyn.document.offsets import TextBuilder
 
+_BREAK = regex.compile(r"\r\n|\r|\n")
 _LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
-_LIST_MARKER = regex.compile(r"[ \t\u00a0]*(?:(\d{1,3}(?:\.\d{1,3})*)[.)]|[-•*–▪◦])[ \t\u00a0]+(?=\S)")
-_NUMBERED_HEADING = regex.compile(r"[ \t\u00a0]*(\d{1,3}(?:\.\d{1,3})*)\.?[ \t\u00a0]+\p{L}")
+_LIST_MARKER = regex.compile(
+    r"[ \t\u00a0\f]*(?:(?:(\d{1,3}(?:\.\d{1,3})*)[.)]|\(?(?:[ivx]{1,5}|[a-zæøå])\)|\(\d{1,3}\)|[-*–])[ \t\u00a0]+"
+    r"|[" + BULLETS + r"][ \t\u00a0]*)(?=\S)"
+)
+_NUMBERED_HEADING = regex.compile(r"[ \t\u00a0\f]*(\d{1,3}(?:\.\d{1,3})*)\.?[ \t\u00a0]+\p{L}")
 _BLANK = regex.compile(r"[\s\u00a0]*")
-_SPACE = " \t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u3000"
+_SPACE = " \t\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u3000"
 _TERMINAL = ".!?:;,…"
 _MAX_HEADING_WORDS = 12
+# A line that ends in one of these leads into what follows («Partiet Sentrum vil» before
+# its list, «Vi ønsker å» before a wrapped line): a heading does not end in a modal verb,
+# an infinitive marker, a conjunction or a preposition.
+_LEAD_IN_ENDS = frozenset(
+    "vil skal må kan bør ønsker mener går jobbe jobber arbeide arbeider å at og eller samt men "
+    "for til om med som av i på fra ved mot etter under over blant ".split()
+)
 
 
 @dataclass
@@ -75,8 +96,21 @@ def _split_lines(source: str) -> list[_Line]:
     return lines
 
 
-def _start_unit(line: _Line) -> _Unit:
+def split_source_lines(source: str) -> list[str]:
+    """The source's lines without their breaks, as :func:`_split_lines` cuts them."""
+    lines = _BREAK.split(source)
+    if lines and not lines[-1]:
+        lines.pop()  # the source ends with a line break: no empty last line
+    return lines
+
+
+def _start_unit(line: _Line, item: bool = False) -> _Unit:
+    """``item``: the line follows a list marker that stood alone on its line."""
     unit = _Unit([line])
+    if item and not _LIST_MARKER.match(line.text):
+        unit.is_list = True
+        unit.marker_end = line.start + len(line.text) - len(line.text.lstrip(_SPACE))
+        return unit
     marker = _LIST_MARKER.match(line.text)
     if marker:
         unit.is_list = True
@@ -85,18 +119,27 @@ def _start_unit(line: _Line) -> _Unit:
     return unit
 
 
-def _units(lines: list[_Line]) -> list[_Unit]:
+def _units(lines: list[_Line], layout: list[str | None]) -> list[_Unit]:
     units: list[_Unit] = []
     current: _Unit | None = None
     after_blank = True
-    for line in lines:
-        if _BLANK.fullmatch(line.text):
+    lone_marker = False  # a list marker stood alone on the line before
+    for line, reason in zip(lines, layout):
+        if reason is not None or _BLANK.fullmatch(line.text):
+            after_blank = True
+            continue
+        if LONE_MARKER.fullmatch(line.text):
+            lone_marker = True
             after_blank = True
             continue
         content = line.content
         starts_item = bool(_LIST_MARKER.match(line.text))
-        indented = line.text[:1] in _SPACE
-        if current is None:
+        indented = line.text[:1] in _SPACE and line.text[:1] not in "\f\v"  # a form feed opens a page, not a paragraph
+        if lone_marker:
+            current = _start_unit(line, item=True)
+            units.append(current)
+            lone_marker = False
+        elif current is None:
             current = _start_unit(line)
             units.append(current)
         elif after_blank:
@@ -109,6 +152,10 @@ def _units(lines: list[_Line]) -> list[_Unit]:
         elif starts_item or (indented and current.last_char in ".!?…:"):
             current = _start_unit(line)
             units.append(current)
+        elif _leads_into_item(current) and content[:1].isupper():
+            # «Partiet Sentrum vil» then «Ikke åpne opp …»: the bullets were lost, not the break.
+            current = _start_unit(line)
+            units.append(current)
         elif _looks_like_heading_line(current) and len(current.lines) == 1 and content[:1].isupper():
             # "4. En god oppvekst varer hele livet" directly followed by its first paragraph.
             current = _start_unit(line)
@@ -119,6 +166,15 @@ def _units(lines: list[_Line]) -> list[_Unit]:
     return units
 
 
+_MODAL_LEAD_INS = frozenset("vil skal må bør ønsker".split())
+
+
+def _leads_into_item(unit: _Unit) -> bool:
+    """The unit's last line ends in a modal verb: a capital after it opens an item."""
+    words = unit.lines[-1].content.split()
+    return bool(words) and words[-1] in _MODAL_LEAD_INS
+
+
 def _looks_like_heading_line(unit: _Unit) -> bool:
     line = unit.lines[0]
     content = line.content
@@ -127,14 +183,18 @@ def _looks_like_heading_line(unit: _Unit) -> bool:
     numbered = _NUMBERED_HEADING.match(line.text)
     if content[:1].isdigit() and not numbered:
         return False
-    words = len(content.split())
-    return 0 < words <= _MAX_HEADING_WORDS
+    words = content.split()
+    if words[-1].lower() in _LEAD_IN_ENDS:
+        return False
+    return 0 < len(words) <= _MAX_HEADING_WORDS
 
 
 def _heading_level(unit: _Unit, next_unit: _Unit | None, seen_heading: bool) -> int:
     """0 when the unit is not a heading guess, else the guessed level."""
     if len(unit.lines) != 1 or next_unit is None or not _looks_like_heading_line(unit):
         return 0
+    if unit.is_list and unit.numbered is None:
+        return 0  # a bulleted or lettered item is never a heading
     first = next_unit.first_char
     if not (first.isupper() or first.isdigit()):
         return 0
@@ -148,7 +208,7 @@ def _heading_level(unit: _Unit, next_unit: _Unit | None, seen_heading: bool) -> 
 
 
 def _block(unit: _Unit, kind: BlockKind, level: int = 0) -> Block:
-    builder = TextBuilder()
+    pieces: list[tuple[int, str]] = []  # each line's text without its margins, and where it starts
     for i, line in enumerate(unit.lines):
         begin = line.start
         if i == 0 and kind is BlockKind.LIST_ITEM:
@@ -156,19 +216,33 @@ def _block(unit: _Unit, kind: BlockKind, level: int = 0) -> Block:
         text = line.text[begin - line.start :]
         stripped = text.lstrip(_SPACE)
         begin += len(text) - len(stripped)
-        stripped = stripped.rstrip(_SPACE)
-        if i:
-            prev = unit.lines[i - 1]
-            # The joined line break stands for the previous line's break.
-            builder.add_synthetic(" ", prev.end, prev.brk)
-        builder.add(stripped, begin)
+        pieces.append((begin, stripped.rstrip(_SPACE)))
+    builder = TextBuilder()
+    for i, (begin, text) in enumerate(pieces):
+        how = join(text, pieces[i + 1][1]) if i + 1 < len(pieces) else Join.SPACE
+        # A word broken at the line end: its hyphen maps to nothing in the plain text.
+        add_text(builder, text[:-1] if how is Join.DROP_HYPHEN else text, begin)
+        if i + 1 < len(pieces) and how is Join.SPACE:
+            line = unit.lines[i]
+            # The joined line break stands for the line's break.
+            builder.add_synthetic(" ", line.end, line.brk)
     plain, offsets = builder.build(anchor=unit.lines[0].start)
     return Block(kind=kind, text=plain, offsets=offsets, level=level)
 
 
-def parse_plaintext(source: str, path: str = "", seen_heading: bool = False) -> Document:
-    """``seen_heading``: a heading came earlier in the file (when parsing a piece of it)."""
-    units = _units(_split_lines(source))
+def parse_plaintext(source: str, path: str = "", seen_heading: bool = False,
+                    layout: FileLayout | None = None) -> Document:
+    """``seen_heading``: a heading came earlier in the file (when parsing a piece of it);
+    ``layout``: the file's running headers and such, when ``source`` is a piece of it."""
+    lines = _split_lines(source)
+    texts = [line.text for line in lines]
+    notes: list[SourceNote] = []
+    if layout is None:
+        layout, reasons = analyse(texts)
+        notes = layout_notes(source, layout)  # a piece's caller reports the whole file's
+    else:
+        reasons = layout_lines(texts, layout)
+    units = _units(lines, reasons)
     blocks: list[Block] = []
     for i, unit in enumerate(units):
         level = _heading_level(unit, units[i + 1] if i + 1 < len(units) else None, seen_heading)
@@ -179,4 +253,24 @@ def parse_plaintext(source: str, path: str = "", seen_heading: bool = False) -> 
             blocks.append(_block(unit, BlockKind.LIST_ITEM))
         else:
             blocks.append(_block(unit, BlockKind.PARAGRAPH))
-    return Document(path=path, source=source, format="text", blocks=blocks)
+    return Document(path=path, source=source, format="text", blocks=blocks, notes=notes)
+
+
+def layout_notes(source: str, layout: FileLayout) -> list[SourceNote]:
+    """One note per file for what its layout hides: two columns mixed line by line (at the
+    first stretch; ``detail`` is the number of lines left out of prose), and letters lost
+    with the ligatures (at the first fragment line; ``detail`` is the number of such lines)."""
+    if layout.mixed_at is None and layout.fragments_at is None:
+        return []
+    lines = _split_lines(source)
+    notes = []
+    if layout.mixed_at is not None:
+        first, last, count = layout.mixed_at
+        start = lines[first].start + len(lines[first].text) - len(lines[first].text.lstrip(_SPACE))
+        notes.append(SourceNote(start, lines[last].end, "columns", str(count), first + 1))
+    if layout.fragments_at is not None:
+        first, count = layout.fragments_at
+        line = lines[first]
+        start = line.start + len(line.text) - len(line.text.lstrip(_SPACE))
+        notes.append(SourceNote(start, start + len(line.content), "ligatures", str(count), first + 1))
+    return notes

@@ -24,7 +24,8 @@ from klarsyn.config import Config
 from klarsyn.document.loader import parse, resolve_language
 from klarsyn.document.markdown import parse_markdown, split_front_matter
 from klarsyn.document.model import Block, Document, SourceNote
-from klarsyn.document.plaintext import parse_plaintext
+from klarsyn.document.layout import FileLayout, LineMemo, file_layout
+from klarsyn.document.plaintext import layout_notes, parse_plaintext, split_source_lines
 from klarsyn.engine.rules import Rule, RunContext
 from klarsyn.engine.runner import CheckResult, _context, document_phase, enabled_rules, suppress
 from klarsyn.findings import Edit, Finding, Fix
@@ -134,6 +135,9 @@ class IncrementalChecker:
         self._language_key: tuple[object, ...] = ()
         self._language_length = 0
         self._language = "nb"
+        # The layout facts of each line text seen (document/layout.py): the whole file's
+        # layout is settled again on every check, and most lines are the same as last time.
+        self._line_memo: LineMemo = {}
 
     def _run(self, rule: Rule, ctx: RunContext) -> list[Finding]:
         """One rule's findings; a rule that fails is logged and skipped, never fatal (the
@@ -185,10 +189,12 @@ class IncrementalChecker:
         analyses: list[BlockAnalysis] = []
         findings: list[Finding] = []
         seen_heading = False
+        # Running headers are a fact of the whole file: every chunk is parsed with it.
+        layout = file_layout(split_source_lines(text), self._line_memo) if fmt == "text" else FileLayout()
         front_matter: dict[str, object] = {}
-        notes: list[SourceNote] = []
+        notes: list[SourceNote] = layout_notes(text, layout) if fmt == "text" else []
         for i, (a, b) in enumerate(bounds):
-            chunk = self._chunk(text[a:b], path, fmt, language, i == 0, seen_heading, local, config, signature)
+            chunk = self._chunk(text[a:b], path, fmt, language, i == 0, seen_heading, local, config, signature, layout)
             seen_heading = seen_heading or chunk.has_heading
             if i == 0:
                 front_matter = chunk.document.front_matter
@@ -213,8 +219,8 @@ class IncrementalChecker:
         return CheckResult(analysis, findings)
 
     def _chunk(self, text: str, path: str, fmt: str, language: str, first: bool, seen_heading: bool,
-               rules: list[Rule], config: Config, signature: tuple[object, ...]) -> _Chunk:
-        key = (fmt, language, first, seen_heading if fmt == "text" else False, signature, text)
+               rules: list[Rule], config: Config, signature: tuple[object, ...], layout: FileLayout) -> _Chunk:
+        key = (fmt, language, first, seen_heading if fmt == "text" else False, layout, signature, text)
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
@@ -227,7 +233,7 @@ class IncrementalChecker:
             document = parse_markdown(text, path, front_matter=first)
             document.language, document.language_source = language, "config"
         else:
-            document = parse_plaintext(text, path, seen_heading)
+            document = parse_plaintext(text, path, seen_heading, layout)
             document.language = language
         blocks = [analyze_block(i, block, language) for i, block in enumerate(document.blocks)]
         analysis = DocumentAnalysis(document, blocks, [], Counts())
