@@ -89,3 +89,34 @@ def test_sample_draft_structure() -> None:
     assert sum(1 for b in doc.blocks if b.kind is BlockKind.LIST_ITEM) == 38
     assert doc.blocks[0].text == "Valgseier i lokalvalget 2023" and doc.blocks[0].level == 1
     assert assert_words_map_exactly(doc) > 2000
+
+
+def test_bullets_printed_apart_from_their_items_give_one_item_each() -> None:
+    # pdftotext writes a bullet column apart from its text column: four bullets, then the
+    # four items' lines with no blank line between them.
+    source = (
+        "Partiet Sentrum vil\n•\n\n•\n\n•\n\n•\n\n"
+        "Sikre tilbud om kurs av høy\nkvalitet for alle.\n"
+        "Sikre kontinuitet i\nbarselomsorgen\n"
+        "Styrke barselomsorgen med øremerkede\nmidler, herunder\nbedre helsehjelp\n"
+        "Innføre tiltak for å rekruttere\nflere jordmødre.\n"
+    )
+    doc = parse_plaintext(source)
+    items = [b.text for b in doc.blocks if b.kind is BlockKind.LIST_ITEM]
+    assert items == [
+        "Sikre tilbud om kurs av høy kvalitet for alle.",
+        "Sikre kontinuitet i barselomsorgen",
+        "Styrke barselomsorgen med øremerkede midler, herunder bedre helsehjelp",
+        "Innføre tiltak for å rekruttere flere jordmødre.",
+    ]
+    for b in doc.blocks:
+        start, end = b.source_span(0, len(b.text))
+        assert " ".join(source[start:end].split()) == b.text
+
+
+def test_section_number_split_by_extraction_is_still_a_heading() -> None:
+    doc = parse_plaintext("Innledning her.\n\n13. 1 Individets rettigheter\nTeknologisk utvikling gjør det mulig.\n")
+    assert [(b.kind, b.text) for b in doc.blocks][1:] == [
+        (BlockKind.HEADING, "13. 1 Individets rettigheter"),
+        (BlockKind.PARAGRAPH, "Teknologisk utvikling gjør det mulig."),
+    ]

@@ -88,7 +88,10 @@ def verb_for_noun(noun: str, lex: frozenset[str]) -> str | None:
         candidates += [n[:-5] + "sere"]
     if n.endswith("sjon"):
         candidates += [n[:-4] + "ere"]
-    candidates += [n + "ere", n + "e"]
+    if not n.endswith("er"):
+        # A plural in -er plus -e is no derivation («programmer» + e is «programmere», a
+        # verb of its own, not what «iverksette programmer» hides).
+        candidates += [n + "ere", n + "e"]
     for verb in candidates:
         if verb in lex and verb != n and len(verb) > 3:
             return verb

@@ -454,6 +454,10 @@ def _distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+# Short words the lemma lists leave out; a word after them is no PDF fragment («i byområer»).
+_SHORT_WORDS = frozenset({"i", "å", "er", "e", "ø"})
+
+
 def misspelling_groups(words: list[Word], lex: frozenset[str], min_frequent: int = 3) -> list[Group]:
     """A word used once, unknown to the lexicon, one typo away from a form of a word the
     lexicon knows and the programme uses at least ``min_frequent`` times. The two must end
@@ -474,7 +478,8 @@ def misspelling_groups(words: list[Word], lex: frozenset[str], min_frequent: int
     fragments: set[int] = set()
     previous: Word | None = None
     for w in words:
-        if previous is not None and previous.next is w and len(previous.lower) <= 5 and not known(previous.lower, lex):
+        if (previous is not None and previous.next is w and len(previous.lower) <= 5 and not known(previous.lower, lex)
+                and previous.lower not in _FUNCTION and previous.lower not in _SHORT_WORDS):
             fragments.add(id(w))
         previous = w
     groups = []

@@ -37,7 +37,7 @@ _LIST_MARKER = regex.compile(
     r"[ \t\u00a0\f]*(?:(?:(\d{1,3}(?:\.\d{1,3})*)[.)]|\(?(?:[ivx]{1,5}|[a-zæøå])\)|\(\d{1,3}\)|[-*–])[ \t\u00a0]+"
     r"|[" + BULLETS + r"][ \t\u00a0]*)(?=\S)"
 )
-_NUMBERED_HEADING = regex.compile(r"[ \t\u00a0\f]*(\d{1,3}(?:\.\d{1,3})*)\.?[ \t\u00a0]+\p{L}")
+_NUMBERED_HEADING = regex.compile(r"[ \t\u00a0\f]*(\d{1,3}(?:\. ?\d{1,3})*)\.?[ \t\u00a0]+\p{L}")  # "13. 1": PDF extraction put a space in "13.1"
 _BLANK = regex.compile(r"[\s\u00a0]*")
 _SPACE = " \t\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u3000"
 _TERMINAL = ".!?:;,…"
@@ -69,6 +69,9 @@ class _Unit:
     numbered: str | None = None  # "2" or "2.1" when the unit starts with a number
     marker_end: int = 0  # offset where the text after a list marker begins
     is_list: bool = False
+    # Bullets printed apart from their items («•⏎•⏎•» then the items' lines, as pdftotext
+    # writes a two-column bullet list): how many more items this unit's lines hold.
+    items_left: int = 0
 
     @property
     def last_char(self) -> str:
@@ -123,13 +126,13 @@ def _units(lines: list[_Line], layout: list[str | None]) -> list[_Unit]:
     units: list[_Unit] = []
     current: _Unit | None = None
     after_blank = True
-    lone_marker = False  # a list marker stood alone on the line before
+    lone_marker = 0  # list markers that stood alone on their lines just before
     for line, reason in zip(lines, layout):
         if reason is not None or _BLANK.fullmatch(line.text):
             after_blank = True
             continue
         if LONE_MARKER.fullmatch(line.text):
-            lone_marker = True
+            lone_marker += 1
             after_blank = True
             continue
         content = line.content
@@ -137,8 +140,15 @@ def _units(lines: list[_Line], layout: list[str | None]) -> list[_Unit]:
         indented = line.text[:1] in _SPACE and line.text[:1] not in "\f\v"  # a form feed opens a page, not a paragraph
         if lone_marker:
             current = _start_unit(line, item=True)
+            current.items_left = lone_marker - 1
             units.append(current)
-            lone_marker = False
+            lone_marker = 0
+        elif current is not None and current.items_left and not after_blank and content[:1].isupper() and current.last_char not in ",-–":
+            # The next of the items whose bullets stood apart: it starts with a capital.
+            left = current.items_left - 1
+            current = _start_unit(line, item=True)
+            current.items_left = left
+            units.append(current)
         elif current is None:
             current = _start_unit(line)
             units.append(current)

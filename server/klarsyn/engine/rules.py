@@ -18,7 +18,7 @@ from typing import Callable, ClassVar, Iterator, TypeVar
 
 import regex
 
-from klarsyn.document.model import Block, BlockKind
+from klarsyn.document.model import Block, BlockKind, Document
 from klarsyn.engine.terms import Term, TermMatcher, Token, conjugate, normalize_space, term_tokens, verb_category
 from klarsyn.errors import ConfigError, KlarsynError
 from klarsyn.findings import Edit, Finding, Fix, FixSafety, Related, Severity
@@ -626,6 +626,13 @@ def _alone_on_line(source: str, start: int, end: int) -> bool:
     return not regex.search(r"\p{L}", rest)
 
 
+def cover_title(document: Document, block: Block, start: int, words: int, min_words: float) -> bool:
+    """The first line of a plain-text file, shorter than a run the rule flags anywhere:
+    the cover of a PDF («VÅRT PROGRAM»), set in capitals by its designer, not prose the
+    author can write otherwise in this file."""
+    return document.format == "text" and words < min_words and block is document.blocks[0] and not block.source_span(0, start)[0]
+
+
 @dataclass
 class CapitalizationRule(Rule):
     """``capitalization``: text in capitals. Flags a run of at least ``min_words`` words
@@ -656,6 +663,8 @@ class CapitalizationRule(Rule):
             for m in _CAPS_RUN.finditer(ba.block.text):
                 words = [w for w in regex.findall(r"\p{L}+", m.group()) if len(w) >= 2]
                 if len(words) < min_words and not (whole and len(words) >= 2):
+                    continue
+                if cover_title(ctx.analysis.document, ba.block, m.start(), len(words), min_words):
                     continue
                 if _letter_spaced(m.group()) or _acronym_list(m.group()):
                     continue
