@@ -14,8 +14,8 @@ the flagged text, the verdict (right / wrong / debatable), whether the first fix
 same rule, overlapping range; over 60 characters, 80 % of the judged range in today's). Precision per rule counts the judged findings that still
 come back: right = 1, debatable = ½, wrong = 0. Density is findings per 1,000 words with
 the default rule set, hints not counted. ``sample`` draws a stratified sample of today's
-findings (every rule at least 10, or all it has; the rest in proportion), leaving out
-rows already judged, for a person to judge.
+findings (every rule at least 10, or all it has; the rest in proportion to the findings
+that are not hints), leaving out rows already judged, for a person to judge.
 """
 
 from __future__ import annotations
@@ -262,7 +262,10 @@ def cmd_sample(args: argparse.Namespace) -> int:
     rng = random.Random(args.seed)
     take = {rule: min(len(items), args.per_rule) for rule, items in pool.items()}
     rest = args.n - sum(take.values())
-    big = {rule: len(items) - take[rule] for rule, items in pool.items() if len(items) > take[rule]}
+    # The rest goes to what the author sees above hint level, in proportion: a hint's
+    # precision is printed too, but the ≥ 90 % goal and the density are about the others.
+    shown = {rule: sum(f.severity != "hint" for f in items) for rule, items in pool.items()}
+    big = {rule: shown[rule] - take[rule] for rule in pool if shown[rule] > take[rule]}
     total_big = sum(big.values())
     for rule, extra in big.items():
         if rest > 0 and total_big:
