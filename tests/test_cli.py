@@ -24,7 +24,7 @@ def test_json_findings_point_at_the_flagged_text(run_cli) -> None:
     [file] = payload["files"]
     source = SAMPLE_MD.read_text(encoding="utf-8")
     long_sentences = [d for d in file["diagnostics"] if d["rule"] == "lang-setning"]
-    assert len(long_sentences) >= 5
+    assert len(long_sentences) >= 3  # sentences over 30 words
     for d in long_sentences:
         start, end = d["offset"]
         flagged = source[start:end]
