@@ -120,3 +120,23 @@ def test_section_number_split_by_extraction_is_still_a_heading() -> None:
         (BlockKind.HEADING, "13. 1 Individets rettigheter"),
         (BlockKind.PARAGRAPH, "Teknologisk utvikling gjør det mulig."),
     ]
+
+
+def test_wrapped_heading_aside_dash_and_early_line_end() -> None:
+    source = (
+        "Tekst her.\n\n4.5 Innvandring, integrering og\ninkludering\n"
+        "Partiet Sentrum ønsker en human, raus, bærekraftig og solidarisk\nasyl-, innvandring- og integreringspolitikk.\n\n"
+        "Vi vil bygge veier, bygg som sykehus\n– altså investeringer som ikke gir\navkastning – er også vurdert.\n\n"
+        "INP vil gi fradragsrett for utgifter til kost når man\nbor i pendlerboligen\nMange pendlere har lang vei til jobben.\n"
+    )
+    blocks = [(b.kind.value, b.level, b.text) for b in parse_plaintext(source).blocks]
+    assert blocks == [
+        ("paragraph", 0, "Tekst her."),
+        ("heading", 3, "4.5 Innvandring, integrering og inkludering"),
+        ("paragraph", 0, "Partiet Sentrum ønsker en human, raus, bærekraftig og solidarisk asyl-, innvandring- og integreringspolitikk."),
+        # A dash before a small letter, after a line that runs on, is an aside, not a bullet.
+        ("paragraph", 0, "Vi vil bygge veier, bygg som sykehus – altså investeringer som ikke gir avkastning – er også vurdert."),
+        # «Mange» would have fitted on the short line before it: that line ended an item.
+        ("paragraph", 0, "INP vil gi fradragsrett for utgifter til kost når man bor i pendlerboligen"),
+        ("paragraph", 0, "Mange pendlere har lang vei til jobben."),
+    ]

@@ -492,6 +492,8 @@ def misspelling_groups(words: list[Word], lex: frozenset[str], min_frequent: int
         r = rare.lower
         if _garbled(r) or id(rare) in fragments:
             continue  # text broken by the PDF conversion (lhenger: tilhenger), not a typo
+        if r.endswith("st") and any(known(r[:-2] + ending, lex) for ending in ("je", "e", "a")):
+            continue  # a Nynorsk s-verb («det spørst», of spørje), not a typo
         best: tuple[int, str, str] | None = None  # uses of the family, right form, its base
         for length in (len(r) - 1, len(r), len(r) + 1):
             for form, form_base in surface.get(length, {}).items():

@@ -137,6 +137,8 @@ def _units(lines: list[_Line], layout: list[str | None]) -> list[_Unit]:
             continue
         content = line.content
         starts_item = bool(_LIST_MARKER.match(line.text))
+        if starts_item and current is not None and not after_blank and _dash_aside(line.text, current):
+            starts_item = False  # «… veier, bygg som sykehus⏎– altså investeringer …»: an aside
         indented = line.text[:1] in _SPACE and line.text[:1] not in "\f\v"  # a form feed opens a page, not a paragraph
         if lone_marker:
             current = _start_unit(line, item=True)
@@ -162,18 +164,64 @@ def _units(lines: list[_Line], layout: list[str | None]) -> list[_Unit]:
         elif starts_item or (indented and current.last_char in ".!?…:"):
             current = _start_unit(line)
             units.append(current)
+        elif _SECTION_ITEM.match(line.text):
+            # «§48 Vedr. retten til selvforsvar»: a list of a law's sections, one a line.
+            current = _start_unit(line, item=True)
+            units.append(current)
         elif _leads_into_item(current) and content[:1].isupper():
             # «Partiet Sentrum vil» then «Ikke åpne opp …»: the bullets were lost, not the break.
             current = _start_unit(line)
             units.append(current)
-        elif _looks_like_heading_line(current) and len(current.lines) == 1 and content[:1].isupper():
+        elif _looks_like_heading_line(current) and len(current.lines) == 1 and content[:1].isupper() and not (current.is_list and current.numbered is None):
             # "4. En god oppvekst varer hele livet" directly followed by its first paragraph.
+            current = _start_unit(line)
+            units.append(current)
+        elif content[:1].isupper() and _ended_early(current, content):
+            # «… gi nydyrkingstilskudd⏎INP ønsker …»: the line broke before a word that would
+            # have fitted on it, so the break was the author's (an item or paragraph ends
+            # without a full stop), not the column's.
             current = _start_unit(line)
             units.append(current)
         else:
             current.lines.append(line)
         after_blank = False
     return units
+
+
+def _wrapped_heading(unit: _Unit) -> bool:
+    """«4.5 Innvandring, integrering og⏎inkludering»: a numbered heading wrapped in two,
+    the first line ending in a word that needs the next, the whole still short."""
+    first, second = unit.lines[0].content, unit.lines[1].content
+    words = first.split() + second.split()
+    return (bool(_NUMBERED_HEADING.match(unit.lines[0].text)) and len(words) <= _MAX_HEADING_WORDS
+            and first.split()[-1].lower() in _WRAP_WORDS and bool(second) and second[-1] not in _TERMINAL)
+
+
+_WRAP_WORDS = frozenset("og eller i for til av med på om fra mot under ved".split())
+
+
+_SECTION_ITEM = regex.compile(r"[ \t\u00a0]*§[ \u00a0]?\d{1,4}[a-z]?[ \t\u00a0]+\p{Lu}")
+
+
+def _dash_aside(text: str, unit: _Unit) -> bool:
+    """A dash opening a line is an aside, not a bullet, when the line before runs on (no
+    final punctuation) and the dash is followed by a small letter."""
+    body = text.lstrip(_SPACE)
+    return body[:1] in "-–" and body[1:2] in _SPACE and body[2:3].islower() and unit.last_char not in _TERMINAL
+
+
+def _ended_early(unit: _Unit, next_content: str) -> bool:
+    """The unit's last line, without final punctuation, is so short that the next line's
+    first word would have fitted on it. The column's width is the longest line of the unit
+    so far; it takes two lines to know it."""
+    if len(unit.lines) < 2:
+        return False
+    last = unit.lines[-1].content
+    if not last or last[-1] in _TERMINAL or last[-1] in "-–(":
+        return False
+    width = max(len(line.content) for line in unit.lines)
+    first_word = next_content.split(maxsplit=1)[0]
+    return len(last) + 1 + len(first_word) < width - 2
 
 
 _MODAL_LEAD_INS = frozenset("vil skal må bør ønsker".split())
@@ -201,7 +249,12 @@ def _looks_like_heading_line(unit: _Unit) -> bool:
 
 def _heading_level(unit: _Unit, next_unit: _Unit | None, seen_heading: bool) -> int:
     """0 when the unit is not a heading guess, else the guessed level."""
-    if len(unit.lines) != 1 or next_unit is None or not _looks_like_heading_line(unit):
+    if next_unit is None:
+        return 0
+    if len(unit.lines) == 2:
+        if not _wrapped_heading(unit):
+            return 0
+    elif len(unit.lines) != 1 or not _looks_like_heading_line(unit):
         return 0
     if unit.is_list and unit.numbered is None:
         return 0  # a bulleted or lettered item is never a heading

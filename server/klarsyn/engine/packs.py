@@ -29,7 +29,7 @@ _TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "existence": ("terms", "patterns", "case_sensitive"),
     "substitution": ("terms", "case_sensitive", "fix_safety"),
     "termbase": ("terms", "case_sensitive", "fix_safety"),
-    "metric": ("metric", "max", "min_words"),
+    "metric": ("metric", "max", "min_words", "strong"),
     "occurrence": ("terms", "unit", "max", "clause_start", "subjects"),
     "repetition": ("allow",),
     "capitalization": ("min_words",),
@@ -499,6 +499,10 @@ def _typed(r: _Reader, rule_type: str, common: dict[str, Any]) -> Rule:
         if metric not in METRICS:
             raise r.fail(r.value_node("metric"), f"unknown metric '{metric}' (use {', '.join(METRICS)})")
         options = {"max": r.number("max"), "min_words": r.number("min_words", 0)}
+        if r.has("strong"):
+            options["strong"] = r.number("strong")
+            if options["strong"] < options["max"]:
+                raise r.fail(r.value_node("strong"), "strong must be at least max (values above max and up to strong are hints)")
         return MetricRule(**common, metric=metric, options=options)
     if rule_type == "occurrence":
         unit = r.string("unit", required=False, default="sentence")

@@ -93,6 +93,8 @@ def split_sentences(text: str, lang: str = "nb") -> list[Sentence]:
                 end_here = run_end
             elif nxt > run_end and _starts_sentence(text, nxt) and not _initial(tokens, i, text, nxt):
                 end_here = run_end
+            elif nxt > run_end and text[a] == "." and j == i and _lower_case_start(tokens, i, j, text):
+                end_here = run_end
             i = j
         if end_here >= 0:
             sentences.append(Sentence(start, end_here, words))
@@ -103,6 +105,21 @@ def split_sentences(text: str, lang: str = "nb") -> list[Sentence]:
         end = tokens[-1][2]
         sentences.append(Sentence(start, end, words))
     return sentences
+
+
+# Words that begin a new sentence someone forgot to capitalise («… i offentlig regi. og
+# statlige tilbud …»); after a full word and a full stop they never continue an abbreviation.
+_LOWER_STARTS = frozenset("og men vi det dette de den derfor".split())
+
+
+def _lower_case_start(tokens: list[tuple[Kind, int, int]], i: int, j: int, text: str) -> bool:
+    """A full stop after a word of four letters or more, then one of _LOWER_STARTS."""
+    if i == 0 or j + 1 >= len(tokens):
+        return False
+    kind, a, b = tokens[i - 1]
+    nkind, na, nb = tokens[j + 1]
+    return (kind is Kind.WORD and b == tokens[i][1] and b - a >= 4 and text[a:b].isalpha()
+            and nkind is Kind.WORD and text[na:nb] in _LOWER_STARTS)
 
 
 def _initial(tokens: list[tuple[Kind, int, int]], i: int, text: str, nxt: int) -> bool:
