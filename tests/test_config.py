@@ -60,7 +60,7 @@ def test_per_file_ignores(run_cli, tmp_path: Path) -> None:
     [
         ("lanugage: nb\n", 1, "unknown key 'lanugage' (did you mean 'language'?)"),
         ("language: nb\nfail_on: sometimes\n", 2, "fail_on must be one of error, warning, info, hint, never, not 'sometimes'"),
-        ("rules:\n  lang-setning:\n    min_word: 30\n", 3, "rule lang-setning has no option 'min_word' (did you mean 'min_words'?); it takes: severity, max, min_words"),
+        ("rules:\n  lang-setning:\n    min_word: 30\n", 3, "rule lang-setning has no option 'min_word' (did you mean 'min_words'?); it takes: severity, max, min_words, strong"),
         ("rules:\n  lang-setning:\n    max: mange\n", 3, "lang-setning.max must be a number, not 'mange'"),
         ("per_file_ignores:\n  '*.md': [langsetning]\n", 2, "unknown rule id 'langsetning' in per_file_ignores (did you mean 'lang-setning'?)"),
         ("packs: [finnes-ikke]\n", 1, "packs: 'finnes-ikke' is not a rule pack folder (no pack.yml)"),

@@ -18,7 +18,7 @@ def check(run_cli, tmp_path: Path, text: str, *flags: str) -> list[str]:
 def test_disable_next_line_with_reason(run_cli, tmp_path: Path) -> None:
     text = f"<!-- klarsyn-disable-next-line lang-setning -- sitat fra vedtaket -->\n{LONG}\n\n{LONG}\n"
     lines = check(run_cli, tmp_path, text)
-    assert len(lines) == 1 and lines[0].startswith("warning lang-setning")
+    assert len(lines) == 1 and lines[0].startswith("hint lang-setning")
     assert check(run_cli, tmp_path.joinpath(), text) == lines
 
 

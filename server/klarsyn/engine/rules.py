@@ -434,9 +434,12 @@ class MetricRule(Rule):
         lang = ctx.lang
         out: list[Finding] = []
 
+        # A severity set in the project's config is for every finding of the rule.
+        tiered = strong is not None and ctx.severity is self.severity
+
         def level(value: float) -> Severity | None:
-            """A hint up to ``strong``; None: the rule's (or the config's) severity."""
-            return Severity.HINT if strong is not None and value <= strong else None
+            """A hint up to ``strong``; None: the rule's severity."""
+            return Severity.HINT if tiered and value <= strong else None
         if self.metric == "section_lix":
             for section in ctx.analysis.sections:
                 lix = section.counts.lix
