@@ -43,7 +43,7 @@ def test_broken_rule_file_is_one_line(run_cli, tmp_path: Path) -> None:
     code, out, err = run_cli("check", str(draft))
     assert code == 2 and out == ""
     assert err.splitlines() == [
-        f"klarsyn: {path.resolve()}:9: unknown term field 'erstatt' (use term, replace, forms, inflect, verb, fix, ending, not_after, note, severity, source)"
+        f"klarsyn: {path.resolve()}:9: unknown term field 'erstatt' (use term, replace, forms, inflect, verb, fix, ending, not_after, not_before, note, severity, source)"
     ]
 
 

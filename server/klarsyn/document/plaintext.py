@@ -207,7 +207,11 @@ def _dash_aside(text: str, unit: _Unit) -> bool:
     """A dash opening a line is an aside, not a bullet, when the line before runs on (no
     final punctuation) and the dash is followed by a small letter."""
     body = text.lstrip(_SPACE)
-    return body[:1] in "-–" and body[1:2] in _SPACE and body[2:3].islower() and unit.last_char not in _TERMINAL
+    return (body[:1] in "-–" and body[1:2] in _SPACE and body[2:3].islower() and unit.last_char not in _TERMINAL
+            and not unit.is_list)  # under a list item, a dash line is the next item
+
+
+_SENTENCE_INSIDE = regex.compile(r"[.!?:]\s+[\p{Lu}«\"]")
 
 
 def _ended_early(unit: _Unit, next_content: str) -> bool:
@@ -219,6 +223,8 @@ def _ended_early(unit: _Unit, next_content: str) -> bool:
     last = unit.lines[-1].content
     if not last or last[-1] in _TERMINAL or last[-1] in "-–(":
         return False
+    if _SENTENCE_INSIDE.search(last):
+        return False  # «… familiens behov. Partiet⏎Sentrum ønsker»: a sentence began on the line
     width = max(len(line.content) for line in unit.lines)
     first_word = next_content.split(maxsplit=1)[0]
     return len(last) + 1 + len(first_word) < width - 2

@@ -318,9 +318,9 @@ def _terms(reader: _Reader, node: yaml.Node, what: str = "terms") -> list[Term]:
             for key, key_node, value in mapping_items(item, reader.path, "a term"):
                 if key == "replace" and isinstance(value, yaml.SequenceNode) and any(isinstance(v, yaml.MappingNode) for v in value.value):
                     entry["replace"], entry["when"] = _replacements(reader, value)
-                elif key in ("replace", "forms", "not_after"):
+                elif key in ("replace", "forms", "not_after", "not_before"):
                     entry[key] = tuple(string_list(value, reader.path, key))
-                    if key == "not_after":
+                    if key in ("not_after", "not_before"):
                         entry[key] = tuple(w.lower() for w in entry[key])
                 elif key == "verb":
                     entry[key] = tuple(string_list(value, reader.path, key))
@@ -344,7 +344,7 @@ def _terms(reader: _Reader, node: yaml.Node, what: str = "terms") -> list[Term]:
                 elif key == "source":
                     continue  # per-entry sources are documentation only
                 else:
-                    raise reader.fail(key_node, f"unknown term field '{key}' (use term, replace, forms, inflect, verb, fix, ending, not_after, note, severity, source)")
+                    raise reader.fail(key_node, f"unknown term field '{key}' (use term, replace, forms, inflect, verb, fix, ending, not_after, not_before, note, severity, source)")
         if not entry.get("term", "").strip():
             raise reader.fail(item, "a term entry needs 'term'")
         if "severity" in entry:

@@ -293,13 +293,15 @@ class TermRule(Rule):
                 if _quoted(text, start, end):
                     continue  # «andregenerasjons innvandrere»: the word is mentioned, not used
                 after = tokens[j][3] if j < len(tokens) and not text[end : tokens[j][0]].strip() else ""
+                if term.not_before and after.lower() in term.not_before:
+                    continue
                 s, e = ba.block.source_span(start, end)
                 # "… epler, pærer osv." : the abbreviation's period also ends the sentence.
                 following = text[end:].lstrip()[:1]
                 keep_period = matched.endswith(".") and end in sentence_ends and not (following.isdigit() or following.islower())
                 fixes = []
-                # "transport, samt informasjon": «og» takes no list comma before it, so the
-                # fix that puts «og» in takes the comma away too.
+                # "transport, samt informasjon": in a list «og» takes no comma, before a clause
+                # it does; which one this is, the rule cannot tell, so it offers no fix.
                 head = text[:start].rstrip()
                 comma = len(head) - 1 if head.endswith(",") else -1
                 for new, safety in self._replacements(term, matched, before, after):
@@ -307,7 +309,7 @@ class TermRule(Rule):
                         new += "."
                     edit = Edit(s, e, new)
                     if comma >= 0 and new.lower() in _LIST_WORDS:
-                        edit = Edit(ba.block.source_span(comma, end)[0], e, " " + new)
+                        break  # «, samt»: whether the comma goes (a list) or stays (a clause) is the author's call
                     fixes.append(Fix(_REPLACE_TITLE.get(ctx.lang, _REPLACE_TITLE["nb"]).format(new), (edit,), safety))
                 severity = Severity.parse(term.severity) if term.severity else None
                 out.append(
@@ -694,13 +696,13 @@ def _alone_on_line(source: str, start: int, end: int) -> bool:
 
 
 def typeset_line(document: Document, block: Block, whole: bool, words: int) -> bool:
-    """In text extracted from a PDF, a short heading or line wholly in capitals (the cover's
+    """In text extracted from a PDF, a short title wholly in capitals (the cover's
     «VÅRT PROGRAM», a part title «D SIVILT SAMFUNN») was set so by the designer; the author
     writing the .txt cannot change it. Runs of capitals inside prose are still flagged."""
-    return document.format == "text" and whole and words <= _TYPESET_WORDS
+    return document.format == "text" and whole and words <= _TYPESET_WORDS and not block.text.rstrip().endswith(":")
 
 
-_TYPESET_WORDS = 8
+_TYPESET_WORDS = 5  # «C 💉 VELFERD, HELSE OG OMSORG»; a lead-in in capitals ending in «:» is prose
 
 
 @dataclass
@@ -980,6 +982,8 @@ class AcronymRule(Rule):
                     continue
                 if _in_capitals_run(text, m.start(), m.end()):
                     continue
+                if acronym not in self.expansions and _document_name(source, acronym):
+                    continue  # «ND», «INP» all through the party's own programme: its readers know it
                 if regex.match(r"[ \u00a0]?\d{1,3}(?![\d:])", text[m.end(1) : m.end(1) + 6]) and acronym not in self.expansions:
                     continue  # «NH 90», «ROLE 2»: a model's designation (not «NOU 2023: 4»)
                 if acronym not in self.expansions and acronym.lower() in _ORDINARY_WORDS:
@@ -1089,6 +1093,15 @@ def _explained_beside(text: str, start: int, end: int, acronym: str) -> bool:
         if any(fits(words[:n], marked) for n in range(1, len(words) + 1)):
             return True
     return False
+
+
+# An acronym this frequent in one document is what the document is about (the party that
+# wrote the programme); its readers know it. The sample draft's «SFO» is used 3 times.
+_DOCUMENT_NAME_USES = 15
+
+
+def _document_name(source: str, acronym: str) -> bool:
+    return len(regex.findall(rf"(?<![\p{{L}}\p{{N}}]){regex.escape(acronym)}(?![\p{{L}}\p{{N}}])", source)) >= _DOCUMENT_NAME_USES
 
 
 def _in_capitals_run(text: str, start: int, end: int) -> bool:

@@ -46,6 +46,8 @@ class Term:
     ending: str = "carry"
     # Previous words (lower case) after which the term is not flagged at all ("St.meld. nr.").
     not_after: tuple[str, ...] = ()
+    # Next words (lower case) before which it is not flagged («har som følge av»: a phrase).
+    not_before: tuple[str, ...] = ()
     # Per replacement, parallel to ``replace``: (previous words, next words) that must hold
     # for it to be offered as a fix; empty tuples mean no condition. When a conditional
     # replacement holds, only the conditional ones that hold are offered.
