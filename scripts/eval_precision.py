@@ -126,6 +126,7 @@ class Judged:
     verdict: str
     fix_verdict: str
     source: str  # the TSV it came from
+    fix: str = ""  # the first fix as judged ("[safety] old→new")
 
 
 def load_judged(paths: list[Path]) -> list[Judged]:
@@ -138,7 +139,8 @@ def load_judged(paths: list[Path]) -> list[Judged]:
             verdict = (row.get("verdict") or "").strip()
             if verdict not in ("right", "wrong", "debatable"):
                 continue  # not judged yet
-            rows.append(Judged(row["file"], int(row["start"]), int(row["end"]), row["rule"], verdict, (row.get("fix_verdict") or "").strip(), path.name))
+            rows.append(Judged(row["file"], int(row["start"]), int(row["end"]), row["rule"], verdict,
+                               (row.get("fix_verdict") or "").strip(), path.name, (row.get("fix") or "").strip()))
     return rows
 
 
@@ -190,8 +192,15 @@ def score(judged: list[Judged], found: dict[str, list[Found]]) -> dict[str, dict
             stats["kept_shown"] += 1
             stats["points_shown"] += _SCORE[j.verdict]
         if j.fix_verdict in ("right", "wrong"):
-            stats["fixes"] += 1
-            stats["fixes_right"] += j.fix_verdict == "right"
+            # A fix counts as judged only while it is the fix that was judged.
+            if " ".join(found_now.fix.split()) != j.fix:
+                stats["fixes_changed"] += 1
+            else:
+                stats["fixes"] += 1
+                stats["fixes_right"] += j.fix_verdict == "right"
+                if j.fix.startswith("[safe]"):
+                    stats["safe"] += 1
+                    stats["safe_right"] += j.fix_verdict == "right"
     return per_rule
 
 
@@ -238,7 +247,13 @@ def cmd_score(args: argparse.Namespace) -> int:
     if weighted[1]:
         print(f"precision weighted by how often each rule fires by default: {weighted[0] / weighted[1]:.1%}")
     if fixes:
-        print(f"first fix right: {int(fixes_right)}/{int(fixes)} = {fixes_right / fixes:.1%}")
+        print(f"first fix right: {int(fixes_right)}/{int(fixes)} = {fixes_right / fixes:.1%} (fixes as they were judged)")
+    safe = sum(s["safe"] for s in per_rule.values())
+    if safe:
+        print(f"fixes marked safe right: {int(sum(s['safe_right'] for s in per_rule.values()))}/{int(safe)}")
+    changed = sum(s["fixes_changed"] for s in per_rule.values())
+    if changed:
+        print(f"fixes changed since they were judged (not counted): {int(changed)}")
     for lang in ("nb", "nn"):
         names = [n for n, (l, _t) in texts.items() if l == lang]
         if names:

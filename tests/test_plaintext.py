@@ -140,3 +140,10 @@ def test_wrapped_heading_aside_dash_and_early_line_end() -> None:
         ("paragraph", 0, "INP vil gi fradragsrett for utgifter til kost når man bor i pendlerboligen"),
         ("paragraph", 0, "Mange pendlere har lang vei til jobben."),
     ]
+
+
+def test_an_ordinal_the_line_wrapped_before_is_no_list_item() -> None:
+    doc = parse_plaintext("Vi vil ha selvbestemt abort t.o.m.\n12. svangerskapsuke, og vi vil mer.\n")
+    assert [b.text for b in doc.blocks] == ["Vi vil ha selvbestemt abort t.o.m. 12. svangerskapsuke, og vi vil mer."]
+    listed = parse_plaintext("Kommunen skal:\n1. sikre gode barnehager\n2. bygge skoler\n")
+    assert [b.kind for b in listed.blocks][1:] == [BlockKind.LIST_ITEM, BlockKind.LIST_ITEM]

@@ -139,6 +139,8 @@ def _units(lines: list[_Line], layout: list[str | None]) -> list[_Unit]:
         starts_item = bool(_LIST_MARKER.match(line.text))
         if starts_item and current is not None and not after_blank and _dash_aside(line.text, current):
             starts_item = False  # «… veier, bygg som sykehus⏎– altså investeringer …»: an aside
+        if starts_item and current is not None and not after_blank and _wrapped_ordinal(line.text, current):
+            starts_item = False  # «abort t.o.m.⏎12. svangerskapsuke»: an ordinal the line wrapped before
         indented = line.text[:1] in _SPACE and line.text[:1] not in "\f\v"  # a form feed opens a page, not a paragraph
         if lone_marker:
             current = _start_unit(line, item=True)
@@ -201,6 +203,16 @@ _WRAP_WORDS = frozenset("og eller i for til av med på om fra mot under ved".spl
 
 
 _SECTION_ITEM = regex.compile(r"[ \t\u00a0]*§[ \u00a0]?\d{1,4}[a-z]?[ \t\u00a0]+\p{Lu}")
+
+
+def _wrapped_ordinal(text: str, unit: _Unit) -> bool:
+    """«12. svangerskapsuke» on a new line inside a paragraph (not after a lead-in colon, not
+    in a list): the number is an ordinal of the running sentence, not a list item."""
+    marker = _LIST_MARKER.match(text)
+    if marker is None or not marker.group(1) or unit.is_list or unit.last_char == ":":
+        return False
+    rest = text[marker.end():]
+    return rest[:1].islower()
 
 
 def _dash_aside(text: str, unit: _Unit) -> bool:
