@@ -8,6 +8,7 @@ the flagged text, the verdict (right / wrong / debatable), whether the first fix
 (right / wrong / none) and the judge's reason.
 
     python scripts/eval_precision.py score            # precision, fixes, density
+    python scripts/eval_precision.py score --lang nn  # the Nynorsk findings alone
     python scripts/eval_precision.py sample --n 400 --seed 7 --out eval/judged/new.tsv
 
 ``score`` re-runs klarsyn and matches every judged row with today's findings (same file,
@@ -61,7 +62,9 @@ def corpus(shared: Path = SHARED) -> dict[str, tuple[str, str]]:
 
 
 def ud_running_text(conllu: Path) -> str:
-    """The sentences of a CoNLL-U file as paragraphs (``# newpar`` starts one)."""
+    """The sentences of a CoNLL-U file as paragraphs (``# newpar`` starts one). A sentence
+    without final punctuation (a heading, a caption) is a line of its own: it stood alone in
+    the source. The breaks replace spaces, so offsets are the same either way."""
     paragraphs: list[list[str]] = []
     for line in conllu.read_text(encoding="utf-8").splitlines():
         if line.startswith("# newpar") or line.startswith("# newdoc") or not paragraphs:
@@ -69,7 +72,16 @@ def ud_running_text(conllu: Path) -> str:
                 paragraphs.append([])
         if line.startswith("# text = "):
             paragraphs[-1].append(line[len("# text = ") :])
-    return "\n\n".join(" ".join(p) for p in paragraphs if p) + "\n"
+    def bare(sentence: str) -> bool:
+        return sentence.rstrip()[-1:] not in ".!?…:;»\"')"
+
+    def joined(sentences: list[str]) -> str:
+        out = sentences[0]
+        for before, sentence in zip(sentences, sentences[1:]):
+            out += ("\n" if bare(before) or bare(sentence) else " ") + sentence
+        return out
+
+    return "\n\n".join(joined(p) for p in paragraphs if p) + "\n"
 
 
 def run_klarsyn(texts: dict[str, tuple[str, str]], all_rules: bool) -> tuple[dict[str, list[Found]], dict[str, int]]:
@@ -217,6 +229,9 @@ def cmd_score(args: argparse.Namespace) -> int:
         return 2
     paths = args.tsv or sorted(JUDGED.glob("*.tsv"))
     judged = load_judged(paths)
+    if args.lang:
+        # Bokmål (the programmes) or Nynorsk (UD) alone; both are checked, only the rows differ.
+        judged = [j for j in judged if texts.get(j.file, ("", ""))[0] == args.lang]
     everything, _ = run_klarsyn(texts, all_rules=True)
     default, words = run_klarsyn(texts, all_rules=False)
     default_rules = {f.rule for fs in default.values() for f in fs}
@@ -304,6 +319,7 @@ def main() -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     s = sub.add_parser("score")
     s.add_argument("tsv", nargs="*", type=Path)
+    s.add_argument("--lang", choices=("nb", "nn"), help="only the judged findings in this language")
     p = sub.add_parser("sample")
     p.add_argument("--n", type=int, default=400)
     p.add_argument("--per-rule", type=int, default=10)

@@ -1001,7 +1001,8 @@ class AcronymRule(Rule):
                 after = text[m.end() : m.end() + 3].lstrip()
                 before = text[: m.start()].rstrip()
                 closes = text[m.end(1) : m.end(1) + 1] == ")" or text[m.end() : m.end() + 1] == ")"  # (NGOs), (UH-sektoren)
-                if after.startswith("(") or (before.endswith("(") and closes) or _explained_beside(text, m.start(1), m.end(), acronym):
+                if (after.startswith("(") or (before.endswith("(") and closes) or _explained_beside(text, m.start(1), m.end(), acronym)
+                        or _named_kind(before)):
                     seen.add(acronym)
                     continue
                 if ba.block.is_heading or _contents_line(source, s, e):
@@ -1015,6 +1016,17 @@ class AcronymRule(Rule):
                 out.append(self.finding(ctx, ba.block, m.start(1), m.end(1), fixes, {"acronym": acronym, "long_form": long_form or ""},
                                         match=acronym, long_form=long_form or "…"))
         return out
+
+
+# «EUs energibyrå ACER», «tilsynet PTIL»: a word right before the acronym says what it is.
+_KINDS = regex.compile(r"(?:byrå|byrået|tilsyn|tilsynet|direktorat|direktoratet|etat|etaten|organisasjon|organisasjonen|"
+                       r"fond|fondet|forbund|forbundet|nemnd|nemnda|institutt|instituttet|selskap|selskapet|"
+                       r"program|programmet|avtale|avtalen|konvensjon|konvensjonen|system|systemet)$")
+
+
+def _named_kind(before: str) -> bool:
+    words = before.split()
+    return bool(words) and words[-1].islower() and bool(_KINDS.search(words[-1]))
 
 
 # Common words written in capitals for emphasis or in a heading: never acronyms.
