@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_left
+from collections import Counter
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -974,6 +975,7 @@ class AcronymRule(Rule):
         lexicon = lemmas(ctx.analysis.document.language or "nb")
         lowercase_words: set[str] | None = None
         words_in_doc: set[str] | None = None
+        uses: Counter[str] | None = None  # how often each word in capitals stands in the file
         for ba in self.blocks(ctx.analysis):
             text = ba.block.text
             for m in _ACRONYM.finditer(text):
@@ -982,7 +984,9 @@ class AcronymRule(Rule):
                     continue
                 if _in_capitals_run(text, m.start(), m.end()):
                     continue
-                if acronym not in self.expansions and _document_name(source, acronym):
+                if uses is None:
+                    uses = Counter(_CAPITALS_WORD.findall(source))
+                if acronym not in self.expansions and uses[acronym] >= _DOCUMENT_NAME_USES:
                     continue  # «ND», «INP» all through the party's own programme: its readers know it
                 if regex.match(r"[ \u00a0]?\d{1,3}(?![\d:])", text[m.end(1) : m.end(1) + 6]) and acronym not in self.expansions:
                     continue  # «NH 90», «ROLE 2»: a model's designation (not «NOU 2023: 4»)
@@ -1112,8 +1116,7 @@ def _explained_beside(text: str, start: int, end: int, acronym: str) -> bool:
 _DOCUMENT_NAME_USES = 15
 
 
-def _document_name(source: str, acronym: str) -> bool:
-    return len(regex.findall(rf"(?<![\p{{L}}\p{{N}}]){regex.escape(acronym)}(?![\p{{L}}\p{{N}}])", source)) >= _DOCUMENT_NAME_USES
+_CAPITALS_WORD = regex.compile(r"(?<![\p{L}\p{N}])\p{Lu}[\p{Lu}\p{N}]{1,7}(?![\p{L}\p{N}])")
 
 
 def _in_capitals_run(text: str, start: int, end: int) -> bool:
