@@ -219,39 +219,28 @@ def front_matter(analysis: DocumentAnalysis, options: dict[str, float]) -> list[
     return hits
 
 
+def _note_hits(analysis: DocumentAnalysis, kind: str, field: str) -> list[Hit]:
+    """A finding over the block of each source note of ``kind``, its detail as ``field``."""
+    document: Document = analysis.document
+    return [(block, 0, len(block.text), {field: note.detail})
+            for note in document.notes if note.kind == kind for block in [_note_block(document, note)]]
+
+
 def unparsed(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
     """A paragraph that was not parsed or checked (brackets nested far too deep)."""
-    document: Document = analysis.document
-    hits: list[Hit] = []
-    for note in document.notes:
-        if note.kind == "nesting":
-            block = _note_block(document, note)
-            hits.append((block, 0, len(block.text), {"depth": note.detail}))
-    return hits
+    return _note_hits(analysis, "nesting", "depth")
 
 
 def mixed_columns(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
     """Plain text where two columns were mixed line by line: one finding at the first such
     stretch, for lines that are left out of every other check (document/columns.py)."""
-    document: Document = analysis.document
-    hits: list[Hit] = []
-    for note in document.notes:
-        if note.kind == "columns":
-            block = _note_block(document, note)
-            hits.append((block, 0, len(block.text), {"lines": note.detail}))
-    return hits
+    return _note_hits(analysis, "columns", "lines")
 
 
 def lost_ligatures(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
     """Plain text whose ligatures (fi, ti, tt …) fell out in extraction: the letters stand
     alone on lines of their own and the words they belonged to are broken."""
-    document: Document = analysis.document
-    hits: list[Hit] = []
-    for note in document.notes:
-        if note.kind == "ligatures":
-            block = _note_block(document, note)
-            hits.append((block, 0, len(block.text), {"lines": note.detail}))
-    return hits
+    return _note_hits(analysis, "ligatures", "lines")
 
 
 CHECKS: dict[str, Callable[[DocumentAnalysis, dict[str, float]], list[Hit]]] = {
