@@ -254,3 +254,15 @@ def test_lost_ligatures_are_reported_once_at_the_first_fragment_line() -> None:
     assert note.start == KONSERVATIVT.index("ti\n") and "6 linjer" in note.message
     live = [f for f in IncrementalChecker().check(KONSERVATIVT, "x.txt", "text", Config()).findings if f.rule == "tapte-ligaturer"]
     assert [(f.start, f.end) for f in live] == [(note.start, note.end)]
+
+
+def test_sentences_with_words_broken_by_lost_ligatures_are_not_measured() -> None:
+    # «Poli sk», «re slig», «besky else»: the PDF lost «ti»/«tt»; the letters stand on lines
+    # of their own (three of them make the file's ligature note).
+    debris = "\n\nti\n\ntt\n\nti\n\n"
+    broken = ("Vi vil utrede om helsepersonell behøver en bedre re slig besky else mot nega ve konsekvenser "
+              "i saker der de vil nekte å delta, varsle om eller protestere mot en dårlig medisinsk praksis i "
+              "sykehusene og i kommunene over hele landet.")
+    whole = broken.replace("re slig", "rettslig").replace("besky else", "beskyttelse").replace("nega ve", "negative")
+    found = check_document(parse(whole + debris + broken + "\n", "x.txt", "text", "nb"), Config(select=("lang-setning",))).findings
+    assert [f.start for f in found] == [0]  # the intact sentence only

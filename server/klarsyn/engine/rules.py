@@ -456,15 +456,12 @@ class MetricRule(Rule):
         broken = self.metric in ("paragraph_lix", "sentence_words") and any(n.kind == "ligatures" for n in ctx.analysis.document.notes)
         if broken:
             from klarsyn.checks.broken_words import has_broken_word
-            from klarsyn.text.lexicon import both_standards
-
-            lexicon = both_standards()
         for ba in self.blocks(ctx.analysis):
             block = ba.block
             if self.metric == "paragraph_lix":
                 lix = ba.counts.lix
                 if ba.counted and lix is not None and ba.counts.words >= min_words and lix > limit:
-                    if broken and has_broken_word(block.text, lexicon):
+                    if broken and has_broken_word(block.text):
                         continue  # «re slig besky else»: the PDF lost letters; the figure is not the text's
                     out.append(self.finding(ctx, block, 0, len(block.text), data={"lix": round(lix, 1), **ba.counts.as_dict()},
                                             severity=level(lix), value=f"{lix:.0f}", limit=f"{limit:g}", band=band(lix, lang),
@@ -472,7 +469,7 @@ class MetricRule(Rule):
                 continue
             for s in ba.sentences:
                 if self.metric == "sentence_words" and len(s.words) > limit:
-                    if broken and has_broken_word(block.text[s.start : s.end], lexicon):
+                    if broken and has_broken_word(block.text[s.start : s.end]):
                         continue
                     out.append(self.finding(ctx, block, s.start, s.end, data={"words": len(s.words)},
                                             severity=level(len(s.words)), value=len(s.words), limit=f"{limit:g}"))
