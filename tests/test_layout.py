@@ -266,3 +266,16 @@ def test_sentences_with_words_broken_by_lost_ligatures_are_not_measured() -> Non
     whole = broken.replace("re slig", "rettslig").replace("besky else", "beskyttelse").replace("nega ve", "negative")
     found = check_document(parse(whole + debris + broken + "\n", "x.txt", "text", "nb"), Config(select=("lang-setning",))).findings
     assert [f.start for f in found] == [0]  # the intact sentence only
+
+
+def test_a_keystroke_in_prose_keeps_the_layout_and_the_findings_of_a_full_check() -> None:
+    checker = IncrementalChecker()
+    checker.check(SENTRUM, "x.txt", "text", Config())
+    # Edits in prose lines (the layout is kept), then one that adds a repeated line (it is not).
+    at = SENTRUM.index("\n", len(SENTRUM) // 2)
+    edited = SENTRUM[:at] + " og" + SENTRUM[at:]
+    header = "PARTI ET SENTRU M"
+    for text in (edited, edited[:at] + "x" + edited[at:], edited + f"\n\n{header}\n\nTekst.\n"):
+        live = sorted((f.rule, f.start, f.end) for f in checker.check(text, "x.txt", "text", Config()).findings)
+        full = sorted((f.rule, f.start, f.end) for f in check_document(parse(text, "x.txt", "text", "nb"), Config()).findings)
+        assert live == full

@@ -145,6 +145,59 @@ def file_layout(lines: list[str], memo: LineMemo | None = None) -> FileLayout:
     return analyse(lines, memo)[0]
 
 
+@dataclass
+class SettledLayout:
+    """A file's layout as last settled, for the language server: a keystroke that changes
+    only prose lines (not repeated, not a page number, a TOC line or a fragment, and no
+    columns in the file) cannot change what the whole file tells, so it is kept."""
+
+    lines: list[str]
+    layout: FileLayout
+    reasons: list[str | None]
+    counts: Counter[str]
+
+    def update(self, lines: list[str], memo: LineMemo | None) -> FileLayout:
+        if not self._still_holds(lines, memo):
+            layout, reasons = analyse(lines, memo)
+            facts = line_facts(lines, memo)
+            self.layout, self.reasons, self.counts = layout, reasons, Counter(f.content for f in facts if f.content)
+        self.lines = lines
+        return self.layout
+
+    def _still_holds(self, lines: list[str], memo: LineMemo | None) -> bool:
+        old = self.lines
+        if len(lines) != len(old) or self.layout.mixed_at is not None or not old:
+            return False
+        changed = [i for i, (a, b) in enumerate(zip(old, lines)) if a != b]
+        if len(changed) > _SETTLED_EDITS:
+            return False
+        before = line_facts([old[i] for i in changed], memo)
+        after = line_facts([lines[i] for i in changed], memo)
+        for i, was, now in zip(changed, before, after):
+            if self.reasons[i] is not None or not _plain_prose(was) or not _plain_prose(now):
+                return False
+            if self.counts[was.content] > 1 or self.counts[now.content] > 0:
+                return False  # a repeated line went or came: running headers may change
+        for was, now in zip(before, after):
+            self.counts[was.content] -= 1
+            self.counts[now.content] += 1
+        return True
+
+
+_SETTLED_EDITS = 3  # changed lines a check may keep the layout for
+
+
+def _plain_prose(f: LineFacts) -> bool:
+    return bool(f.content) and f.static is None and f.title_page < 0 and not f.lone_marker and f.content not in LIGATURE_FRAGMENTS
+
+
+def settle(lines: list[str], memo: LineMemo | None = None) -> SettledLayout:
+    """The first settling of a file's layout (see SettledLayout.update for the next)."""
+    layout, reasons = analyse(lines, memo)
+    facts = line_facts(lines, memo)
+    return SettledLayout(lines, layout, reasons, Counter(f.content for f in facts if f.content))
+
+
 def analyse(lines: list[str], memo: LineMemo | None = None) -> tuple[FileLayout, list[str | None]]:
     """The file's layout and, for each line, why it is layout (see :func:`layout_lines`)."""
     facts = line_facts(lines, memo)

@@ -24,7 +24,7 @@ from klarsyn.config import Config
 from klarsyn.document.loader import parse, resolve_language
 from klarsyn.document.markdown import parse_markdown, split_front_matter
 from klarsyn.document.model import Block, Document, SourceNote
-from klarsyn.document.layout import FileLayout, LineMemo, file_layout
+from klarsyn.document.layout import FileLayout, LineMemo, SettledLayout, settle
 from klarsyn.document.plaintext import layout_notes, parse_plaintext, split_source_lines
 from klarsyn.engine.rules import Rule, RunContext
 from klarsyn.engine.runner import CheckResult, _context, document_phase, enabled_rules, suppress
@@ -138,6 +138,7 @@ class IncrementalChecker:
         # The layout facts of each line text seen (document/layout.py): the whole file's
         # layout is settled again on every check, and most lines are the same as last time.
         self._line_memo: LineMemo = {}
+        self._settled: dict[str, SettledLayout] = {}  # per path: the layout of the last check
 
     def _run(self, rule: Rule, ctx: RunContext) -> list[Finding]:
         """One rule's findings; a rule that fails is logged and skipped, never fatal (the
@@ -155,6 +156,13 @@ class IncrementalChecker:
             self.failures += 1
             _log_failure(rule)
             return []
+
+    def _layout(self, path: str, lines: list[str]) -> FileLayout:
+        settled = self._settled.get(path)
+        if settled is None:
+            self._settled[path] = settle(lines, self._line_memo)
+            return self._settled[path].layout
+        return settled.update(lines, self._line_memo)
 
     def _rules(self, config: Config, language: str) -> tuple[list[Rule], list[Rule], tuple[object, ...]]:
         rules = enabled_rules(config, language)
@@ -190,7 +198,7 @@ class IncrementalChecker:
         findings: list[Finding] = []
         seen_heading = False
         # Running headers are a fact of the whole file: every chunk is parsed with it.
-        layout = file_layout(split_source_lines(text), self._line_memo) if fmt == "text" else FileLayout()
+        layout = self._layout(path, split_source_lines(text)) if fmt == "text" else FileLayout()
         front_matter: dict[str, object] = {}
         notes: list[SourceNote] = layout_notes(text, layout) if fmt == "text" else []
         for i, (a, b) in enumerate(bounds):
