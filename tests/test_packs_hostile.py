@@ -100,10 +100,10 @@ def test_every_command_reports_a_runaway_pattern_as_check_does(run_cli, tmp_path
 
 def test_pattern_rules_share_a_total_budget(run_cli, tmp_path: Path, monkeypatch) -> None:
     """Four slow rules, each far inside its own budget, stop at the shared one."""
-    from klarsyn.engine import rules
+    from klarsyn.engine.kinds import base
 
-    monkeypatch.setattr(rules, "REGEX_BUDGET", 30.0)
-    monkeypatch.setattr(rules, "REGEX_TOTAL", 1.0)
+    monkeypatch.setattr(base, "REGEX_BUDGET", 30.0)
+    monkeypatch.setattr(base, "REGEX_TOTAL", 1.0)
     project(tmp_path, {f"treg{i}": SLOW for i in range(1, 5)})
     draft = slow_draft(tmp_path, paragraphs=6)  # about 0.45 s of processor time per rule
     started = time.monotonic()

@@ -1,0 +1,1 @@
+"""The rule types, one module each (see klarsyn.engine.rules for the closed set)."""

@@ -1,0 +1,188 @@
+"""``acronym`` rules: an acronym not explained at its first use."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import regex
+
+from klarsyn.engine.kinds.base import Rule, RunContext
+from klarsyn.engine.kinds.capitalization import _ONE_LETTER_WORDS
+from klarsyn.findings import Edit, Finding, Fix, FixSafety
+
+_ACRONYM = regex.compile(r"(?<![\p{L}\p{N}-])(\p{Lu}{2,6})(?:s|-\p{Ll}+)?(?![\p{L}\p{N}])")
+
+
+@dataclass
+class AcronymRule(Rule):
+    """``acronym``: an acronym (2–6 capitals) not explained at its first use. It counts as
+    explained when its long form stands in parentheses right after it, or it stands in
+    parentheses right after the long form. ``known`` lists acronyms every reader knows;
+    ``expansions`` gives long forms, offered as a fix at the first use."""
+
+    known: frozenset[str] = frozenset()
+    expansions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def local(self) -> bool:
+        return False  # "first use" looks at the blocks before
+
+    def run(self, ctx: RunContext) -> list[Finding]:
+        from klarsyn.text.lexicon import lemmas
+
+        seen: set[str] = set()
+        out = []
+        source = ctx.analysis.document.source
+        lexicon = lemmas(ctx.analysis.document.language or "nb")
+        lowercase_words: set[str] | None = None
+        words_in_doc: set[str] | None = None
+        uses: Counter[str] | None = None  # how often each word in capitals stands in the file
+        for ba in self.blocks(ctx.analysis):
+            text = ba.block.text
+            for m in _ACRONYM.finditer(text):
+                acronym = m.group(1)
+                if acronym in seen or acronym in self.known:
+                    continue
+                if _in_capitals_run(text, m.start(), m.end()):
+                    continue
+                if uses is None:
+                    uses = Counter(_CAPITALS_WORD.findall(source))
+                if acronym not in self.expansions and uses[acronym] >= _DOCUMENT_NAME_USES:
+                    continue  # «ND», «INP» all through the party's own programme: its readers know it
+                if regex.match(r"[ \u00a0]?\d{1,3}(?![\d:])", text[m.end(1) : m.end(1) + 6]) and acronym not in self.expansions:
+                    continue  # «NH 90», «ROLE 2»: a model's designation (not «NOU 2023: 4»)
+                if acronym not in self.expansions and acronym.lower() in _ORDINARY_WORDS:
+                    continue  # «ALLE skal ha», «DEL 1»: a word in capitals for emphasis
+                if acronym not in self.expansions and m.group() == acronym and acronym.lower() in lexicon:
+                    if lowercase_words is None:
+                        lowercase_words = set(regex.findall(r"(?<![\p{L}])\p{Ll}+(?![\p{L}])", source))
+                    if acronym.lower() in lowercase_words:
+                        continue  # «BASIS», «SUM»: a word of the language, used as a word here too
+                if words_in_doc is None:
+                    words_in_doc = set(regex.findall(r"(?<![\p{L}])\p{Lu}\p{Ll}+(?![\p{L}])", source))
+                if acronym not in self.expansions and acronym[0] + acronym[1:].lower() in words_in_doc:
+                    continue  # «ENOVA» beside «Enova»: a name, written in capitals here
+                s, e = ba.block.source_span(m.start(1), m.end(1))
+                after = text[m.end() : m.end() + 3].lstrip()
+                before = text[: m.start()].rstrip()
+                closes = text[m.end(1) : m.end(1) + 1] == ")" or text[m.end() : m.end() + 1] == ")"  # (NGOs), (UH-sektoren)
+                if (after.startswith("(") or (before.endswith("(") and closes) or _explained_beside(text, m.start(1), m.end(), acronym)
+                        or _named_kind(before)):
+                    seen.add(acronym)
+                    continue
+                if ba.block.is_heading or _contents_line(source, s, e):
+                    continue  # a heading or the table of contents: explained in the text below
+                seen.add(acronym)
+                fixes = []
+                long_form = self.expansions.get(acronym)
+                if long_form:
+                    title = {"nb": "Skriv «{0} ({1})»", "nn": "Skriv «{0} ({1})»", "en": "Write “{0} ({1})”"}.get(ctx.lang, "Skriv «{0} ({1})»")
+                    fixes.append(Fix(title.format(long_form, acronym), (Edit(s, e, f"{long_form} ({acronym})"),), FixSafety.UNSAFE))
+                out.append(self.finding(ctx, ba.block, m.start(1), m.end(1), fixes, {"acronym": acronym, "long_form": long_form or ""},
+                                        match=acronym, long_form=long_form or "…"))
+        return out
+
+
+# «EUs energibyrå ACER», «tilsynet PTIL»: a word right before the acronym says what it is.
+_KINDS = regex.compile(r"(?:byrå|byrået|tilsyn|tilsynet|direktorat|direktoratet|etat|etaten|organisasjon|organisasjonen|"
+                       r"fond|fondet|forbund|forbundet|nemnd|nemnda|institutt|instituttet|selskap|selskapet|"
+                       r"program|programmet|avtale|avtalen|konvensjon|konvensjonen|system|systemet)$")
+
+
+def _named_kind(before: str) -> bool:
+    words = before.split()
+    return bool(words) and words[-1].islower() and bool(_KINDS.search(words[-1]))
+
+
+# Common words written in capitals for emphasis or in a heading: never acronyms.
+_ORDINARY_WORDS = frozenset(
+    """alle alt aldri alltid bare del deg dem den der det du eller en er et for fra gratis
+    han har hele her hun ikke ingen ja jeg kan kun litt man med meg men mer mest mindre må
+    nei nok nå når og også oss seg selv sin skal som sum til ut uten vi vil vår våre vårt
+    ønsker all ei eg dei me ho ikkje noko berre""".split()
+)
+_FUNCTION_WORDS = frozenset("og for i av til på med om the of and for de del la le des und für".split())
+_SECTION_NUMBER = regex.compile(r"^\s*\f?\s*(?:[A-Z]\d*|\d+(?:\.\d+)*)\.?\s")
+
+
+def _contents_line(source: str, start: int, end: int) -> bool:
+    """A line of a table of contents («17.3 ACER», «CRPD......30») or a numbered heading
+    («11.8 KAD og kommunal helsetjeneste»): short, numbered or with dot leaders, no period."""
+    line_start = max(source.rfind("\n", 0, start), source.rfind("\r", 0, start)) + 1
+    ends = [i for i in (source.find("\n", end), source.find("\r", end)) if i >= 0]
+    line = source[line_start : min(ends) if ends else len(source)].strip()
+    if "...." in line or "…" * 3 in line:
+        return True
+    words = regex.findall(r"\p{L}+", line)
+    return bool(_SECTION_NUMBER.match(line)) and len(words) <= 10 and not line.endswith((".", ",", ";"))
+
+
+def _spells(acronym: str, words: list[str]) -> bool:
+    """True when the words, in order, give the acronym's letters: each word its initial
+    and maybe more letters inside it (a compound: «petroleumstilsynet» → PTIL); small
+    function words may give a letter or none («Institutt for Nordisk Utvikling» → INU)."""
+    acr = acronym.lower()
+    low = [w.lower() for w in words]
+
+    def match(a: int, w: int) -> bool:
+        if w == len(low):
+            return a == len(acr)
+        word = low[w]
+        if word in _FUNCTION_WORDS and match(a, w + 1):
+            return True
+        if a >= len(acr) or word[0] != acr[a]:
+            return False
+        # The word gives its initial, then maybe further letters in order.
+        def rest(a2: int, i: int) -> bool:
+            if match(a2, w + 1):
+                return True
+            if a2 >= len(acr):
+                return False
+            j = word.find(acr[a2], i)
+            return j >= 0 and rest(a2 + 1, j + 1)
+
+        return rest(a + 1, 1)
+
+    return match(0, 0)
+
+
+def _explained_beside(text: str, start: int, end: int, acronym: str) -> bool:
+    """The long form right before the acronym («New Public Management, NPM», «Små og
+    Mellomstore Bedrifter – SMB») or right after it («NIU, Nordisk Institutt for Utvikling»),
+    set off by a comma, a dash or a bracket: the initials spell the acronym. With only a
+    space between, the long form must be a name (capital initials: «Norgesdemokratene ND»)."""
+
+    def fits(words: list[str], marked: bool) -> bool:
+        if not words or any(len(w) > 1 and w.isupper() for w in words):
+            return False  # another acronym is no long form («UD og UDI»)
+        return _spells(acronym, words) and (marked or all(w[:1].isupper() for w in words if w.lower() not in _FUNCTION_WORDS))
+
+    before = regex.match(r"(?s)(.*?)(\s*[,–—(-]\s*|\s+)$", text[max(0, start - 120) : start])
+    if before:
+        marked = bool(before.group(2).strip())
+        words = regex.findall(r"\p{L}+", before.group(1))[-8:]
+        if any(fits(words[-n:], marked) for n in range(1, len(words) + 1)):
+            return True
+    after = regex.match(r"(\s*[,:–—-]\s*|\s+)((?:\p{L}+[ \t\n,-]*){1,8})", text[end : end + 120])
+    if after:
+        marked = bool(after.group(1).strip())
+        words = regex.findall(r"\p{L}+", after.group(2))
+        if any(fits(words[:n], marked) for n in range(1, len(words) + 1)):
+            return True
+    return False
+
+
+# An acronym this frequent in one document is what the document is about (the party that
+# wrote the programme); its readers know it. The sample draft's «SFO» is used 3 times.
+_DOCUMENT_NAME_USES = 15
+
+
+_CAPITALS_WORD = regex.compile(r"(?<![\p{L}\p{N}])\p{Lu}[\p{Lu}\p{N}]{1,7}(?![\p{L}\p{N}])")
+
+
+def _in_capitals_run(text: str, start: int, end: int) -> bool:
+    """True inside text written in capitals (``SKAL BYGGE PÅ FEM``) or letter-spaced
+    (``S T OR T I N GS``): not an acronym."""
+    neighbours = regex.findall(r"\p{L}+", text[max(0, start - 20) : start])[-1:] + regex.findall(r"\p{L}+", text[end : end + 20])[:1]
+    return any(w.isupper() and (len(w) >= 2 or w not in _ONE_LETTER_WORDS) for w in neighbours)
