@@ -27,6 +27,11 @@ def test_short_finding_keeps_its_range() -> None:
     assert focus(text, 7, 15) == (7, 15)
 
 
+def test_a_word_pair_split_by_a_line_break_keeps_its_range() -> None:
+    text = "Vi vil styrke og\nog utvikle skolen."
+    assert focus(text, 14, 19) == (14, 19)
+
+
 def test_focus_stays_on_the_first_line() -> None:
     text = "Kort linje\nog så en lang fortsettelse av setningen her med mange ord."
     start, end = focus(text, 0, len(text))

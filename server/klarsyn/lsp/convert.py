@@ -40,11 +40,12 @@ def whole_label(lang: str) -> str:
 
 
 def focus(text: str, start: int, end: int) -> tuple[int, int]:
-    """The part of ``[start, end)`` to underline: all of it for a few words on one line,
-    else its first words on its first line."""
+    """The part of ``[start, end)`` to underline: all of it for a few words on one line (or
+    a word pair a line break splits, «og⏎og»), else its first words on its first line."""
     piece = text[start:end]
     words = list(_WORD.finditer(piece))
-    if len(words) <= _LONG_WORDS and "\n" not in piece and "\r" not in piece:
+    one_line = "\n" not in piece and "\r" not in piece
+    if len(words) <= _LONG_WORDS and (one_line or len(words) <= 2):
         return start, end
     line_end = len(piece)
     for brk in ("\n", "\r"):
