@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from klarsyn.config import Config
 from klarsyn.document.loader import parse
 from klarsyn.document.plaintext import parse_plaintext
@@ -279,3 +281,21 @@ def test_a_keystroke_in_prose_keeps_the_layout_and_the_findings_of_a_full_check(
         live = sorted((f.rule, f.start, f.end) for f in checker.check(text, "x.txt", "text", Config()).findings)
         full = sorted((f.rule, f.start, f.end) for f in check_document(parse(text, "x.txt", "text", "nb"), Config()).findings)
         assert live == full
+
+
+
+def test_a_paragraph_a_line_is_not_taken_for_mixed_columns() -> None:
+    """UD Nynorsk's running text: a paragraph a line, headings and captions on lines of their
+    own, as Word's «save as text» writes it. Its lines are no column halves."""
+    import sys
+
+    from tests.conftest import ROOT, SHARED
+
+    conllu = SHARED / "data" / "ud" / "no_nynorsk-ud-dev.conllu"
+    if not conllu.exists():
+        pytest.skip("the shared UD data is not here")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from eval_precision import ud_running_text
+
+    doc = parse(ud_running_text(conllu), "ud.txt", "text", "nn")
+    assert [n.kind for n in doc.notes] == []

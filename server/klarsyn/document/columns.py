@@ -28,6 +28,9 @@ from dataclasses import dataclass
 import regex
 
 WINDOW = 20  # line joins
+# A column's line is short; a text with a paragraph a line (Word's «save as text», the
+# UD sentences joined) has lines far longer, and its lines are not two columns' halves.
+MAX_COLUMN_CHARS = 120
 MIN_LEAD = 7.0  # how much better the line after must continue, summed over a window
 
 _WORD = regex.compile(r"\p{L}+")
@@ -41,6 +44,7 @@ class LineShape:
     words: tuple[str, ...]  # lower-cased
     end: str  # "sentence", "lower" (a lower-case letter), "hyphen" or ""
     start: str  # "upper" (a capitalised word), "capital" (another capital), "lower" or ""
+    wide: bool = False  # longer than a column's line: a whole paragraph on one line
 
 
 def line_shape(line: str) -> LineShape:
@@ -52,7 +56,7 @@ def line_shape(line: str) -> LineShape:
         start = "upper" if first is not None and not first.group().isupper() else "capital"
     else:
         start = "lower" if b[:1].islower() else ""
-    return LineShape(words, end, start)
+    return LineShape(words, end, start, len(a.strip()) > MAX_COLUMN_CHARS)
 
 
 def mixed_columns(lines: list[LineShape]) -> list[tuple[int, int]]:
@@ -85,7 +89,8 @@ def mixed_columns(lines: list[LineShape]) -> list[tuple[int, int]]:
             s += 2.0
         return s
 
-    lead = [score(i, i + 2) - score(i, i + 1) for i in range(len(lines))]
+    wide = [shape.wide for shape in lines] + [True, True]
+    lead = [0.0 if wide[i] or wide[i + 1] or wide[i + 2] else score(i, i + 2) - score(i, i + 1) for i in range(len(lines))]
     regions: list[tuple[int, int]] = []
     total = sum(lead[:WINDOW])
     for start in range(len(lines) - WINDOW):
