@@ -59,7 +59,7 @@ def test_renamed_file_reports_its_new_name(run_cli, project: Path, tmp_path: Pat
     (project / "p1" / "kapittel1.md").rename(project / "p1" / "plan.md")
     (project / "p1" / "kapittel2.md").rename(project / "p1" / "innledning.md")
     _, out, _ = run_cli("check", "p1", "--cache-dir", str(cache), cwd=project)
-    assert "p1/innledning.md:1:26: info kanselli" in out
+    assert "p1/innledning.md:1:26: hint kanselli" in out
     assert "«framtid» er brukt 2 ganger (plan.md: 2)" in out  # the consistency message's file list
     assert "kapittel" not in out
     assert_cached_equals_uncached(run_cli, cache, "p1", cwd=project)
@@ -97,7 +97,7 @@ def test_same_content_in_another_project_folder(run_cli, project: Path, tmp_path
     other.mkdir()
     shutil.copy(project / "p1" / "kapittel2.md", other / "innledning.md")
     _, out, _ = run_cli("check", "innledning.md", "--cache-dir", str(cache), cwd=other)
-    assert out.startswith("innledning.md:1:26: info kanselli")
+    assert out.startswith("innledning.md:1:26: hint kanselli")
     assert_cached_equals_uncached(run_cli, cache, "innledning.md", cwd=other)
 
 

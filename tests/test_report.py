@@ -36,7 +36,7 @@ def test_report_is_self_contained_and_accessible(run_cli, tmp_path: Path) -> Non
     assert len(re.findall(r'<rect class="bar"', page)) == 6  # one bar per section
     assert len(re.findall(r'<rect class="hist"', page)) == 10
     assert re.search(r"<h1>Lesbarhetsrapport</h1>", page) and "<h2>Sammendrag</h2>" in page
-    assert '<span class="f f-info" title="kanselli: «herunder»' in page
+    assert '<span class="f f-hint" title="kanselli: «herunder»' in page
     assert '<mark class="hard">' in page
     assert "<code>passiv</code>: 11" in page
 
