@@ -283,11 +283,11 @@ def cmd_score(args: argparse.Namespace) -> int:
 def cmd_sample(args: argparse.Namespace) -> int:
     texts = corpus(args.shared)
     found, _ = run_klarsyn(texts, all_rules=args.all_rules)
-    already = load_judged(sorted(JUDGED.glob("*.tsv")))
+    already = {(j.file, j.rule, j.start) for j in load_judged(sorted(JUDGED.glob("*.tsv")))}
     pool: dict[str, list[Found]] = collections.defaultdict(list)
     for fs in found.values():
         for f in fs:
-            if not any(j.file == f.file and j.rule == f.rule and j.start == f.start for j in already):
+            if (f.file, f.rule, f.start) not in already:
                 pool[f.rule].append(f)
     rng = random.Random(args.seed)
     take = {rule: min(len(items), args.per_rule) for rule, items in pool.items()}

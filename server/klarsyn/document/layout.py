@@ -193,9 +193,9 @@ def _plain_prose(f: LineFacts) -> bool:
 
 def settle(lines: list[str], memo: LineMemo | None = None) -> SettledLayout:
     """The first settling of a file's layout (see SettledLayout.update for the next)."""
-    layout, reasons = analyse(lines, memo)
-    facts = line_facts(lines, memo)
-    return SettledLayout(lines, layout, reasons, Counter(f.content for f in facts if f.content))
+    settled = SettledLayout([], FileLayout(), [], Counter())
+    settled.update(lines, memo)  # no lines before: settled from scratch
+    return settled
 
 
 def analyse(lines: list[str], memo: LineMemo | None = None) -> tuple[FileLayout, list[str | None]]:

@@ -160,8 +160,8 @@ class IncrementalChecker:
     def _layout(self, path: str, lines: list[str]) -> FileLayout:
         settled = self._settled.get(path)
         if settled is None:
-            self._settled[path] = settle(lines, self._line_memo)
-            return self._settled[path].layout
+            settled = self._settled[path] = settle(lines, self._line_memo)
+            return settled.layout
         return settled.update(lines, self._line_memo)
 
     def _rules(self, config: Config, language: str) -> tuple[list[Rule], list[Rule], tuple[object, ...]]:
