@@ -179,7 +179,10 @@ class Checker:
 
     def _after_workspace(self) -> None:
         """Tell the client about cross-file findings that changed what it was shown."""
-        changed = [d for d in self.state.drafts.values() if d.is_open and d.shown is not None and d.shown != d.view()]
+        # A closed draft counts too once a workspace answer gave it to a pull client: a
+        # disabled or excluded file must lose its squiggles without waiting for a re-pull.
+        changed = [d for d in self.state.drafts.values()
+                   if (d.is_open or not self.push) and d.shown is not None and d.shown != d.view()]
         if not changed:
             return
         if self.push:

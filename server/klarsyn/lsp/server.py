@@ -297,12 +297,14 @@ def create_server() -> KlarsynServer:
             key = uri_key(draft.uri)
             version = draft.version if draft.is_open else None
             if draft.silent:
+                draft.shown = draft.view()
                 if previous.get(key, CLEARED) != CLEARED:
                     items.append(types.WorkspaceFullDocumentDiagnosticReport(uri=draft.uri, version=version, items=[], result_id=CLEARED))
                 reported.add(key)
                 continue
             checker.ensure_current(draft)
             result_id = checker.result_id(draft)
+            draft.shown = draft.view()
             reported.add(key)
             if previous.get(key) == result_id:
                 items.append(types.WorkspaceUnchangedDocumentDiagnosticReport(uri=draft.uri, version=version, result_id=result_id))
