@@ -11,6 +11,7 @@ import {
   LanguageClientOptions,
   ServerOptions,
 } from "vscode-languageclient/node";
+import { packageEnvironment } from "./environment";
 import { findServer, LookupEnvironment } from "./lookup";
 import { toServerSettings } from "./settings";
 import { DocumentStats, reportHtml, statusText } from "./status";
@@ -68,6 +69,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     interpreter: c.get<string>("interpreter") || undefined,
     pythonExtensionInterpreter,
     bundled: context.asAbsolutePath("bundled"),
+    ...packageEnvironment(vscode, context, output),
     pathSeparator: path.delimiter,
     trusted: vscode.workspace.isTrusted,
     isFile: (p) => {
