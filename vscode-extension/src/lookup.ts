@@ -107,7 +107,8 @@ async function probe(env: LookupEnvironment, python: string, extra?: Record<stri
   const lines = result.stdout.trim().split(/\r?\n/);
   const head = /^(cp\d+) (\d+\.\d+\.\d+)$/.exec(lines[0] ?? "");
   if (result.code !== 0 || !head) {
-    return { kind: "no-run", detail: result.code === -1 ? "not found" : `exit code ${result.code}` };
+    // -1: spawn failed; 127: a shell or pyenv shim saying there is no such command.
+    return { kind: "no-run", detail: result.code === -1 || result.code === 127 ? "not found" : `exit code ${result.code}` };
   }
   const [, tag, version] = head;
   const [major, minor] = version.split(".").map(Number);
