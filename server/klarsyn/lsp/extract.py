@@ -198,7 +198,13 @@ def cannot_read_message(path: str, exc: KlarsynError, lang: str) -> tuple[str, s
     return texts["lead"].format(Path(path).name, texts[kind]), kind
 
 
-def place_name(result: CheckResult, offset: int, lang: str) -> str:
+def heading_lines(document: Document) -> set[int]:
+    """The offsets where the lines of the document's headings begin."""
+    source = document.source
+    return {source.rfind("\n", 0, b.source_span(0, len(b.text))[0]) + 1 for b in document.blocks if b.is_heading}
+
+
+def place_name(result: CheckResult, offset: int, lang: str, headings_at: set[int] | None = None) -> str:
     """How ``klarsyn check`` names the place of a finding in a .docx: its paragraph (the
     line of the extracted text) and the headings above it."""
     source = result.document.source
@@ -208,8 +214,7 @@ def place_name(result: CheckResult, offset: int, lang: str) -> str:
     alone, under, itself = _PLACE.get(lang, _PLACE["nb"])
     if not headings:
         return alone.format(paragraph)
-    on_heading = any(b.is_heading and source.rfind("\n", 0, b.source_span(0, len(b.text))[0]) + 1 == line_start
-                     for b in result.document.blocks)
+    on_heading = line_start in (headings_at if headings_at is not None else heading_lines(result.document))
     return (itself if on_heading else under).format(paragraph, headings)
 
 
@@ -251,13 +256,14 @@ class WordAwareChecker:
         found = suppress(document, config, found)
         result = CheckResult(analysis, found)
         lang = config.message_language or language
+        headings_at = heading_lines(document)
         for f in found:
-            _name(result, f, lang)
+            _name(result, f, lang, headings_at)
         found.sort(key=Finding.sort_key)
         return result
 
 
-def _name(result: CheckResult, f: Finding, lang: str) -> None:
+def _name(result: CheckResult, f: Finding, lang: str, headings_at: set[int]) -> None:
     """Give a finding its place name as related information: the Problems panel shows it
     as a line under the finding (its own row stays short) and the hover lists it; clicking
     it goes to the paragraph."""
@@ -265,7 +271,7 @@ def _name(result: CheckResult, f: Finding, lang: str) -> None:
     line_start = source.rfind("\n", 0, f.start) + 1
     line_end = source.find("\n", f.start)
     line_end = len(source) if line_end == -1 else line_end
-    f.related = [*f.related, Related(result.document.path, line_start, line_end, place_name(result, f.start, lang))]
+    f.related = [*f.related, Related(result.document.path, line_start, line_end, place_name(result, f.start, lang, headings_at))]
 
 
 # -- the server side ---------------------------------------------------------------------------------
