@@ -89,6 +89,11 @@ class WordViews implements vscode.TextDocumentContentProvider {
     // As Markdown: the headings are «#» lines, so the outline and breadcrumbs list them.
     if (document.languageId !== "markdown") document = await vscode.languages.setTextDocumentLanguage(document, "markdown");
     await vscode.window.showTextDocument(document, { preview: false });
+    // The binary-file page says nothing and has the same name as the view: close it, so
+    // one tab named utkast.docx remains, the one with the text.
+    const binary = vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+      .filter((tab) => !tab.isDirty && tabUri(tab)?.toString() === file.toString());
+    if (binary.length) await vscode.window.tabGroups.close(binary).then(undefined, () => undefined);
     return true;
   }
 
