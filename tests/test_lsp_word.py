@@ -173,3 +173,26 @@ async def test_a_file_the_reader_refuses_gives_one_clear_error(client: LanguageC
     # The server goes on: a good file is still read.
     good = make_docx(client.root / "god.docx")  # type: ignore[attr-defined]
     assert (await extracted(client, good.as_uri()))["text"] == SHOWN
+
+
+async def test_an_odt_is_shown_and_checked_the_same_way(client: LanguageClient) -> None:
+    from odf import teletype
+    from odf.opendocument import OpenDocumentText
+    from odf.text import H, P
+
+    doc = OpenDocumentText()
+    for level, text in [(1, "Skole"), (0, "Vi vil iverksette leksehjelp f.eks. i alle skoler i kommunen.")]:
+        element = H(outlinelevel=level) if level else P()
+        teletype.addTextToElement(element, text)
+        doc.text.addElement(element)
+    path = client.root / "04-skole.odt"  # type: ignore[attr-defined]
+    doc.save(str(path))
+    answer = await extracted(client, path.as_uri())
+    assert answer["text"] == "# Skole\nVi vil iverksette leksehjelp f.eks. i alle skoler i kommunen.\n"
+    assert answer["fmt"] == "odt"
+    uri = word_uri(path)
+    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "markdown", 1, str(answer["text"]))))
+    found = await diagnostics(client, uri, until=has("forkortelser"))
+    short = next(d for d in found if d.code == "forkortelser")
+    assert _text_at(str(answer["text"]), short.range, "utf-16") == "f.eks."
+    assert any(r.message == "Avsnitt 2 under «Skole»" for r in short.related_information or [])

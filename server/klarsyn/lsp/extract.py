@@ -277,7 +277,7 @@ def _name(result: CheckResult, f: Finding, lang: str, headings_at: set[int]) -> 
 # -- the server side ---------------------------------------------------------------------------------
 
 
-def word_draft(state: "State", uri: str) -> "Draft | None":
+def word_draft(state: State, uri: str) -> Draft | None:
     """The draft for a ``klarsyn-word:`` document being opened: the .docx's own path (its
     project config, its name in findings), checked as the reader's document. A copy of the
     same file indexed from disk (none today: only md/txt/html are indexed) is dropped, so
@@ -295,14 +295,14 @@ def word_draft(state: "State", uri: str) -> "Draft | None":
     return Draft(uri=uri, path=path, fmt=format_for(Path(path)) or "docx", text="")
 
 
-def register(server: "KlarsynServer") -> None:
+def register(server: KlarsynServer) -> None:
     """The request, and the checker that knows the reader's documents."""
     state = server.state
     checker = WordAwareChecker(state.checker)
     state.checker = checker  # type: ignore[assignment]
 
     @server.feature(EXTRACT_REQUEST)
-    async def extracted_text(ls: "KlarsynServer", params: Any) -> dict[str, object]:
+    async def extracted_text(ls: KlarsynServer, params: Any) -> dict[str, object]:
         uri = params.get("uri") if isinstance(params, dict) else getattr(params, "uri", None)
         if not isinstance(uri, str):
             raise JsonRpcInvalidParams("klarsyn/extractedText needs {\"uri\": \"file:///…/utkast.docx\"}")

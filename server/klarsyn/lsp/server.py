@@ -22,9 +22,9 @@ from klarsyn import __version__
 from klarsyn.config import CONFIG_NAMES
 from klarsyn.document.loader import read_source
 from klarsyn.errors import KlarsynError
+from klarsyn.lsp import extract
 from klarsyn.lsp.actions import FIX_ALL_KIND, code_actions
 from klarsyn.lsp.diagnostics import Checker, too_large_message
-from klarsyn.lsp import extract
 from klarsyn.lsp.framing import FrameReader
 from klarsyn.lsp.hover import hover
 from klarsyn.lsp.lens import STATS_REQUEST, code_lenses, document_stats
