@@ -49,8 +49,9 @@ class WordViews implements vscode.TextDocumentContentProvider {
     return undefined;
   }
 
-  /** The file's text from the server, or undefined after one notification saying why. */
-  async fetch(file: vscode.Uri): Promise<Extracted | undefined> {
+  /** The file's text from the server, or undefined after one notification saying why
+   * (none when ``quiet``: the caller tries again first). */
+  async fetch(file: vscode.Uri, quiet = false): Promise<Extracted | undefined> {
     const name = path.basename(file.fsPath);
     const client = await this.client();
     if (!client) {
@@ -60,7 +61,7 @@ class WordViews implements vscode.TextDocumentContentProvider {
     try {
       return await client.sendRequest<Extracted>(EXTRACT_REQUEST, { uri: file.toString() });
     } catch (error) {
-      void vscode.window.showErrorMessage(failureText(error, name));
+      if (!quiet) void vscode.window.showErrorMessage(failureText(error, name));
       return undefined;
     }
   }
@@ -110,7 +111,13 @@ class WordViews implements vscode.TextDocumentContentProvider {
       // Word writes a file in several steps: wait for it to settle.
       if (timer) clearTimeout(timer);
       timer = setTimeout(async () => {
-        const extracted = await this.fetch(file);
+        // A file caught in the middle of being written reads as damaged: look once more
+        // before saying so.
+        let extracted = await this.fetch(file, true);
+        if (!extracted) {
+          await new Promise((resolve) => setTimeout(resolve, 1500));
+          extracted = await this.fetch(file);
+        }
         if (extracted && extracted.text !== this.texts.get(key)) {
           this.texts.set(key, extracted.text);
           this.changed.fire(view);
