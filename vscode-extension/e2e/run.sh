@@ -27,8 +27,11 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 # 1. The .vsix, built the way the README says.
-(cd "$EXT" && npm ci --no-audit --no-fund --loglevel=error && npm run package >/dev/null)
-VSIX="$EXT/klarsyn-0.1.0.vsix"
+# KLARSYN_E2E_SKIP_BUILD=1 reuses the last package (for a quicker run while working on a scenario).
+if [ "${KLARSYN_E2E_SKIP_BUILD:-}" != 1 ]; then
+  (cd "$EXT" && npm ci --no-audit --no-fund --loglevel=error && npm run package >/dev/null)
+fi
+VSIX="$EXT/packages/klarsyn-linux-x64-0.1.0.vsix"  # this machine: Linux x86-64
 echo "vsix: $VSIX ($(du -h "$VSIX" | cut -f1))"
 
 # 2. code-server from npm (pinned: newer ones need Node 24); @vscode/ripgrep's download is
@@ -43,19 +46,11 @@ if [ ! -x "$CS/node_modules/.bin/code-server" ]; then
 fi
 (cd "$HERE" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
 
-# 3. A fresh profile and workspace with the sample draft.
+# 3. The extension, installed once into the extensions folder the scenarios share; then each
+#    scenario (scenarios/*.js) starts code-server on a fresh profile and workspace.
 export XDG_CONFIG_HOME="$WORK/home/config" XDG_DATA_HOME="$WORK/home/data" XDG_CACHE_HOME="$WORK/home/cache" HOME="$WORK/home"
-rm -rf "$WORK/ud" "$WORK/exts" "$WORK/ws"
-mkdir -p "$WORK/ud/User" "$WORK/ws"
-cp "$ROOT/examples/lokalvalg-2023-utkast.md" "$WORK/ws/utkast.md"
-printf '%s' '{"workbench.startupEditor": "none", "security.workspace.trust.enabled": false, "telemetry.telemetryLevel": "off", "extensions.autoUpdate": false, "files.autoSave": "off"}' > "$WORK/ud/User/settings.json"
-CSBIN=("$CS/node_modules/.bin/code-server" --user-data-dir "$WORK/ud" --extensions-dir "$WORK/exts")
-"${CSBIN[@]}" --install-extension "$VSIX" --force >/dev/null
-"${CSBIN[@]}" --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check \
-  --disable-workspace-trust --disable-getting-started-override "$WORK/ws" > "$WORK/code-server.log" 2>&1 &
-CSPID=$!
-trap 'kill $CSPID 2>/dev/null || true; wait $CSPID 2>/dev/null || true' EXIT
-for _ in $(seq 1 150); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.2; done
+rm -rf "$WORK/exts" "$WORK/scenarios"
+"$CS/node_modules/.bin/code-server" --user-data-dir "$WORK/ud" --extensions-dir "$WORK/exts" --install-extension "$VSIX" --force >/dev/null
 
-# 4. Drive it.
-node "$HERE/drive.js" "http://127.0.0.1:$PORT/?folder=$WORK/ws" "$WORK/ws" "$SHOTS"
+# 4. Drive them.
+KLARSYN_E2E_WORK="$WORK" KLARSYN_E2E_SHOTS="$SHOTS" KLARSYN_E2E_PORT="$PORT" node "$HERE/run-all.js" "$@"

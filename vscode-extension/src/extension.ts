@@ -11,9 +11,11 @@ import {
   LanguageClientOptions,
   ServerOptions,
 } from "vscode-languageclient/node";
+import { packageEnvironment } from "./environment";
 import { findServer, LookupEnvironment } from "./lookup";
 import { toServerSettings } from "./settings";
 import { DocumentStats, reportHtml, statusText } from "./status";
+import { registerWord } from "./word";
 
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel;
@@ -25,6 +27,7 @@ const DOCUMENTS = [
   { scheme: "file", language: "html" },
   { scheme: "untitled", language: "markdown" },
   { scheme: "untitled", language: "plaintext" },
+  { scheme: "klarsyn-word" }, // read-only views of .docx/.odt files (src/word.ts)
 ];
 
 function run(command: string, args: string[], env?: Record<string, string>): Promise<{ code: number; stdout: string }> {
@@ -68,6 +71,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     interpreter: c.get<string>("interpreter") || undefined,
     pythonExtensionInterpreter,
     bundled: context.asAbsolutePath("bundled"),
+    ...packageEnvironment(vscode, context, output),
     pathSeparator: path.delimiter,
     trusted: vscode.workspace.isTrusted,
     isFile: (p) => {
@@ -191,6 +195,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.languages.onDidChangeDiagnostics(() => updateStatus()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void vscode.commands.executeCommand("klarsyn.restartServer")),
   );
+  registerWord(context, () => client);
   await start(context);
 }
 

@@ -22,6 +22,7 @@ from klarsyn import __version__
 from klarsyn.config import CONFIG_NAMES
 from klarsyn.document.loader import read_source
 from klarsyn.errors import KlarsynError
+from klarsyn.lsp import extract
 from klarsyn.lsp.actions import FIX_ALL_KIND, code_actions
 from klarsyn.lsp.diagnostics import Checker, too_large_message
 from klarsyn.lsp.framing import FrameReader
@@ -163,7 +164,7 @@ def create_server() -> KlarsynServer:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: KlarsynServer, params: types.DidOpenTextDocumentParams) -> None:
         item = params.text_document
-        draft = state.draft_from_uri(item.uri, item.text, item.language_id)
+        draft = extract.word_draft(state, item.uri) or state.draft_from_uri(item.uri, item.text, item.language_id)
         draft.set_text(item.text, state.encoding)
         draft.version, draft.is_open = item.version, True
         state.classify(draft)
@@ -214,7 +215,7 @@ def create_server() -> KlarsynServer:
         if checker.push:
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
         # The file stays in the workspace index (its words count for consistency) if it exists.
-        if not Path(draft.path).is_file():
+        if not Path(draft.path).is_file() or extract.is_word_uri(uri):  # a .docx view is not indexed
             state.drafts.pop(uri, None)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -254,8 +255,9 @@ def create_server() -> KlarsynServer:
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
         code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll, FIX_ALL_KIND]))
     def code_action(ls: KlarsynServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-        draft = ls.current(params.text_document.uri)
-        return [] if draft.silent else code_actions(draft, params)
+        uri = params.text_document.uri
+        draft = ls.current(uri)
+        return [] if draft.silent else extract.without_own_edits(uri, code_actions(draft, params))
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def on_hover(ls: KlarsynServer, params: types.HoverParams) -> types.Hover | None:
@@ -331,6 +333,8 @@ def create_server() -> KlarsynServer:
         if draft.result is None:
             raise JsonRpcInternalError(f"klarsyn: the check of {uri} failed (see the server's log)")
         return document_stats(draft)
+
+    extract.register(server)  # klarsyn/extractedText and the .docx views
 
     if os.environ.get("KLARSYN_LSP_TEST") == "1":
         # Tests only: the server's copy of a draft, to compare with the editor's.
