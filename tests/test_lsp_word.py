@@ -127,7 +127,8 @@ async def test_the_view_is_checked_as_the_docx_with_places_named(client: Languag
     assert "Avsnitt" not in kanselli.message
     # Code lenses on the heading lines, at the heading's words (after the «# »).
     lenses = await client.text_document_code_lens_async(types.CodeLensParams(types.TextDocumentIdentifier(uri)))
-    assert [(lens.range.start.line, lens.range.start.character) for lens in lenses] == [(0, 2), (2, 3)]
+    # «Tiltak» (line 2) holds too little text for LIX to mean anything: no lens (lens.py).
+    assert [(lens.range.start.line, lens.range.start.character) for lens in lenses] == [(0, 2)]
     assert all(lens.command is not None and lens.command.title.startswith("LIX") for lens in lenses)
     # No quick fix may edit the read-only view; allowing the word in klarsyn.yml still may.
     actions = await client.text_document_code_action_async(types.CodeActionParams(
