@@ -73,6 +73,19 @@ async def counters(client: LanguageClient, uri: str) -> dict[str, object]:
     return {"checks": answer.checks, "passes": answer.passes}
 
 
+async def quiet(client: LanguageClient, uri: str) -> dict[str, object]:
+    """Waits until the start-up indexing and its checks are over: the counters stand still."""
+    last = await counters(client, uri)
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        await asyncio.sleep(0.8)
+        now = await counters(client, uri)
+        if now == last:
+            return now
+        assert time.monotonic() < deadline, "the server never went quiet"
+        last = now
+
+
 async def workspace_report(client: LanguageClient, previous: dict[str, str] | None = None) -> dict[str, object]:
     """uri -> report of a workspace/diagnostic pull, as VS Code sends it."""
     ids = [types.PreviousResultId(uri, value) for uri, value in (previous or {}).items()]
@@ -207,6 +220,7 @@ async def test_idle_pulls_with_result_ids_run_no_check(client: LanguageClient) -
     if not client.pulls:  # type: ignore[attr-defined]
         pytest.skip("push clients do not pull")
     uri = open_doc(client, "02-klima.md", "# Klima\n\nKlimaet trenger felleskapet.\n")
+    await quiet(client, uri)
     report = await workspace_report(client)
     previous = {u: r.result_id for u, r in report.items()}
     assert all(previous.values())
@@ -225,3 +239,13 @@ async def test_idle_pulls_with_result_ids_run_no_check(client: LanguageClient) -
     changed = await workspace_report(client, previous)
     assert changed[uri].kind == "full" and has("forkortelser")(list(changed[uri].items))
     assert {r.kind for u, r in changed.items() if u != uri} == {"unchanged"}
+
+
+async def test_a_save_of_checked_text_runs_no_check(client: LanguageClient) -> None:
+    uri = open_doc(client, "02-klima.md", "# Klima\n\nVi vil f.eks. bygge.\n")
+    await own_diagnostics(client, uri)
+    before = await quiet(client, uri)
+    for _ in range(3):  # autosave
+        client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri)))
+    await asyncio.sleep(1.0)  # past the consistency pause
+    assert await counters(client, uri) == before

@@ -202,7 +202,9 @@ def create_server() -> KlarsynServer:
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: KlarsynServer, params: types.DidSaveTextDocumentParams) -> None:
         draft = state.drafts.get(params.text_document.uri)
-        if draft is not None:
+        # A save of the text already checked changes nothing: with autosave, rechecking
+        # (and the pass and refresh after it) ran every second while nothing was typed.
+        if draft is not None and draft.checked_text != draft.text:
             checker.schedule(draft, delay=0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
