@@ -249,3 +249,31 @@ async def test_a_save_of_checked_text_runs_no_check(client: LanguageClient) -> N
         client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri)))
     await asyncio.sleep(1.0)  # past the consistency pause
     assert await counters(client, uri) == before
+
+
+async def test_klarsyn_yml_and_gitignore_changes_reindex(client: LanguageClient) -> None:
+    if not client.pulls:  # type: ignore[attr-defined]
+        pytest.skip("the workspace answer is what shows it")
+    root: Path = client.root  # type: ignore[attr-defined]
+    uri = open_doc(client, "02-klima.md", "# Klima\n\nVi vil f.eks. bygge.\n")
+    await own_diagnostics(client, uri)
+
+    async def names_are(wanted: list[str]) -> None:
+        async def check() -> bool:
+            return sorted(u.rsplit("/program/", 1)[1] for u in await workspace_report(client)) == wanted
+        await eventually(check, f"the workspace is {wanted}")
+
+    await names_are(["01-arbeid.md", "02-klima.md", "eksport/01-arbeid.txt", "gammel.md"])
+    config = root / "klarsyn.yml"
+    config.write_text("exclude: [gammel.md]\n", encoding="utf-8")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams([types.FileEvent(config.as_uri(), types.FileChangeType.Created)]))
+    await names_are(["01-arbeid.md", "02-klima.md", "eksport/01-arbeid.txt"])
+    ignore = root / ".gitignore"
+    ignore.write_text("ignorert/\neksport/\n", encoding="utf-8")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams([types.FileEvent(ignore.as_uri(), types.FileChangeType.Changed)]))
+    await names_are(["01-arbeid.md", "02-klima.md"])
+    ignore.write_text("", encoding="utf-8")
+    config.unlink()
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams([
+        types.FileEvent(ignore.as_uri(), types.FileChangeType.Changed), types.FileEvent(config.as_uri(), types.FileChangeType.Deleted)]))
+    await names_are(["01-arbeid.md", "02-klima.md", "eksport/01-arbeid.txt", "gammel.md", "ignorert/kopi.md"])
