@@ -138,11 +138,11 @@ class FolderFilter:
             dirs[:] = sorted(d for d in dirs if not self.skips_folder(Path(folder, d)))
             for d in dirs:
                 # os.walk does not follow links to folders; say so when one leads out.
-                _outside(Path(folder, d), root, shown, notes)
+                _outside(Path(folder, d), root, shown, notes, self.root)
             for name in names:
                 candidate = Path(folder, name)
                 if candidate.suffix.lower() in SUPPORTED_SUFFIXES and not name.startswith("."):
-                    if _outside(candidate, root, shown, notes):
+                    if _outside(candidate, root, shown, notes, self.root):
                         continue
                     if self.includes(candidate):
                         found.append(candidate)
@@ -180,9 +180,12 @@ def expand_paths(paths: list[str], configs: ConfigCache,
     return sorted(unique.values(), key=lambda p: str(p)), missing
 
 
-def _outside(candidate: Path, root: str, shown_root: str, notes: list[tuple[str, str]] | None) -> bool:
+def _outside(candidate: Path, root: str, shown_root: str, notes: list[tuple[str, str]] | None,
+             walked_root: Path | None = None) -> bool:
     """True for a symbolic link whose target is not inside ``root`` (the checked folder,
-    resolved): a link to /etc/passwd in a folder of drafts must not be read and quoted."""
+    resolved): a link to /etc/passwd in a folder of drafts must not be read and quoted.
+    The note names the link below ``shown_root`` as the user wrote the folder, not below
+    the absolute ``walked_root`` the walk went through."""
     if not candidate.is_symlink():
         return False
     target = os.path.realpath(candidate)
@@ -192,5 +195,6 @@ def _outside(candidate: Path, root: str, shown_root: str, notes: list[tuple[str,
     except ValueError:  # another drive (Windows): outside
         pass
     if notes is not None:
-        notes.append((str(candidate), f"skipped: a symbolic link to {target}, outside {shown_root}"))
+        shown = os.path.join(shown_root, os.path.relpath(candidate, walked_root)) if walked_root is not None else str(candidate)
+        notes.append((shown, f"skipped: a symbolic link to {target}, outside {shown_root}"))
     return True
