@@ -120,13 +120,21 @@ function sendSettings(context: vscode.ExtensionContext): void {
   }
 }
 
+/** Opens the settings editor on one setting. klarsyn.path and klarsyn.interpreter are machine
+ * settings: in a remote window (code-server, SSH, WSL) they live in the remote tab, and the
+ * user tab would show "No settings found". */
+function openSetting(setting: string): Thenable<unknown> {
+  const command = vscode.env.remoteName ? "workbench.action.openRemoteSettings" : "workbench.action.openSettings";
+  return vscode.commands.executeCommand(command, { query: setting });
+}
+
 async function offerHelp(message: string, setting?: string, retry?: vscode.ExtensionContext): Promise<void> {
   const open = t("Open setting");
   const log = t("Show log");
   const again = t("Try again");
   const buttons = [...(setting ? [open] : []), log, ...(retry ? [again] : [])];
   const choice = await vscode.window.showErrorMessage(message, ...buttons);
-  if (choice === open && setting) void vscode.commands.executeCommand("workbench.action.openSettings", setting);
+  if (choice === open && setting) void openSetting(setting);
   if (choice === log) output.show(true);
   if (choice === again && retry) void restart(retry);
 }

@@ -47,12 +47,32 @@ exports.run = async (t) => {
     prepare: ({ userData, env }) => {
       execFileSync(CODE_SERVER, ["--user-data-dir", userData, "--extensions-dir", EXTENSIONS, "--install-extension", vsix, "--force"],
         { env, stdio: "ignore" });
-      t.log(`language pack installed; languagepacks.json: ${fs.existsSync(path.join(userData, "languagepacks.json"))}`);
+      // The running server records language packs in languagepacks.json when it installs one;
+      // the command line install does not, and without that file the locale falls back to
+      // "en". So write the entry the server would have written.
+      const list = path.join(userData, "languagepacks.json");
+      if (!fs.existsSync(list)) {
+        const folder = fs.readdirSync(EXTENSIONS).find((n) => n.startsWith("klarsyn-test.test-language-pack-nb-"));
+        fs.writeFileSync(list, JSON.stringify({
+          nb: {
+            hash: "klarsyn-test-nb-0.0.1",
+            extensions: [{ extensionIdentifier: { id: "klarsyn-test.test-language-pack-nb" }, version: "0.0.1" }],
+            translations: { vscode: path.join(EXTENSIONS, folder, "translations", "main.i18n.json") },
+            label: "norsk bokmål",
+          },
+        }));
+      }
+      t.log("language pack installed");
     },
   });
   t.log(`html lang: ${await page.evaluate(() => document.documentElement.lang)}`);
 
+  await t.openFile("utkast.md");
+  await page.waitForSelector(".monaco-editor .view-lines", { timeout: 30000 });
+
   await t.check("the command palette lists klarsyn's commands in Bokmål", async () => {
+    // Once the extension is up (its LIX in the status bar): before that the palette had none yet.
+    await page.locator(".statusbar-item", { hasText: /LIX \d+/ }).first().waitFor({ timeout: 90000 });
     await page.keyboard.press("Control+Shift+P");
     await page.waitForSelector(".quick-input-widget input", { state: "visible", timeout: 30000 });
     await page.keyboard.type("klarsyn", { delay: 20 });
@@ -81,8 +101,6 @@ exports.run = async (t) => {
   });
 
   await t.openFile("utkast.md");
-  await page.waitForSelector(".monaco-editor .view-lines", { timeout: 30000 });
-
   await t.check("findings and the status bar's tooltip in Bokmål", async () => {
     await t.squiggles().first().waitFor({ timeout: 90000 });
     const item = page.locator(".statusbar-item", { hasText: /LIX \d+/ });
@@ -116,8 +134,9 @@ exports.run = async (t) => {
 
   await t.check("the checker was started once, and its log lines are in Bokmål", async () => {
     const log = klarsynLog(t.dir);
-    const starts = (log.match(/Starter /g) || []).length;
-    t.log(`log: ${starts} start(s); ${JSON.stringify(log.split("\n").filter((l) => /Lette etter|Starter/.test(l)).map((l) => l.slice(0, 160)))}`);
+    const starts = (log.match(/\] (Starter|Starting) /g) || []).length;
+    t.log(`log: ${starts} start(s); ${JSON.stringify(log.split("\n").filter((l) => /Lette etter|Looked for|Starter|Starting/.test(l)).map((l) => l.slice(0, 160)))}`);
     if (starts !== 1) throw new Error(`${starts} starts in the log`);
+    if (!/\] Lette etter kontrollen/.test(log)) throw new Error("the log is not in Bokmål");
   });
 };

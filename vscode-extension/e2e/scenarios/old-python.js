@@ -53,9 +53,17 @@ function klarsynLog(dir) {
 
 exports.run = async (t) => {
   const bin = standIn();
+  const PATH = `${bin}${path.delimiter}${process.env.PATH}`;
   const page = await t.open({
     files: { "01-arbeid.md": "# Arbeid\n\nVi vil skape flere arbeidsplasser i kommunen.\n" },
-    env: { PATH: `${bin}${path.delimiter}${process.env.PATH}` },
+    env: { PATH },
+    // VS Code gives the extension host the environment of a login shell, which starts PATH
+    // afresh from /etc/profile: so the stand-in goes first on PATH in the profile as well,
+    // as an author's own ~/.profile would put it.
+    prepare: ({ home }) => {
+      fs.mkdirSync(home, { recursive: true });
+      for (const rc of [".profile", ".bash_profile"]) fs.writeFileSync(path.join(home, rc), `export PATH="${bin}:$PATH"\n`);
+    },
   });
   await t.openFile("01-arbeid.md");
   await page.waitForSelector(".monaco-editor .view-lines", { timeout: 30000 });
