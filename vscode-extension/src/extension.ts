@@ -23,7 +23,16 @@ import { chooseUiLanguage, Translator } from "./i18n";
 import { toServerSettings } from "./settings";
 import { DocumentStats, reportHtml, statusText } from "./status";
 
-let client: LanguageClient | undefined;
+/** The language client, quiet while it starts: its own notifications for a server that fails
+ * to start ("couldn't create connection to server", in English, two or three of them) would
+ * come on top of ours, which says why in the author's language. They stay in the log. */
+class KlarsynClient extends LanguageClient {
+  override error(message: string, data?: unknown, showNotification: boolean | "force" = "force"): void {
+    super.error(message, data, this.state === State.Running ? showNotification : false);
+  }
+}
+
+let client: KlarsynClient | undefined;
 let output: vscode.LogOutputChannel;
 let status: vscode.StatusBarItem;
 let statusTimer: NodeJS.Timeout | undefined;
@@ -223,7 +232,11 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
       return false;
     },
     errorHandler: {
-      error: (_error, _message, count) => ({ action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown }),
+      error: (_error, _message, count) => ({
+        action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown,
+        // While it starts, a broken pipe only means the process is gone; closed() reports that.
+        handled: client?.state !== State.Running,
+      }),
       closed: () => {
         const decision = policy.closed();
         if (decision === "restart") {
@@ -249,7 +262,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
       },
     },
   };
-  client = new LanguageClient("klarsyn", "klarsyn", serverOptions, clientOptions);
+  client = new KlarsynClient("klarsyn", "klarsyn", serverOptions, clientOptions);
   client.onDidChangeState((e) => {
     if (e.newState === State.Starting) {
       policy.started();
