@@ -75,14 +75,22 @@ async function pythonExtensionInterpreter(): Promise<string | undefined> {
   return active?.path;
 }
 
-function osLocale(): string | undefined {
-  const env = process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG;
-  if (env && env !== "C" && env !== "POSIX" && !env.startsWith("C.")) return env;
+function osLocales(): string[] {
+  const out: string[] = [];
   try {
-    return Intl.DateTimeFormat().resolvedOptions().locale;
+    // VS Code's desktop app passes the OS's languages to the extension host here.
+    const nls = JSON.parse(process.env.VSCODE_NLS_CONFIG ?? "{}") as { osLocale?: string };
+    if (nls.osLocale) out.push(nls.osLocale);
   } catch {
-    return undefined;
+    /* not set, or not JSON */
   }
+  for (const v of [process.env.LC_ALL, process.env.LC_MESSAGES, process.env.LANG]) if (v) out.push(v);
+  try {
+    out.push(Intl.DateTimeFormat().resolvedOptions().locale);
+  } catch {
+    /* no Intl */
+  }
+  return out;
 }
 
 /** Picks the language of the runtime strings again (settings or the draft's language changed). */
@@ -94,7 +102,7 @@ function chooseLanguage(): boolean {
     messageLanguage: c.get<string>("messageLanguage"),
     displayLanguage: vscode.env.language,
     draftLanguage: drafts && drafts !== "auto" ? drafts : draftLanguage,
-    osLocale: osLocale(),
+    osLocale: osLocales(),
   });
   return before !== tr.language;
 }
@@ -156,12 +164,15 @@ function notifyLookupFailure(context: vscode.ExtensionContext, notice: FailureNo
 }
 
 /** The server stopped on its own: say so once, with the line of its error output that matters. */
-async function reportStopped(kind: "stop-early" | "stop-too-many"): Promise<void> {
+async function reportStopped(kind: "stop-early" | "stop-too-many", error?: unknown): Promise<void> {
   if (notified) return;
   notified = true;
   // Let the last lines of its error output arrive.
   await new Promise((resolve) => setTimeout(resolve, 300));
-  const line = errorLine(stderrLines) ?? t("it wrote no error message");
+  // Its error output first; else what the failed initialize said (a server that answered
+  // with an error, say for a setting it refuses).
+  const said = error instanceof Error && error.message ? error.message.split("\n")[0] : undefined;
+  const line = errorLine(stderrLines) ?? said ?? t("it wrote no error message");
   const message =
     kind === "stop-early"
       ? t("klarsyn's checker stopped right after it started: {0}. It will not be restarted; see the log.", line)
@@ -227,8 +238,8 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
           if (stderrLines.length > 200) stderrLines.shift();
         }),
     },
-    initializationFailedHandler: () => {
-      void reportStopped("stop-early");
+    initializationFailedHandler: (error) => {
+      void reportStopped("stop-early", error);
       return false;
     },
     errorHandler: {

@@ -24,8 +24,9 @@ export interface LanguageSignals {
   displayLanguage: string;
   /** klarsyn.language when not auto, else the language the server found in the draft in view. */
   draftLanguage?: string;
-  /** The operating system's locale as the extension host sees it (Intl, LANG). */
-  osLocale?: string;
+  /** The operating system's locale(s) as the extension host sees them: VS Code's own idea of
+   * it (VSCODE_NLS_CONFIG's osLocale, from the OS's preferred languages), LANG, Intl. */
+  osLocale?: string | string[];
 }
 
 /** The language for runtime strings, or undefined for "whatever vscode.l10n gives"
@@ -45,7 +46,12 @@ export function chooseUiLanguage(s: LanguageSignals): UiLanguage | undefined {
   if (!/^en(\b|-|$)/.test(display)) return undefined;
   const draft = s.draftLanguage;
   if (draft === "nb" || draft === "nn" || draft === "en") return draft;
-  return norwegian(s.osLocale);
+  const locales = Array.isArray(s.osLocale) ? s.osLocale : [s.osLocale];
+  for (const locale of locales) {
+    const found = norwegian(locale);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** vscode.l10n's placeholders: {0}, {1} … */

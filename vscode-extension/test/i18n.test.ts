@@ -24,6 +24,7 @@ test("auto: English, the stock display language, defers to the drafts, then the 
   assert.equal(chooseUiLanguage({ displayLanguage: "en", osLocale: "nb-NO" }), "nb");
   assert.equal(chooseUiLanguage({ displayLanguage: "en-gb", osLocale: "nn_NO.UTF-8" }), "nn");
   assert.equal(chooseUiLanguage({ displayLanguage: "en", osLocale: "en-US" }), undefined);
+  assert.equal(chooseUiLanguage({ displayLanguage: "en", osLocale: ["en-us", "C.UTF-8", "nn-NO"] }), "nn");
 });
 
 test("Norwegian tags and locales", () => {
