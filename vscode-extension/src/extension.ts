@@ -6,6 +6,7 @@ import * as path from "path";
 import * as readline from "readline";
 import { spawn } from "child_process";
 import * as vscode from "vscode";
+import type { CancellationToken } from "vscode";
 import {
   CloseAction,
   DidChangeConfigurationNotification,
@@ -13,8 +14,10 @@ import {
   ErrorAction,
   LanguageClient,
   LanguageClientOptions,
+  MessageSignature,
   ServerOptions,
   State,
+  WorkspaceDiagnosticRequest,
 } from "vscode-languageclient/node";
 import { findServer, LookupEnvironment } from "./lookup";
 import { errorLine, FailureNotice, failureNotice, LookupFailure, RestartPolicy } from "./failure";
@@ -29,6 +32,13 @@ import { DocumentStats, reportHtml, statusText } from "./status";
 class KlarsynClient extends LanguageClient {
   override error(message: string, data?: unknown, showNotification: boolean | "force" = "force"): void {
     super.error(message, data, this.state === State.Running ? showNotification : false);
+  }
+
+  /** A failed diagnostics pull (typically for a draft closed a moment ago) is nothing the
+   * author can act on: it goes to the log, not into an English notification. */
+  override handleFailedRequest<T>(type: MessageSignature, token: CancellationToken | undefined, error: unknown, defaultValue: T, showNotification?: boolean, throwOnCancel?: boolean): T {
+    const quiet = type.method === DocumentDiagnosticRequest.method || type.method === WorkspaceDiagnosticRequest.method;
+    return super.handleFailedRequest(type, token, error, defaultValue, quiet ? false : showNotification, throwOnCancel);
   }
 }
 

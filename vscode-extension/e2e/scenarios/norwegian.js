@@ -16,7 +16,7 @@ const ROOT = path.resolve(__dirname, "..", "..", "..");
 const PACK = path.join(__dirname, "..", "fixtures", "nb-language-pack");
 const VSCE = path.join(__dirname, "..", "..", "node_modules", ".bin", "vsce");
 
-exports.checks = 6;
+exports.checks = 8;
 
 function languagePack() {
   const vsix = path.join(WORK, "test-language-pack-nb.vsix");
@@ -100,7 +100,9 @@ exports.run = async (t) => {
     await t.shot("2-settings-nb");
   });
 
-  await t.openFile("utkast.md");
+  // Back to the draft's tab (the settings editor has the focus).
+  await page.locator(".tabs-container .tab", { hasText: "utkast.md" }).first().click();
+  await page.waitForTimeout(500);
   await t.check("findings and the status bar's tooltip in Bokmål", async () => {
     await t.squiggles().first().waitFor({ timeout: 90000 });
     const item = page.locator(".statusbar-item", { hasText: /LIX \d+/ });
@@ -132,6 +134,53 @@ exports.run = async (t) => {
     t.log(`squiggles: ${before} before, ${await t.squiggles().count()} now`);
   });
 
+  await t.check("the report follows edits to the draft", async () => {
+    await t.openFile("utkast.md");
+    await t.command("klarsyn: Vis lesbarhetsrapport");
+    let before = "";
+    for (let i = 0; i < 40 && !/Hele dokumentet/.test(before); i++) {
+      before = await reportText(page).catch(() => "");
+      await page.waitForTimeout(250);
+    }
+    if (!/Lesbarhet: utkast\.md/.test(before)) throw new Error(`report: ${before.slice(0, 200)}`);
+    const words = (text) => (/· (\d+) ord ·/.exec(text) || [])[1];
+    t.log(`report: ${words(before)} words`);
+    // Back in the draft (the report took the focus), at its end: a new paragraph of five words.
+    await page.locator(".monaco-editor .view-lines").first().click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type("\n\nVi vil bygge flere skoler.\n", { delay: 10 });
+    // Until the figures have changed and then held still for 2 s.
+    let after = before;
+    let steady = 0;
+    for (let i = 0; i < 80 && (words(after) === words(before) || steady < 8); i++) {
+      await page.waitForTimeout(250);
+      const now = await reportText(page).catch(() => after);
+      steady = words(now) === words(after) ? steady + 1 : 0;
+      after = now;
+    }
+    const typed = await page.locator(".monaco-editor .view-lines").first().innerText();
+    t.log(`report after the edit: ${words(after)} words; the draft's last lines: ${JSON.stringify(typed.split("\n").slice(-3))}`);
+    if (!(Number(words(after)) > Number(words(before)))) throw new Error(`${words(before)} -> ${words(after)} words`);
+    await t.shot("5-report-follows");
+  });
+
+  await t.check("once the draft is closed, the report says it is a snapshot", async () => {
+    await page.keyboard.press("Control+S");
+    await page.waitForTimeout(500);
+    await page.locator(".monaco-editor .view-lines").first().click();
+    await page.keyboard.press("Control+W");
+    let text = "";
+    for (let i = 0; i < 60 && !/er lukket/.test(text); i++) {
+      await page.waitForTimeout(500);
+      text = await reportText(page).catch(() => "");
+    }
+    t.log(`report: ${JSON.stringify(text.split("\n").slice(0, 3))}`);
+    if (!/utkast\.md er lukket/.test(text)) throw new Error("no snapshot note");
+    const toasts = await page.locator(".notifications-toasts .notification-toast").allInnerTexts();
+    if (toasts.some((x) => /Request .* failed/.test(x))) throw new Error(`a request failure was shown: ${toasts.join(" | ")}`);
+    await t.shot("6-report-snapshot");
+  });
+
   await t.check("the checker was started once, and its log lines are in Bokmål", async () => {
     const log = klarsynLog(t.dir);
     const starts = (log.match(/\] (Starter|Starting) /g) || []).length;
@@ -140,3 +189,8 @@ exports.run = async (t) => {
     if (!/\] Lette etter kontrollen/.test(log)) throw new Error("the log is not in Bokmål");
   });
 };
+
+async function reportText(page) {
+  const body = page.frameLocator("iframe.webview").frameLocator("#active-frame").locator("body");
+  return body.innerText({ timeout: 5000 });
+}
