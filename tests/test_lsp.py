@@ -246,7 +246,14 @@ async def test_hover_on_finding_and_heading(client: LanguageClient) -> None:
     uri = await open_draft(client, "hover.md", text)
     await diagnostics(client, uri)
     result = await client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(2, 17)))
-    assert "herunder" in result.contents.value and "Kilde:" in result.contents.value and "under dette" in result.contents.value
+    value = result.contents.value
+    assert "herunder" in value and "Kilde:" in value and "under dette" in value
+    # VS Code shows the diagnostic's message right above the hover: it is not repeated,
+    # and the source is named without its licence.
+    [diag] = [d for d in await diagnostics(client, uri) if d.code == "kanselli"]
+    assert diag.message not in value and not value.startswith("**")
+    assert "Kilde: Språkrådet, Kansellisten (2009), via NAVs Klarspråkshjelpen (navikt/spraksjekk);" in value
+    assert "MIT" not in value and "CC BY" not in value
     heading = await client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(0, 3)))
     assert "Seksjonen «Skole»" in heading.contents.value and "10 ord" in heading.contents.value
 
@@ -336,3 +343,13 @@ async def test_pull_is_answered_at_once_and_refreshed_when_cross_file_findings_a
         assert not has("skrivefeil")(first)  # the document's own findings, at once
         client.diagnostics.pop(uri)
         assert has("skrivefeil")(await diagnostics(client, uri))  # the next publish has the pass's
+
+
+def test_hover_source_drops_licence_notes_only() -> None:
+    from klarsyn.lsp.hover import hover_source
+
+    assert hover_source("Norsk ordbank (CC BY 4.0)") == "Norsk ordbank"
+    assert hover_source("Språkrådet; Norsk ordbank (CC BY 4.0) for verb") == "Språkrådet; Norsk ordbank for verb"
+    assert hover_source("NRK, via NAVs Klarspråkshjelpen (navikt/spraksjekk, MIT); FFO") == "NRK, via NAVs Klarspråkshjelpen (navikt/spraksjekk); FFO"
+    assert hover_source("Bufdir. Ordvalg og fakta er hentet derfra; meldinger og\n  merknader er skrevet for klarsyn.") == "Bufdir."
+    assert hover_source("Språkrådet, «Bindestrek»") == "Språkrådet, «Bindestrek»"

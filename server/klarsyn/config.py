@@ -7,6 +7,7 @@ repository, so the whole team shares them. See docs/configuration.md.
     fail_on: error          # error | warning | info | hint | never
     select: [lang-setning]  # only these rules (ids or globs such as lix-*)
     ignore: [langt-ord]     # never these
+    include: [kapitler/**/*.md]  # only these paths (relative to this file) in folder checks
     exclude: [arkiv/**]     # paths (relative to this file) that folder checks skip
     per_file_ignores:       # rules turned off for some files
       "kapitler/sammendrag.md": [lix-*]
@@ -33,12 +34,13 @@ from klarsyn.engine.packs import load_rules
 from klarsyn.engine.rules import Rule
 from klarsyn.errors import ConfigError, UsageError
 from klarsyn.findings import Severity
+from klarsyn.globs import any_match, check_glob
 from klarsyn.text.language import normalize_language
 from klarsyn.yamlfile import compose_file, line_of, mapping_items, scalar, string_list
 
 CONFIG_NAMES = ("klarsyn.yml", ".klarsyn.yml")
 FAIL_LEVELS = ("error", "warning", "info", "hint", "never")
-_TOP_KEYS = ("language", "fail_on", "select", "ignore", "per_file_ignores", "exclude", "packs", "allow", "choices", "rules")
+_TOP_KEYS = ("language", "fail_on", "select", "ignore", "per_file_ignores", "include", "exclude", "packs", "allow", "choices", "rules")
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class Config:
     fail_on: str = "error"
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()  # empty: every draft below the config's folder
     exclude: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, rule patterns)
     allow: tuple[str, ...] = ()  # words the consistency rules never report
@@ -92,7 +95,13 @@ class Config:
 
     def excludes(self, path: Path) -> bool:
         rel = self._relative(path) if self.exclude else None
-        return rel is not None and any(fnmatch.fnmatch(rel, pattern) for pattern in self.exclude)
+        return rel is not None and any_match(rel, self.exclude)
+
+    def includes(self, path: Path) -> bool:
+        """False when ``include`` is set and the path (below the config's folder) matches
+        none of it. A file outside the config's folder is not restricted by it."""
+        rel = self._relative(path) if self.include else None
+        return rel is None or any_match(rel, self.include)
 
     def ignores_for(self, path: Path) -> tuple[str, ...]:
         """Rule patterns that ``per_file_ignores`` turns off for this file."""
@@ -158,8 +167,13 @@ def load_config(path: Path, trusted: bool = True) -> Config:
                 if not fnmatch.filter(known_ids, pattern):
                     raise ConfigError(name, line_of(node), f"unknown rule id '{pattern}' in {key}{_suggest(pattern, known_ids)}")
             values[key] = patterns
-        elif key == "exclude":
-            values["exclude"] = tuple(string_list(node, name, key))
+        elif key in ("include", "exclude"):
+            globs = tuple(string_list(node, name, key))
+            for glob in globs:
+                problem = check_glob(glob)
+                if problem:
+                    raise ConfigError(name, line_of(node), f"{key}: {problem}")
+            values[key] = globs
         elif key == "per_file_ignores":
             entries = []
             for glob, _glob_node, patterns_node in mapping_items(node, name, "per_file_ignores"):

@@ -31,7 +31,7 @@ fi
 if [ "${KLARSYN_E2E_SKIP_BUILD:-}" != 1 ]; then
   (cd "$EXT" && npm ci --no-audit --no-fund --loglevel=error && npm run package >/dev/null)
 fi
-VSIX="$EXT/klarsyn-0.1.0.vsix"
+VSIX="$EXT/packages/klarsyn-linux-x64-0.1.0.vsix"  # this machine: Linux x86-64
 echo "vsix: $VSIX ($(du -h "$VSIX" | cut -f1))"
 
 # 2. code-server from npm (pinned: newer ones need Node 24); @vscode/ripgrep's download is

@@ -19,12 +19,14 @@ import {
   State,
   WorkspaceDiagnosticRequest,
 } from "vscode-languageclient/node";
+import { packageEnvironment } from "./environment";
 import { findServer, LookupEnvironment } from "./lookup";
 import { errorLine, FailureNotice, failureNotice, LookupFailure, RestartPolicy } from "./failure";
 import { emptyReport, toggled, withoutDisabled } from "./filter";
 import { chooseUiLanguage, Translator } from "./i18n";
 import { toServerSettings } from "./settings";
 import { DocumentStats, reportHtml, statusText } from "./status";
+import { registerWord } from "./word";
 
 /** The language client, quiet while it starts: its own notifications for a server that fails
  * to start ("couldn't create connection to server", in English, two or three of them) would
@@ -65,6 +67,7 @@ const DOCUMENTS = [
   { scheme: "file", language: "html" },
   { scheme: "untitled", language: "markdown" },
   { scheme: "untitled", language: "plaintext" },
+  { scheme: "klarsyn-word" }, // read-only views of .docx/.odt files (src/word.ts)
 ];
 
 function run(command: string, args: string[], env?: Record<string, string>): Promise<{ code: number; stdout: string }> {
@@ -205,6 +208,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     interpreter: c.get<string>("interpreter") || undefined,
     pythonExtensionInterpreter,
     bundled: context.asAbsolutePath("bundled"),
+    ...packageEnvironment(vscode, context, output),
     pathSeparator: path.delimiter,
     trusted: vscode.workspace.isTrusted,
     isFile: (p) => {
@@ -497,6 +501,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void restart(context)),
   );
+  registerWord(context, () => client);
   await start(context);
 }
 

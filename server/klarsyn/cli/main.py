@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("paths", nargs="+", metavar="PATH", help=paths_help)
         p.add_argument("--lang", type=_language, help="document language: auto, nb, nn or en (default: config, front matter, then detection)")
         p.add_argument("--config", type=Path, help="use this config file instead of looking for klarsyn.yml")
+        p.add_argument("--no-ignore-files", action="store_true", help="in folders, also check what .gitignore files ignore")
 
     check = sub.add_parser("check", help="report findings")
     common(check)
@@ -157,7 +158,7 @@ def _load(args: argparse.Namespace) -> tuple[list, list[tuple[str, str]], object
 
     configs = ConfigCache(args.config)
     notes: list[tuple[str, str]] = []
-    files, errors = expand_paths(args.paths, configs, notes)
+    files, errors = expand_paths(args.paths, configs, notes, ignore_files=not getattr(args, "no_ignore_files", False))
     for path, note in notes:  # links out of a checked folder: skipped, not an error
         print(f"klarsyn: {printable(path)}: {note}", file=sys.stderr)
     documents = []

@@ -14,6 +14,10 @@ What a client gets, and when (docs/lsp.md, "When diagnostics arrive"):
   pulls again;
 - pull clients without refresh support: the answer waits for the pass, since they have no
   other way to learn its result.
+
+Every pull answer has a resultId (result_id); a pull that names the id the client already
+has is answered "unchanged" without a check, a conversion or a consistency pass: VS Code
+pulls the whole workspace again two seconds after each answer, idle or not.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import json
 import logging
 import math
 import traceback
+import uuid
 from typing import Callable
 
 from lsprotocol import types
@@ -33,6 +38,7 @@ from klarsyn.engine.runner import _context, enabled_rules
 from klarsyn.errors import KlarsynError
 from klarsyn.findings import Finding
 from klarsyn.lsp.convert import SOURCE, to_diagnostic
+from klarsyn.lsp.copies import Fingerprint, distinct, fingerprint
 from klarsyn.lsp.state import Draft, State
 
 log = logging.getLogger("klarsyn.lsp")
@@ -67,6 +73,10 @@ class Checker:
         self._last_end: dict[str, float] = {}
         self._ws_task: asyncio.Task[None] | None = None
         self._ws_due: float | None = None
+        self.passes = 0  # consistency passes run (the idle test counts them)
+        self.dirty = True  # something the consistency pass reads changed since the last one
+        self._fingerprints: dict[str, tuple[object, Fingerprint]] = {}
+        self._session = uuid.uuid4().hex[:8]  # resultIds of an earlier server never match
 
     # -- running checks --------------------------------------------------------------------------
 
@@ -86,6 +96,7 @@ class Checker:
         """Run the per-document rules on the draft's current text."""
         draft.checks += 1
         draft.checked_text = draft.text
+        self.dirty = True
         if draft.too_large is not None:
             draft.result = None  # not checked: one diagnostic says why
             return
@@ -111,18 +122,35 @@ class Checker:
         self.check(draft)
 
     def check_workspace(self) -> None:
-        """Consistency rules over every draft of the workspace (open or on disk), now."""
-        self._apply_workspace(_run_rules(self._plan()))
+        """Consistency rules over every draft of the workspace (open or on disk), now, if
+        anything they read changed since the last pass."""
+        if self.dirty:
+            self._apply_workspace(_run_rules(self._plan()))
+
+    def result_id(self, draft: Draft) -> str:
+        """Names what a pull answer for ``draft`` holds: its result (by check count), the
+        cross-file findings that apply, whether it is shown, and the settings and config
+        generation (a severity or messageLanguage change changes the diagnostics)."""
+        return f"{self._session}-{self.state.generation}-{hash(draft.view()) & 0xFFFFFFFFFFFF:x}"
 
     def _plan(self) -> Plan:
         """The drafts to compare, grouped by language, with their config and rules. Made in
         the event loop (configs may report errors to the editor); only _run_rules runs in a
         thread. Each draft comes with the text its result was computed on, so findings are
         never applied to a newer text."""
-        groups: dict[str, list[tuple[Draft, str, object]]] = {}
+        self.dirty = False
+        self.passes += 1
+        candidates: list[tuple[Draft, Fingerprint]] = []
         for d in self.state.drafts.values():
-            if d.result is not None and d.checked_text is not None and d.too_large is None:
-                groups.setdefault(d.result.document.language, []).append((d, d.checked_text, d.result))
+            # Excluded drafts are not part of the programme; disabled ones are (only their
+            # own diagnostics are hidden), so they still count.
+            if d.result is not None and d.checked_text is not None and d.too_large is None and not d.excluded:
+                candidates.append((d, self._fingerprint(d)))
+        kept, _copies = distinct(candidates)
+        groups: dict[str, list[tuple[Draft, str, object]]] = {}
+        for d in kept:
+            assert d.result is not None and d.checked_text is not None
+            groups.setdefault(d.result.document.language, []).append((d, d.checked_text, d.result))
         plan: Plan = []
         for language, group in groups.items():
             config = self.config(group[0][0])
@@ -130,13 +158,31 @@ class Checker:
             plan.append((config, rules, group))
         return plan
 
+    def _fingerprint(self, d: Draft) -> Fingerprint:
+        cached = self._fingerprints.get(d.uri)
+        if cached is None or cached[0] is not d.result:
+            assert d.result is not None
+            cached = (d.result, fingerprint(d.result))
+            self._fingerprints[d.uri] = cached
+        return cached[1]
+
     def _apply_workspace(self, results: list[tuple[Draft, str, list[Finding]]]) -> None:
+        compared = set()
         for d, text, findings in results:
             d.workspace_findings, d.workspace_text = findings, text  # shown only while the text is unchanged
+            compared.add(id(d))
+        for d in self.state.drafts.values():
+            if id(d) not in compared and d.workspace_findings:  # a copy, or now excluded
+                d.workspace_findings, d.workspace_text = [], d.checked_text
+        for uri in [u for u in self._fingerprints if u not in self.state.drafts]:
+            del self._fingerprints[uri]
 
     def _after_workspace(self) -> None:
         """Tell the client about cross-file findings that changed what it was shown."""
-        changed = [d for d in self.state.drafts.values() if d.is_open and d.shown is not None and d.shown != d.view()]
+        # A closed draft counts too once a workspace answer gave it to a pull client: a
+        # disabled or excluded file must lose its squiggles without waiting for a re-pull.
+        changed = [d for d in self.state.drafts.values()
+                   if (d.is_open or not self.push) and d.shown is not None and d.shown != d.view()]
         if not changed:
             return
         if self.push:
@@ -152,6 +198,8 @@ class Checker:
 
     def diagnostics(self, draft: Draft) -> list[types.Diagnostic]:
         """The draft's diagnostics as lsprotocol objects (pull requests)."""
+        if draft.silent:
+            return []
         if draft.too_large is not None:
             return [types.Diagnostic(types.Range(types.Position(0, 0), types.Position(0, 0)), too_large_message(draft.too_large),
                                      severity=types.DiagnosticSeverity.Warning, source=SOURCE)]
@@ -182,7 +230,9 @@ class Checker:
         from klarsyn.lsp.wire import diagnostic_dict
 
         items: list[dict[str, object]] = []
-        if draft.too_large is not None:
+        if draft.silent:
+            pass  # excluded or turned off: an empty publish clears what was shown
+        elif draft.too_large is not None:
             items.append({"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
                           "severity": int(types.DiagnosticSeverity.Warning), "source": SOURCE,
                           "message": too_large_message(draft.too_large)})
@@ -272,6 +322,8 @@ class Checker:
                     await asyncio.wait(pending)
                     if self._ws_due is not None:
                         continue  # more edits came meanwhile: wait for their pause
+                if not self.dirty:
+                    continue  # nothing it reads changed (a save, a re-pull): no pass
                 plan = self._plan()
                 # A programme of many chapters takes seconds: work in a thread so the
                 # editor's requests are still answered meanwhile.

@@ -3,6 +3,8 @@ the section's readability figures."""
 
 from __future__ import annotations
 
+import re
+
 from lsprotocol import types
 
 from klarsyn.engine.rules import Rule
@@ -26,12 +28,13 @@ def hover(draft: Draft, position: types.Position, rules: dict[str, Rule]) -> typ
     label = _LABELS.get(lang, _LABELS["nb"])
     parts: list[str] = []
     first_range: types.Range | None = None
-    for f in draft.findings():
+    for f in ([] if draft.silent else draft.findings()):
         if not (f.start <= offset < f.end or f.start == f.end == offset):
             continue
         rule = rules.get(f.rule)
         first_range = first_range or conv.range(f.start, f.end)
-        lines = [f"**{f.message}**", ""]
+        # No message line: the editor shows the diagnostic's message right above the hover.
+        lines: list[str] = []
         if rule is not None:
             lines.append(" ".join(rule.description.split()))
         alternatives = f.data.get("alternatives") if isinstance(f.data, dict) else None
@@ -41,10 +44,10 @@ def hover(draft: Draft, position: types.Position, rules: dict[str, Rule]) -> typ
         if note:
             lines += ["", str(note)]
         if rule is not None and (rule.source or rule.link):
-            source = rule.source + (f" ({rule.link})" if rule.link else "")
+            source = hover_source(rule.source) + (f" ({rule.link})" if rule.link else "")
             lines += ["", f"{label['source']}: {source}"]
         lines += ["", f"{label['rule']}: `{f.rule}`"]
-        parts.append("\n".join(lines))
+        parts.append("\n".join(lines).lstrip("\n"))
     if not parts:
         section = _heading_at(draft, offset)
         if section is None:
@@ -57,6 +60,18 @@ def hover(draft: Draft, position: types.Position, rules: dict[str, Rule]) -> typ
                      f"{count(lang, 'sentence', counts.sentences)} · {share:.0f} % {label['long']}")
         first_range = conv.range(*span)
     return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, "\n\n---\n\n".join(parts)), first_range)
+
+
+# Licence notes belong in the rule files and docs/rules.md, not in every hover: "(CC BY 4.0)",
+# ", MIT)" and the provenance sentence the data-derived rules end with.
+_LICENCE = re.compile(r"\s*\((?:CC[ -]BY[^()]*|MIT|Apache[^()]*|NLOD[^()]*)\)|,\s*(?:CC[ -]BY[ \d.]*|MIT)(?=\))")
+_PROVENANCE = re.compile(r"\s*Ordvalg og fakta er hentet derfra; meldinger og merknader er skrevet for klarsyn\.")
+
+
+def hover_source(source: str) -> str:
+    """The rule's source as the hover shows it: names, without licence notes."""
+    text = " ".join(source.split())
+    return _PROVENANCE.sub("", _LICENCE.sub("", text)).strip()
 
 
 def _heading_at(draft: Draft, offset: int):  # type: ignore[no-untyped-def]

@@ -10,6 +10,12 @@ from klarsyn.metrics.lix import band, whole
 
 STATS_REQUEST = "klarsyn/documentStats"
 
+# LIX is words per sentence plus the share of long words: over one sentence of one word it
+# says nothing (a capitals line in a .txt draft, read as a heading, got "LIX 101 · 1 ord").
+# Below these a section gets no lens; its figures are still in the hover and documentStats.
+LENS_MIN_SENTENCES = 3
+LENS_MIN_WORDS = 30
+
 
 def code_lenses(draft: Draft) -> list[types.CodeLens]:
     if draft.converter is None or draft.result is None:
@@ -22,6 +28,8 @@ def code_lenses(draft: Draft) -> list[types.CodeLens]:
         block = section.heading.block
         start, end = block.source_span(0, len(block.text))
         c = section.counts
+        if c.sentences < LENS_MIN_SENTENCES or c.words < LENS_MIN_WORDS:
+            continue
         lix = f"LIX {whole(c.lix)}" if c.lix is not None else "LIX –"
         title = f"{lix} · {count(lang, 'word', c.words)} · {count(lang, 'sentence', c.sentences)}"
         lenses.append(types.CodeLens(draft.converter.range(start, end), types.Command(title, "")))

@@ -22,15 +22,19 @@ from klarsyn import __version__
 from klarsyn.config import CONFIG_NAMES
 from klarsyn.document.loader import read_source
 from klarsyn.errors import KlarsynError
+from klarsyn.lsp import extract
 from klarsyn.lsp.actions import FIX_ALL_KIND, code_actions
 from klarsyn.lsp.diagnostics import Checker, too_large_message
 from klarsyn.lsp.framing import FrameReader
+from klarsyn.lsp import logs
 from klarsyn.lsp.hover import hover
 from klarsyn.lsp.lens import STATS_REQUEST, code_lenses, document_stats
-from klarsyn.lsp.state import Draft, State, parse_settings, too_large
+from klarsyn.cli.files import IGNORE_FILE
+from klarsyn.lsp.state import Draft, State, parse_settings, too_large, uri_key
 from klarsyn.lsp.wire import FastProtocol
 
 log = logging.getLogger("klarsyn.lsp")
+CLEARED = "cleared"  # the resultId of the empty report for a draft that left the workspace
 
 
 class KlarsynServer(LanguageServer):
@@ -135,8 +139,10 @@ def create_server() -> KlarsynServer:
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: KlarsynServer, params: types.InitializedParams) -> None:
+        logs.handler.connect(ls)  # from now on the log goes to the client, with its levels
         watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in CONFIG_NAMES]
         watchers.append(types.FileSystemWatcher(glob_pattern="**/pack.yml"))
+        watchers.append(types.FileSystemWatcher(glob_pattern=f"**/{IGNORE_FILE}"))
         watchers.append(types.FileSystemWatcher(glob_pattern="**/*.{md,markdown,txt,html,htm}"))
         caps = ls.client_capabilities.workspace
         dynamic = caps is not None and caps.did_change_watched_files is not None and caps.did_change_watched_files.dynamic_registration
@@ -153,13 +159,15 @@ def create_server() -> KlarsynServer:
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: KlarsynServer, params: Any) -> None:
         log.info("shutting down")
+        logs.handler.disconnect()  # what follows (exit, a closed pipe) goes to stderr
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: KlarsynServer, params: types.DidOpenTextDocumentParams) -> None:
         item = params.text_document
-        draft = state.draft_from_uri(item.uri, item.text, item.language_id)
+        draft = extract.word_draft(state, item.uri) or state.draft_from_uri(item.uri, item.text, item.language_id)
         draft.set_text(item.text, state.encoding)
         draft.version, draft.is_open = item.version, True
+        state.classify(draft)
         state.drafts[item.uri] = draft
         if draft.too_large is not None:
             ls._show_warning(f"{too_large_message(draft.too_large)}: {Path(draft.path).name}")
@@ -194,7 +202,9 @@ def create_server() -> KlarsynServer:
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: KlarsynServer, params: types.DidSaveTextDocumentParams) -> None:
         draft = state.drafts.get(params.text_document.uri)
-        if draft is not None:
+        # A save of the text already checked changes nothing: with autosave, rechecking
+        # (and the pass and refresh after it) ran every second while nothing was typed.
+        if draft is not None and draft.checked_text != draft.text:
             checker.schedule(draft, delay=0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -207,7 +217,7 @@ def create_server() -> KlarsynServer:
         if checker.push:
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
         # The file stays in the workspace index (its words count for consistency) if it exists.
-        if not Path(draft.path).is_file():
+        if not Path(draft.path).is_file() or extract.is_word_uri(uri):  # a .docx view is not indexed
             state.drafts.pop(uri, None)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -221,6 +231,7 @@ def create_server() -> KlarsynServer:
         settings.trusted = settings.trusted and state.settings.trusted
         state.set_settings(settings)
         state.reload_configs()
+        reindex(ls)  # include/exclude may have changed the programme
         recheck_all(ls)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
@@ -229,8 +240,8 @@ def create_server() -> KlarsynServer:
         for change in params.changes:
             path = to_fs_path(change.uri) or change.uri
             name = Path(path).name
-            if name in CONFIG_NAMES or name == "pack.yml" or path.endswith((".yml", ".yaml")):
-                config_changed = True
+            if name in CONFIG_NAMES or name == "pack.yml" or name == IGNORE_FILE or path.endswith((".yml", ".yaml")):
+                config_changed = True  # a .gitignore or the config's include/exclude can change the programme
             elif change.uri not in state.drafts or not state.drafts[change.uri].is_open:
                 _reindex_file(ls, change.uri, path, deleted=change.type == types.FileChangeType.Deleted)
         if config_changed:
@@ -238,6 +249,7 @@ def create_server() -> KlarsynServer:
             from klarsyn.engine import packs
 
             packs._builtin.cache_clear()
+            reindex(ls)
             recheck_all(ls)
         else:
             checker.schedule_workspace()
@@ -245,7 +257,9 @@ def create_server() -> KlarsynServer:
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
         code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll, FIX_ALL_KIND]))
     def code_action(ls: KlarsynServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-        return code_actions(ls.current(params.text_document.uri), params)
+        uri = params.text_document.uri
+        draft = ls.current(uri)
+        return [] if draft.silent else extract.without_own_edits(uri, code_actions(draft, params))
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def on_hover(ls: KlarsynServer, params: types.HoverParams) -> types.Hover | None:
@@ -254,30 +268,56 @@ def create_server() -> KlarsynServer:
 
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
     def code_lens(ls: KlarsynServer, params: types.CodeLensParams) -> list[types.CodeLens]:
-        return code_lenses(ls.current(params.text_document.uri))
+        draft = ls.current(params.text_document.uri)
+        return [] if draft.silent else code_lenses(draft)
 
     @server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, types.DiagnosticOptions(
         identifier="klarsyn", inter_file_dependencies=True, workspace_diagnostics=True))
-    async def pull_diagnostics(ls: KlarsynServer, params: types.DocumentDiagnosticParams) -> types.FullDocumentDiagnosticReport:
+    async def pull_diagnostics(ls: KlarsynServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
         draft = ls.draft(params.text_document.uri)
         if checker.refresh is None:
             # This answer is the client's only way to learn the consistency pass's result.
             await checker.settle()
             draft = ls.draft(params.text_document.uri)
         checker.ensure_current(draft)  # never waits for the pass: a refresh follows it
-        items = checker.diagnostics(draft)
+        result_id = checker.result_id(draft)
         draft.shown = draft.view()
-        return types.FullDocumentDiagnosticReport(items=items)
+        if params.previous_result_id == result_id:
+            return types.UnchangedDocumentDiagnosticReport(result_id=result_id)
+        return types.FullDocumentDiagnosticReport(items=checker.diagnostics(draft), result_id=result_id)
 
     @server.feature(types.WORKSPACE_DIAGNOSTIC)
     async def workspace_diagnostics(ls: KlarsynServer, params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
+        """Every draft of the programme. A draft whose resultId the client sent back is
+        answered "unchanged": with nothing typed, an answer runs no check and no pass (VS
+        Code asks again two seconds after each answer). Excluded and disabled drafts are
+        left out, after one empty report that clears what the client was shown."""
         await checker.settle()
-        checker.check_workspace()
-        items = []
-        for draft in state.drafts.values():
+        checker.check_workspace()  # only when something changed since the last pass
+        previous = {uri_key(p.uri): p.value for p in params.previous_result_ids}
+        items: list[types.WorkspaceDocumentDiagnosticReport] = []
+        reported: set[str] = set()
+        for draft in list(state.drafts.values()):
+            key = uri_key(draft.uri)
+            version = draft.version if draft.is_open else None
+            if draft.silent:
+                draft.shown = draft.view()
+                if previous.get(key, CLEARED) != CLEARED:
+                    items.append(types.WorkspaceFullDocumentDiagnosticReport(uri=draft.uri, version=version, items=[], result_id=CLEARED))
+                reported.add(key)
+                continue
             checker.ensure_current(draft)
-            items.append(types.WorkspaceFullDocumentDiagnosticReport(uri=draft.uri, version=draft.version if draft.is_open else None,
-                                                                     items=checker.diagnostics(draft)))
+            result_id = checker.result_id(draft)
+            draft.shown = draft.view()
+            reported.add(key)
+            if previous.get(key) == result_id:
+                items.append(types.WorkspaceUnchangedDocumentDiagnosticReport(uri=draft.uri, version=version, result_id=result_id))
+            else:
+                items.append(types.WorkspaceFullDocumentDiagnosticReport(uri=draft.uri, version=version, result_id=result_id,
+                                                                         items=checker.diagnostics(draft)))
+        for p in params.previous_result_ids:  # files that left the workspace (excluded, deleted)
+            if uri_key(p.uri) not in reported and p.value != CLEARED:
+                items.append(types.WorkspaceFullDocumentDiagnosticReport(uri=p.uri, version=None, items=[], result_id=CLEARED))
         return types.WorkspaceDiagnosticReport(items=items)
 
     @server.feature(STATS_REQUEST)
@@ -296,15 +336,32 @@ def create_server() -> KlarsynServer:
             raise JsonRpcInternalError(f"klarsyn: the check of {uri} failed (see the server's log)")
         return document_stats(draft)
 
+    extract.register(server)  # klarsyn/extractedText and the .docx views
+
     if os.environ.get("KLARSYN_LSP_TEST") == "1":
         # Tests only: the server's copy of a draft, to compare with the editor's.
         @server.feature("klarsyn/_text")
         def synced_text(ls: KlarsynServer, params: Any) -> dict[str, object]:
             uri = params.get("uri") if isinstance(params, dict) else getattr(params, "uri", None)
             draft = ls.draft(str(uri))
-            return {"text": draft.text, "version": draft.version, "checks": checker.checks}
+            return {"text": draft.text, "version": draft.version, "checks": checker.checks, "passes": checker.passes,
+                    "excluded": draft.excluded, "disabled": draft.disabled}
 
     return server
+
+
+def reindex(ls: KlarsynServer) -> None:
+    """After a settings or config change: drafts that left the programme leave the index
+    (an open one stays, silent: classify), new ones are read soon."""
+    state = ls.state
+    wanted = {from_fs_path(str(p)) for p in state.workspace_files()}
+    for uri, draft in list(state.drafts.items()):
+        if not draft.is_open and uri not in wanted:
+            state.drafts.pop(uri)
+        else:
+            state.classify(draft)
+    ls.checker.dirty = True
+    asyncio.ensure_future(index_workspace(ls, only_new=True))
 
 
 def recheck_all(ls: KlarsynServer) -> None:
@@ -319,6 +376,7 @@ def recheck_all(ls: KlarsynServer) -> None:
 
 def _reindex_file(ls: KlarsynServer, uri: str, path: str, deleted: bool) -> None:
     state = ls.state
+    ls.checker.dirty = True
     if deleted:
         state.drafts.pop(uri, None)
         return
@@ -329,13 +387,20 @@ def _reindex_file(ls: KlarsynServer, uri: str, path: str, deleted: bool) -> None
         state.drafts.pop(uri, None)
         return
     draft = state.draft_from_uri(uri, text)
+    state.classify(draft)
+    if draft.excluded:  # a file saved beside the drafts that is not part of the programme
+        state.drafts.pop(uri, None)
+        return
     state.drafts[uri] = draft
     ls.checker.check(draft)
 
 
-async def index_workspace(ls: KlarsynServer) -> None:
-    """Read the workspace's drafts so consistency spans files that are not open."""
+async def index_workspace(ls: KlarsynServer, only_new: bool = False) -> None:
+    """Read the workspace's drafts so consistency spans files that are not open
+    (``only_new``: those not read yet, after a settings change)."""
     files = ls.state.workspace_files()
+    if only_new:
+        files = [p for p in files if from_fs_path(str(p)) not in ls.state.drafts]
     if not files:
         return
     token = str(uuid.uuid4())
@@ -363,8 +428,7 @@ async def index_workspace(ls: KlarsynServer) -> None:
 
 
 def start(tcp: str | None = None) -> None:
-    logging.basicConfig(level=logging.INFO, format="klarsyn %(levelname)s %(message)s")
-    logging.getLogger("pygls").setLevel(logging.WARNING)
+    logs.install()
     server = create_server()
     if tcp:
         host, _, port = tcp.rpartition(":")

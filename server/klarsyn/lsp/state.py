@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import fnmatch
 import logging
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
+from klarsyn.cli.files import FolderFilter, Selection
 from klarsyn.config import Config, ConfigCache, RuleSettings, _suggest
 from klarsyn.document.loader import MAX_BYTES, SUPPORTED_SUFFIXES, format_for
 from klarsyn.engine.incremental import IncrementalChecker
@@ -19,6 +21,7 @@ from klarsyn.engine.rules import Rule
 from klarsyn.engine.runner import CheckResult
 from klarsyn.errors import KlarsynError
 from klarsyn.findings import Finding, Severity
+from klarsyn.globs import check_glob
 from klarsyn.lsp.positions import Converter
 from klarsyn.lsp.text_sync import SyncedText
 from klarsyn.text.language import normalize_language
@@ -45,8 +48,15 @@ class Draft:
     sync: SyncedText | None = None  # the editor's text and its LSP lines, for an open draft
     too_large: int | None = None  # the size in bytes, when the draft is over the limit and not checked
     shown: tuple[object, ...] | None = None  # what the client was last given (see view)
+    excluded: bool = False  # not part of the programme (include/exclude/.gitignore): no diagnostics, not compared
+    disabled: bool = False  # in the disabledFiles setting: no diagnostics of its own, still compared
     checks: int = 0  # per-document checks run so far: identifies a result in view()
     checked_text: str | None = None  # the text ``result`` was computed on
+
+    @property
+    def silent(self) -> bool:
+        """True when the client is shown nothing for this draft."""
+        return self.excluded or self.disabled
 
     def findings(self) -> list[Finding]:
         local = self.result.findings if self.result else []
@@ -75,7 +85,7 @@ class Draft:
         if self.workspace_text == self.text:
             extra = tuple((f.rule, f.start, f.end, f.message, tuple((r.path, r.start, r.end) for r in f.related))
                           for f in self.workspace_findings)
-        return self.checks, self.too_large, extra
+        return self.checks, self.too_large, extra, self.excluded, self.disabled
 
 
 def too_large(text: str) -> int | None:
@@ -99,6 +109,37 @@ class Settings:
     disabled_packs: tuple[str, ...] = ()
     message_language: str | None = None
     trusted: bool = True  # false in an untrusted workspace: the project's own rule packs are not loaded
+    include: tuple[str, ...] = ()  # globs relative to the workspace root; empty: every draft
+    exclude: tuple[str, ...] = ()
+    files_exclude: tuple[str, ...] = ()  # VS Code's files.exclude patterns that are on
+    disabled_files: frozenset[str] = frozenset()  # uri_key() of each file the user turned off
+
+    def selection(self) -> Selection:
+        return Selection(include=self.include, exclude=self.exclude + self.files_exclude)
+
+
+def uri_key(uri: str) -> str:
+    """One spelling per file: VS Code writes ``file:///c%3A/x.md`` where another client
+    writes ``file:///C:/x.md``; both name the same draft."""
+    path = to_fs_path(uri) if uri.startswith("file:") else None
+    if not path:
+        return uri
+    return os.path.normcase(os.path.normpath(path))
+
+
+def _globs(raw: dict[str, object], key: str) -> tuple[str, ...]:
+    value = raw.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, dict):  # files.exclude as VS Code keeps it: {glob: true | false | {when}}
+        value = [k for k, on in value.items() if on is True]
+    if not isinstance(value, list):
+        raise KlarsynError(f'klarsyn.{key} must be a list of globs relative to the workspace folder, such as ["kapitler/**/*.md"]')
+    for glob in value:
+        problem = check_glob(glob)
+        if problem:
+            raise KlarsynError(f"klarsyn.{key}: {problem}")
+    return tuple(value)
 
 
 def parse_settings(raw: object) -> Settings:
@@ -145,6 +186,13 @@ def parse_settings(raw: object) -> Settings:
             raise KlarsynError(f"klarsyn.messageLanguage must be auto, nb, nn or en, not {message_language!r}")
     if raw.get("trusted") is False:
         settings.trusted = False
+    settings.include = _globs(raw, "include")
+    settings.exclude = _globs(raw, "exclude")
+    settings.files_exclude = _globs(raw, "filesExclude")
+    disabled = raw.get("disabledFiles") or []
+    if not isinstance(disabled, list) or not all(isinstance(u, str) and ":" in u for u in disabled):
+        raise KlarsynError('klarsyn.disabledFiles must be a list of document URIs, such as ["file:///home/ola/program/gammel.md"]')
+    settings.disabled_files = frozenset(uri_key(u) for u in disabled)
     return settings
 
 
@@ -160,6 +208,8 @@ class State:
         self.warnings: list[str] = []  # for the user, once each (the checker shows them)
         self.config_errors: set[str] = set()
         self._warned: set[str] = set()
+        self._filter: FolderFilter | None = None
+        self.generation = 0  # moves with every settings or config change (part of each resultId)
 
     def set_settings(self, settings: Settings) -> None:
         self.settings = settings
@@ -222,6 +272,8 @@ class State:
 
     def reload_configs(self) -> None:
         self.configs = ConfigCache(trusted=self.settings.trusted)
+        self._filter = None  # the config's include/exclude, the settings or a .gitignore changed
+        self.generation += 1
         self.config_errors.clear()  # a file that is still broken is reported again
 
     def first_report(self, message: str) -> bool:
@@ -243,12 +295,33 @@ class State:
         fmt = LANGUAGE_IDS.get(language_id or "", None) or format_for(Path(path)) or "text"
         return Draft(uri=uri, path=path, fmt=fmt, text=text)
 
-    def workspace_files(self) -> list[Path]:
-        """Text drafts under the workspace root (Markdown, plain text, HTML), as a folder check
-        finds them; Word and OpenDocument files are for the CLI, not an editor."""
-        if self.root is None or not self.root.is_dir():
-            return []
-        from klarsyn.cli.files import expand_paths
+    def folder_filter(self) -> FolderFilter | None:
+        if self.root is None:
+            return None
+        if self._filter is None:
+            self._filter = FolderFilter(self.root, self.configs, self.settings.selection())
+        return self._filter
 
-        files, _missing = expand_paths([str(self.root)], self.configs)
-        return [f for f in files if f.suffix.lower() in SUPPORTED_SUFFIXES and format_for(f) in ("markdown", "text", "html")]
+    def classify(self, draft: Draft) -> None:
+        """Whether the client is shown this draft's findings, and whether it is compared."""
+        f = self.folder_filter()
+        try:
+            draft.excluded = f is not None and draft.uri.startswith("file:") and not f.includes(Path(draft.path))
+        except KlarsynError:  # a broken klarsyn.yml: reported by the check; keep the draft in
+            draft.excluded = False
+        draft.disabled = uri_key(draft.uri) in self.settings.disabled_files
+
+    def workspace_files(self) -> list[Path]:
+        """Text drafts of the programme under the workspace root (Markdown, plain text,
+        HTML), as `klarsyn check` finds them in a folder (FolderFilter: the settings'
+        include/exclude/filesExclude, klarsyn.yml's include/exclude, .gitignore files);
+        Word and OpenDocument files are for the CLI, not an editor."""
+        f = self.folder_filter()
+        if f is None or not f.root.is_dir():
+            return []
+        try:
+            files = f.walk()
+        except KlarsynError as exc:
+            log.warning("the workspace could not be read: %s", exc)
+            return []
+        return [p for p in files if p.suffix.lower() in SUPPORTED_SUFFIXES and format_for(p) in ("markdown", "text", "html")]

@@ -76,7 +76,7 @@ exports.run = async (t) => {
     const text = await toasts.first().innerText();
     t.log(`notification: ${JSON.stringify(text)}`);
     if (!/3\.11/.test(text)) throw new Error("does not name Python 3.11");
-    if (!/trenger|eller nyere/.test(text)) throw new Error("not in Bokmål");
+    if (!/python3 er 3\.10; klarsyn trenger Python 3\.11 eller nyere/.test(text)) throw new Error("not the Bokmål message for a Python too old");
     await t.shot("1-notification");
   });
 

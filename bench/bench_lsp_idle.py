@@ -1,0 +1,106 @@
+"""Benchmark: what an idle VS Code costs the language server.
+
+vscode-languageclient 11 pulls workspace/diagnostic again two seconds after each answer,
+typing or not. This starts `python -m klarsyn lsp` with VS Code's pull capabilities, opens
+N drafts (22 by default, as the programme committee had open), waits until the workspace
+is settled, then pulls every two seconds for --seconds seconds as VS Code does, sending the
+resultIds of the last answer back, and prints the server's CPU time over that window
+(utime + stime from /proc) as a share of one core.
+
+    python bench/bench_lsp_idle.py [--drafts 22] [--seconds 10] [--no-result-ids]
+
+--no-result-ids sends no previousResultIds (what a client that ignores them does, and
+what every pull cost before the server gave resultIds: a pass and a full answer each time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_lsp import Connection  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+CAPS = {
+    "general": {"positionEncodings": ["utf-16"]},
+    "textDocument": {"diagnostic": {"dynamicRegistration": True, "relatedDocumentSupport": False},
+                     "publishDiagnostics": {"relatedInformation": True}},
+    "workspace": {"diagnostics": {"refreshSupport": True}, "configuration": True},
+}
+
+
+def chapters(count: int) -> list[str]:
+    """Drafts that share words but are no copies: each takes 40 % of the sample's paragraphs."""
+    sample = (ROOT / "examples" / "lokalvalg-2023-utkast.md").read_text(encoding="utf-8")
+    body = sample.split("\n---\n", 1)[1] if sample.startswith("---") else sample
+    paragraphs = [p for p in body.split("\n\n") if p.strip() and not p.startswith("#")]
+    rng = random.Random(14)
+    return [f"# Kapittel {i + 1}\n\n" + "\n\n".join(rng.sample(paragraphs, max(1, len(paragraphs) * 2 // 5))) + "\n"
+            for i in range(count)]
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--drafts", type=int, default=22)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--cadence", type=float, default=2.0)
+    parser.add_argument("--no-result-ids", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        uris = []
+        for i, text in enumerate(chapters(args.drafts)):
+            path = root / f"{i + 1:02d}-kapittel.md"
+            path.write_text(text, encoding="utf-8")
+            uris.append((path.as_uri(), text))
+        conn = Connection([sys.executable, "-m", "klarsyn", "lsp"])
+        conn.request("initialize", {"processId": os.getpid(), "rootUri": root.as_uri(), "capabilities": CAPS})
+        conn.notify("initialized", {})
+        for uri, text in uris:
+            conn.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+        previous: dict[str, str] = {}
+
+        def pull() -> dict:
+            ids = [] if args.no_result_ids else [{"uri": u, "value": v} for u, v in previous.items()]
+            answer = conn.request("workspace/diagnostic", {"previousResultIds": ids})
+            for item in answer["result"]["items"]:
+                if item.get("resultId"):
+                    previous[item["uri"]] = item["resultId"]
+            return answer["result"]
+
+        pull()  # waits for the checks and the pass: the workspace is settled after it
+        time.sleep(1.0)
+        pull()
+        start_cpu, start = cpu_seconds(conn.proc.pid), time.monotonic()
+        kinds: dict[str, int] = {}
+        pulls = 0
+        while time.monotonic() - start < args.seconds:
+            for item in pull()["items"]:
+                kinds[item["kind"]] = kinds.get(item["kind"], 0) + 1
+            pulls += 1
+            time.sleep(args.cadence)
+        used, elapsed = cpu_seconds(conn.proc.pid) - start_cpu, time.monotonic() - start
+        conn.request("shutdown", {})
+        conn.notify("exit", {})
+        conn.proc.wait(timeout=10)
+    share = 100 * used / elapsed
+    print(f"{args.drafts} drafts open, {pulls} workspace pulls every {args.cadence:g} s over {elapsed:.1f} s "
+          f"({'no resultIds sent' if args.no_result_ids else 'resultIds sent back'}): reports {kinds}")
+    print(f"server CPU {used:.3f} s = {share:.2f} % of a core")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
