@@ -73,7 +73,7 @@ const CHAPTER = [
 
 // The command's title follows VS Code's display language (package.nls*.json): English here,
 // «klarsyn: Vis Word-fila som tekst» in nb and nn.
-const SHOW_TEXT = "Show the Word file as text";
+const SHOW_TEXT = "klarsyn: Show the Word file as text";
 
 exports.run = async (t) => {
   const page = await t.open({ files: { "03-arbeid.docx": docx(CHAPTER), "ødelagt.docx": "dette er ingen zip-fil" } });
