@@ -73,8 +73,9 @@ class Scenario {
 
   /** A fresh profile (settings) and workspace (files: relative path -> string or Buffer),
    * then code-server with `env` added to its environment (the extension host inherits it),
-   * and Chromium on the workspace. */
-  async open({ files = {}, settings = {}, env = {}, locale, argv = {} } = {}) {
+   * and Chromium on the workspace. `prepare({ userData, home, env })`, when given, runs after the
+   * profile is made and before code-server starts (to install an extension into it, say). */
+  async open({ files = {}, settings = {}, env = {}, locale, argv = {}, prepare } = {}) {
     fs.rmSync(this.dir, { recursive: true, force: true });
     const userData = path.join(this.dir, "ud");
     fs.mkdirSync(path.join(userData, "User"), { recursive: true });
@@ -87,6 +88,9 @@ class Scenario {
     fs.writeFileSync(path.join(userData, "User", "settings.json"), JSON.stringify({ ...BASE_SETTINGS, ...settings }, null, 1));
     if (Object.keys(argv).length) fs.writeFileSync(path.join(userData, "User", "argv.json"), JSON.stringify(argv));
     const home = path.join(this.dir, "home");
+    const serverEnv = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, "config"), XDG_DATA_HOME: path.join(home, "data"),
+      XDG_CACHE_HOME: path.join(home, "cache"), ...env };
+    if (prepare) await prepare({ userData, home, env: serverEnv });
     const args = ["--user-data-dir", userData, "--extensions-dir", EXTENSIONS, "--bind-addr", `127.0.0.1:${PORT}`,
       "--auth", "none", "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust",
       "--disable-getting-started-override"];
@@ -94,8 +98,7 @@ class Scenario {
     args.push(this.workspace);
     const log = fs.openSync(path.join(this.dir, "code-server.log"), "w");
     this.server = spawn(CODE_SERVER, args, {
-      env: { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, "config"), XDG_DATA_HOME: path.join(home, "data"),
-        XDG_CACHE_HOME: path.join(home, "cache"), ...env },
+      env: serverEnv,
       stdio: ["ignore", log, log],
       detached: true,
     });
@@ -170,4 +173,4 @@ class Scenario {
   }
 }
 
-module.exports = { Scenario, WORK, EXTENSIONS, SHOTS, sleep };
+module.exports = { Scenario, WORK, EXTENSIONS, SHOTS, CODE_SERVER, sleep };

@@ -3,24 +3,64 @@
 // by the server.
 import * as fs from "fs";
 import * as path from "path";
+import * as readline from "readline";
 import { spawn } from "child_process";
 import * as vscode from "vscode";
+import type { CancellationToken } from "vscode";
 import {
+  CloseAction,
   DidChangeConfigurationNotification,
+  DocumentDiagnosticRequest,
+  ErrorAction,
   LanguageClient,
   LanguageClientOptions,
+  MessageSignature,
   ServerOptions,
+  State,
+  WorkspaceDiagnosticRequest,
 } from "vscode-languageclient/node";
 import { packageEnvironment } from "./environment";
 import { findServer, LookupEnvironment } from "./lookup";
+import { errorLine, FailureNotice, failureNotice, LookupFailure, RestartPolicy } from "./failure";
+import { emptyReport, toggled, withoutDisabled } from "./filter";
+import { chooseUiLanguage, Translator } from "./i18n";
 import { toServerSettings } from "./settings";
 import { DocumentStats, reportHtml, statusText } from "./status";
 import { registerWord } from "./word";
 
-let client: LanguageClient | undefined;
+/** The language client, quiet while it starts: its own notifications for a server that fails
+ * to start ("couldn't create connection to server", in English, two or three of them) would
+ * come on top of ours, which says why in the author's language. They stay in the log. */
+class KlarsynClient extends LanguageClient {
+  override error(message: string, data?: unknown, showNotification: boolean | "force" = "force"): void {
+    super.error(message, data, this.state === State.Running ? showNotification : false);
+  }
+
+  /** A failed diagnostics pull (typically for a draft closed a moment ago) is nothing the
+   * author can act on: it goes to the log, not into an English notification. */
+  override handleFailedRequest<T>(type: MessageSignature, token: CancellationToken | undefined, error: unknown, defaultValue: T, showNotification?: boolean, throwOnCancel?: boolean): T {
+    const quiet = type.method === DocumentDiagnosticRequest.method || type.method === WorkspaceDiagnosticRequest.method;
+    return super.handleFailedRequest(type, token, error, defaultValue, quiet ? false : showNotification, throwOnCancel);
+  }
+}
+
+let client: KlarsynClient | undefined;
 let output: vscode.LogOutputChannel;
 let status: vscode.StatusBarItem;
 let statusTimer: NodeJS.Timeout | undefined;
+let tr: Translator;
+const t = (message: string, ...args: Array<string | number | boolean>): string => tr.t(message, ...args);
+/** The language the server last found in a draft, for `auto` (see i18n.ts). */
+let draftLanguage: string | undefined;
+/** Why the checker is not running: off (it could not be started) or error (it stopped). */
+let failure: { kind: "off" | "error"; reason: string } | undefined;
+const policy = new RestartPolicy();
+/** The server's error output since its process last started (the last 200 lines). */
+const stderrLines: string[] = [];
+/** One notification per start: the close handler and the failed initialize both report. */
+let notified = false;
+
+const DISABLED = "klarsyn.disabledFiles";
 const DOCUMENTS = [
   { scheme: "file", language: "markdown" },
   { scheme: "file", language: "plaintext" },
@@ -48,7 +88,43 @@ async function pythonExtensionInterpreter(): Promise<string | undefined> {
   return active?.path;
 }
 
-function settings(): ReturnType<typeof toServerSettings> {
+function osLocales(): string[] {
+  const out: string[] = [];
+  try {
+    // VS Code's desktop app passes the OS's languages to the extension host here.
+    const nls = JSON.parse(process.env.VSCODE_NLS_CONFIG ?? "{}") as { osLocale?: string };
+    if (nls.osLocale) out.push(nls.osLocale);
+  } catch {
+    /* not set, or not JSON */
+  }
+  for (const v of [process.env.LC_ALL, process.env.LC_MESSAGES, process.env.LANG]) if (v) out.push(v);
+  try {
+    out.push(Intl.DateTimeFormat().resolvedOptions().locale);
+  } catch {
+    /* no Intl */
+  }
+  return out;
+}
+
+/** Picks the language of the runtime strings again (settings or the draft's language changed). */
+function chooseLanguage(): boolean {
+  const c = vscode.workspace.getConfiguration("klarsyn");
+  const drafts = c.get<string>("language");
+  const before = tr.language;
+  tr.language = chooseUiLanguage({
+    messageLanguage: c.get<string>("messageLanguage"),
+    displayLanguage: vscode.env.language,
+    draftLanguage: drafts && drafts !== "auto" ? drafts : draftLanguage,
+    osLocale: osLocales(),
+  });
+  return before !== tr.language;
+}
+
+function disabledFiles(context: vscode.ExtensionContext): string[] {
+  return context.workspaceState.get<string[]>(DISABLED, []);
+}
+
+function settings(context: vscode.ExtensionContext): ReturnType<typeof toServerSettings> {
   const c = vscode.workspace.getConfiguration("klarsyn");
   return toServerSettings(
     {
@@ -59,12 +135,73 @@ function settings(): ReturnType<typeof toServerSettings> {
       maxSentenceWords: c.get("readability.maxSentenceWords"),
       maxLix: c.get("readability.maxLix"),
       ignore: c.get("ignore"),
+      include: c.get("include"),
+      exclude: c.get("exclude"),
+      filesExclude: vscode.workspace.getConfiguration("files").get<Record<string, unknown>>("exclude"),
+      disabledFiles: disabledFiles(context),
     },
     vscode.workspace.isTrusted,
   );
 }
 
+function sendSettings(context: vscode.ExtensionContext): void {
+  if (client && client.isRunning()) {
+    void client.sendNotification(DidChangeConfigurationNotification.type, { settings: { klarsyn: settings(context) } });
+  }
+}
+
+/** Opens the settings editor on one setting. klarsyn.path and klarsyn.interpreter are machine
+ * settings: in a remote window (code-server, SSH, WSL) they live in the remote tab, and the
+ * user tab would show "No settings found". */
+function openSetting(setting: string): Thenable<unknown> {
+  const command = vscode.env.remoteName ? "workbench.action.openRemoteSettings" : "workbench.action.openSettings";
+  return vscode.commands.executeCommand(command, { query: setting });
+}
+
+async function offerHelp(message: string, setting?: string, retry?: vscode.ExtensionContext): Promise<void> {
+  const open = t("Open setting");
+  const log = t("Show log");
+  const again = t("Try again");
+  const buttons = [...(setting ? [open] : []), log, ...(retry ? [again] : [])];
+  const choice = await vscode.window.showErrorMessage(message, ...buttons);
+  if (choice === open && setting) void openSetting(setting);
+  if (choice === log) output.show(true);
+  if (choice === again && retry) void restart(retry);
+}
+
+function notifyLookupFailure(context: vscode.ExtensionContext, notice: FailureNotice): void {
+  failure = { kind: "off", reason: notice.short };
+  updateStatus();
+  output.error(notice.message);
+  void offerHelp(notice.message, notice.setting, context);
+}
+
+/** The server stopped on its own: say so once, with the line of its error output that matters. */
+async function reportStopped(kind: "stop-early" | "stop-too-many", error?: unknown): Promise<void> {
+  if (notified) return;
+  notified = true;
+  // Let the last lines of its error output arrive.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  // Its error output first; else what the failed initialize said (a server that answered
+  // with an error, say for a setting it refuses).
+  const said = error instanceof Error && error.message ? error.message.split("\n")[0] : undefined;
+  const line = errorLine(stderrLines) ?? said ?? t("it wrote no error message");
+  const message =
+    kind === "stop-early"
+      ? t("klarsyn's checker stopped right after it started: {0}. It will not be restarted; see the log.", line)
+      : t("klarsyn's checker stopped {0} times in a few minutes and will not be restarted: {1}", policy.maxRestarts + 1, line);
+  failure = { kind: "error", reason: line };
+  updateStatus();
+  output.error(message);
+  const c = vscode.workspace.getConfiguration("klarsyn");
+  const setting = c.get<string>("path") ? "klarsyn.path" : "klarsyn.interpreter";
+  await offerHelp(message, setting);
+}
+
 async function start(context: vscode.ExtensionContext): Promise<void> {
+  chooseLanguage();
+  failure = undefined;
+  notified = false;
   const c = vscode.workspace.getConfiguration("klarsyn");
   const env: LookupEnvironment = {
     path: c.get<string>("path") || undefined,
@@ -85,115 +222,284 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     pythonsOnPath: process.platform === "win32" ? ["py", "python"] : ["python3", "python"],
   };
   const found = await findServer(env);
-  output.appendLine(`Looked for the klarsyn server: ${found.tried.join("; ")}`);
+  output.info(t("Looked for the checker: {0}", found.tried.join("; ")));
   if (!found.ok) {
-    const choice = await vscode.window.showErrorMessage(
-      "klarsyn could not start its checker: it needs Python 3.11 or newer. Install Python, or set “klarsyn.interpreter” to a Python that has klarsyn installed.",
-      "Open settings",
-      "Show output",
-    );
-    if (choice === "Open settings") void vscode.commands.executeCommand("workbench.action.openSettings", "klarsyn");
-    if (choice === "Show output") output.show();
+    // The lookup's failure names a reason (and a detail); an older lookup only says what it tried.
+    notifyLookupFailure(context, failureNotice(found as LookupFailure, process.platform, t));
     return;
   }
   const server = found.server;
-  output.appendLine(`Starting ${server.command} ${server.args.join(" ")} (${server.source})`);
+  output.info(t("Starting {0} ({1})", `${server.command} ${server.args.join(" ")}`, server.source));
   const serverOptions: ServerOptions = {
     command: server.command,
     args: server.args,
     options: { env: { ...process.env, ...(server.env ?? {}) } },
   };
-  const clientOptions: LanguageClientOptions = {
+  const off = (uri: vscode.Uri | string) => disabledFiles(context).includes(uri.toString());
+  const lines = (input: NodeJS.ReadableStream, onLine: (line: string) => void) =>
+    readline.createInterface({ input, crlfDelay: Infinity, terminal: false, historySize: 0 }).on("line", onLine);
+  const clientOptions: LanguageClientOptions & { stdioOptions: object } = {
     documentSelector: DOCUMENTS,
     outputChannel: output,
-    initializationOptions: { klarsyn: settings() },
+    initializationOptions: { klarsyn: settings(context) },
+    // The server's error output goes to the log as before, and is kept to quote when it stops.
+    stdioOptions: {
+      stdout: (input: NodeJS.ReadableStream, channel: vscode.LogOutputChannel) => lines(input, (l) => channel.info(l)),
+      stderr: (input: NodeJS.ReadableStream, channel: vscode.LogOutputChannel) =>
+        lines(input, (l) => {
+          channel.error(l);
+          stderrLines.push(l);
+          if (stderrLines.length > 200) stderrLines.shift();
+        }),
+    },
+    initializationFailedHandler: (error) => {
+      void reportStopped("stop-early", error);
+      return false;
+    },
+    errorHandler: {
+      error: (_error, _message, count) => ({
+        action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown,
+        // While it starts, a broken pipe only means the process is gone; closed() reports that.
+        handled: client?.state !== State.Running,
+      }),
+      closed: () => {
+        const decision = policy.closed();
+        if (decision === "restart") {
+          output.warn(t("The checker stopped after {0} s; starting it again ({1} of {2}).", Math.round(policy.ranFor() / 1000), policy.count, policy.maxRestarts));
+          return { action: CloseAction.Restart, handled: true };
+        }
+        void reportStopped(decision);
+        return { action: CloseAction.DoNotRestart, handled: true };
+      },
+    },
     middleware: {
-      handleDiagnostics: (uri, diagnostics, next) => {
-        const off = context.workspaceState.get<string[]>("klarsyn.disabledFiles", []);
-        next(uri, off.includes(uri.toString()) ? [] : diagnostics);
+      // Belt and braces: the server leaves out files that are off (disabledFiles), and so do we.
+      handleDiagnostics: (uri, diagnostics, next) => next(uri, off(uri) ? [] : diagnostics),
+      provideDiagnostics: (document, previousResultId, token, next) => {
+        const uri = document instanceof vscode.Uri ? document : document.uri;
+        if (off(uri)) return emptyReport() as never;
+        return next(document, previousResultId, token);
+      },
+      provideWorkspaceDiagnostics: async (resultIds, token, reporter, next) => {
+        const filtered: typeof reporter = (chunk) => reporter(chunk ? withoutDisabled(chunk, off) : chunk);
+        const report = await next(resultIds, token, filtered);
+        return report ? withoutDisabled(report, off) : report;
       },
     },
   };
-  client = new LanguageClient("klarsyn", "klarsyn", serverOptions, clientOptions);
-  await client.start();
+  client = new KlarsynClient("klarsyn", "klarsyn", serverOptions, clientOptions);
+  client.onDidChangeState((e) => {
+    if (e.newState === State.Starting) {
+      policy.started();
+      stderrLines.length = 0;
+    } else if (e.newState === State.Running) {
+      policy.initialized();
+      updateStatus();
+    }
+  });
+  try {
+    await client.start();
+  } catch (e) {
+    output.error(t("The checker did not start: {0}", String(e instanceof Error ? e.message : e)));
+    void reportStopped("stop-early");
+  }
   updateStatus();
+}
+
+async function restart(context: vscode.ExtensionContext): Promise<void> {
+  policy.reset();
+  if (client) await client.stop().catch(() => undefined);
+  client = undefined;
+  await start(context);
 }
 
 async function documentStats(uri: vscode.Uri): Promise<DocumentStats | undefined> {
   if (!client || !client.isRunning()) return undefined;
   try {
-    return await client.sendRequest<DocumentStats>("klarsyn/documentStats", { uri: uri.toString() });
+    const stats = await client.sendRequest<DocumentStats>("klarsyn/documentStats", { uri: uri.toString() });
+    if (stats && stats.language && stats.language !== draftLanguage) {
+      draftLanguage = stats.language;
+      if (chooseLanguage()) reports.forEach((r) => r.schedule(0));
+    }
+    return stats;
   } catch {
     return undefined;
   }
 }
 
+let extensionContext: vscode.ExtensionContext;
+
 function updateStatus(): void {
   if (statusTimer) clearTimeout(statusTimer);
   statusTimer = setTimeout(async () => {
+    if (failure) {
+      status.text = failure.kind === "off" ? `$(circle-slash) ${t("klarsyn: off")}` : `$(error) ${t("klarsyn: error")}`;
+      status.tooltip = `${failure.reason}\n${t("Click to show the log.")}`;
+      status.command = "klarsyn.showOutput";
+      status.backgroundColor = failure.kind === "error" ? new vscode.ThemeColor("statusBarItem.errorBackground") : undefined;
+      status.show();
+      return;
+    }
+    status.backgroundColor = undefined;
     const editor = vscode.window.activeTextEditor;
     if (!editor || !DOCUMENTS.some((d) => d.language === editor.document.languageId)) {
       status.hide();
       return;
     }
+    if (disabledFiles(extensionContext).includes(editor.document.uri.toString())) {
+      status.text = `$(circle-slash) ${t("klarsyn off for this file")}`;
+      status.tooltip = t("klarsyn does not check this file. Click to check it again.");
+      status.command = "klarsyn.toggleFile";
+      status.show();
+      return;
+    }
     const stats = await documentStats(editor.document.uri);
     status.text = `$(book) ${statusText(stats)}`;
-    status.tooltip = stats ? `${stats.words} ord · ${stats.sentences} setninger · ${stats.findings} funn` : "klarsyn";
+    status.tooltip = stats
+      ? `${t("{0} words · {1} sentences · {2} findings", stats.words, stats.sentences, stats.findings)}\n${t("Click for the readability report.")}`
+      : "klarsyn";
+    status.command = "klarsyn.showReport";
     status.show();
   }, 250);
 }
 
-async function showReport(context: vscode.ExtensionContext): Promise<void> {
+/** A readability report for one document that follows its edits and findings until it closes. */
+class ReportView {
+  private timer: NodeJS.Timeout | undefined;
+  private stats: DocumentStats;
+  closed = false;
+
+  constructor(
+    readonly uri: vscode.Uri,
+    readonly name: string,
+    readonly panel: vscode.WebviewPanel,
+    stats: DocumentStats,
+  ) {
+    this.stats = stats;
+    this.render();
+  }
+
+  private render(): void {
+    this.panel.title = t("Readability: {0}", this.name);
+    this.panel.webview.html = reportHtml(this.stats, this.name, this.panel.webview.cspSource, t, {
+      lang: tr.tag(vscode.env.language),
+      snapshot: this.closed,
+    });
+  }
+
+  /** Fetches the figures again after `ms` (edits come in bursts; one fetch per pause). */
+  schedule(ms = 500): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(async () => {
+      this.timer = undefined;
+      if (!this.closed) {
+        const stats = await documentStats(this.uri);
+        if (stats) this.stats = stats;
+      }
+      this.render();
+    }, ms);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+  }
+}
+
+const reports = new Set<ReportView>();
+
+async function showReport(): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return;
-  const stats = await documentStats(editor.document.uri);
-  if (!stats) {
-    void vscode.window.showWarningMessage("klarsyn has no figures for this file yet.");
+  const uri = editor.document.uri;
+  const open = [...reports].find((r) => r.uri.toString() === uri.toString());
+  if (open) {
+    open.panel.reveal(vscode.ViewColumn.Beside);
+    open.schedule(0);
     return;
   }
-  const name = path.basename(editor.document.uri.fsPath || editor.document.uri.path);
-  const panel = vscode.window.createWebviewPanel("klarsynReport", `Lesbarhet: ${name}`, vscode.ViewColumn.Beside, {
+  const stats = await documentStats(uri);
+  if (!stats) {
+    void vscode.window.showWarningMessage(t("klarsyn has no figures for this file yet."));
+    return;
+  }
+  const name = path.basename(uri.fsPath || uri.path);
+  const panel = vscode.window.createWebviewPanel("klarsynReport", t("Readability: {0}", name), vscode.ViewColumn.Beside, {
     enableScripts: false,
     localResourceRoots: [],
   });
-  panel.webview.html = reportHtml(stats, name, panel.webview.cspSource);
+  const view = new ReportView(uri, name, panel, stats);
+  reports.add(view);
+  panel.onDidDispose(() => {
+    view.dispose();
+    reports.delete(view);
+  });
+}
+
+function reportsFor(uri: vscode.Uri): ReportView[] {
+  const key = uri.toString();
+  return [...reports].filter((r) => r.uri.toString() === key);
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  extensionContext = context;
+  tr = new Translator(context.asAbsolutePath("l10n"), (message, args) => vscode.l10n.t(message, ...args));
   output = vscode.window.createOutputChannel("klarsyn", { log: true });
   status = vscode.window.createStatusBarItem("klarsyn.status", vscode.StatusBarAlignment.Right, 100);
   status.name = "klarsyn";
   status.command = "klarsyn.showReport";
   context.subscriptions.push(output, status);
   context.subscriptions.push(
-    vscode.commands.registerCommand("klarsyn.restartServer", async () => {
-      if (client) await client.stop().catch(() => undefined);
-      client = undefined;
-      await start(context);
-    }),
+    vscode.commands.registerCommand("klarsyn.restartServer", () => restart(context)),
     vscode.commands.registerCommand("klarsyn.showOutput", () => output.show()),
-    vscode.commands.registerCommand("klarsyn.showReport", () => showReport(context)),
+    vscode.commands.registerCommand("klarsyn.showReport", () => showReport()),
     vscode.commands.registerCommand("klarsyn.toggleFile", async () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor) return;
-      const uri = editor.document.uri.toString();
-      const off = context.workspaceState.get<string[]>("klarsyn.disabledFiles", []);
-      const next = off.includes(uri) ? off.filter((u) => u !== uri) : [...off, uri];
-      await context.workspaceState.update("klarsyn.disabledFiles", next);
-      void vscode.window.showInformationMessage(next.includes(uri) ? "klarsyn is off for this file." : "klarsyn is on for this file.");
-      await vscode.commands.executeCommand("klarsyn.restartServer");
+      const uri = editor.document.uri;
+      const next = toggled(disabledFiles(context), uri.toString());
+      const nowOff = next.includes(uri.toString());
+      await context.workspaceState.update(DISABLED, next);
+      // No restart: the server gets the new list, clears or restores the file's findings and
+      // asks for a new pull; we clear pushed ones and pull again ourselves as well.
+      sendSettings(context);
+      if (nowOff) client?.diagnostics?.delete(uri);
+      client?.getFeature(DocumentDiagnosticRequest.method)?.refresh();
+      updateStatus();
+      void vscode.window.showInformationMessage(nowOff ? t("klarsyn is off for this file.") : t("klarsyn is on for this file."));
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration("klarsyn")) return;
+      if (e.affectsConfiguration("klarsyn.messageLanguage") || e.affectsConfiguration("klarsyn.language")) {
+        chooseLanguage();
+        updateStatus();
+        reports.forEach((r) => r.schedule(0));
+      }
       if (e.affectsConfiguration("klarsyn.path") || e.affectsConfiguration("klarsyn.interpreter")) {
-        void vscode.commands.executeCommand("klarsyn.restartServer");
-      } else if (client) {
-        void client.sendNotification(DidChangeConfigurationNotification.type, { settings: { klarsyn: settings() } });
+        void restart(context);
+      } else if (e.affectsConfiguration("klarsyn") || e.affectsConfiguration("files.exclude")) {
+        sendSettings(context);
       }
     }),
     vscode.window.onDidChangeActiveTextEditor(() => updateStatus()),
-    vscode.languages.onDidChangeDiagnostics(() => updateStatus()),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void vscode.commands.executeCommand("klarsyn.restartServer")),
+    vscode.languages.onDidChangeDiagnostics((e) => {
+      updateStatus();
+      for (const uri of e.uris) reportsFor(uri).forEach((r) => r.schedule());
+    }),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.contentChanges.length) reportsFor(e.document.uri).forEach((r) => r.schedule());
+    }),
+    vscode.workspace.onDidCloseTextDocument((d) => {
+      for (const r of reportsFor(d.uri)) {
+        r.closed = true;
+        r.schedule(0);
+      }
+    }),
+    vscode.workspace.onDidOpenTextDocument((d) => {
+      for (const r of reportsFor(d.uri)) {
+        r.closed = false;
+        r.schedule();
+      }
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void restart(context)),
   );
   registerWord(context, () => client);
   await start(context);

@@ -9,6 +9,14 @@ export interface ExtensionSettings {
   maxSentenceWords?: number;
   maxLix?: number;
   ignore?: string[];
+  /** klarsyn.include: globs relative to the workspace; empty = all drafts. */
+  include?: string[];
+  /** klarsyn.exclude: globs relative to the workspace. */
+  exclude?: string[];
+  /** VS Code's files.exclude: glob -> true | false | { when: … }. */
+  filesExclude?: Record<string, unknown>;
+  /** Document URIs the author turned klarsyn off for (workspaceState). */
+  disabledFiles?: string[];
 }
 
 export interface ServerSettings {
@@ -18,11 +26,32 @@ export interface ServerSettings {
   ignore: string[];
   severity: Record<string, string>;
   options: Record<string, Record<string, number>>;
+  include: string[];
+  exclude: string[];
+  filesExclude: string[];
+  disabledFiles: string[];
   trusted: boolean;
 }
 
 const SEVERITIES = new Set(["error", "warning", "info", "hint", "off"]);
 const LANGUAGES = new Set(["auto", "nb", "nn", "en"]);
+
+function strings(list: unknown): string[] {
+  if (!Array.isArray(list)) return [];
+  const out: string[] = [];
+  for (const item of list) {
+    if (typeof item === "string" && item.trim() && !out.includes(item.trim())) out.push(item.trim());
+  }
+  return out;
+}
+
+/** files.exclude patterns that are on: `true`, not `false` and not a `{ when }` condition,
+ * which only VS Code can evaluate (it needs the sibling files). */
+function excludedByFiles(map: Record<string, unknown> | undefined): string[] {
+  return Object.entries(map ?? {})
+    .filter(([glob, value]) => value === true && glob.trim().length > 0)
+    .map(([glob]) => glob);
+}
 
 export function toServerSettings(s: ExtensionSettings, trusted: boolean): ServerSettings {
   const options: Record<string, Record<string, number>> = {};
@@ -40,10 +69,14 @@ export function toServerSettings(s: ExtensionSettings, trusted: boolean): Server
   return {
     language: LANGUAGES.has(s.language ?? "") ? (s.language as string) : "auto",
     messageLanguage: LANGUAGES.has(s.messageLanguage ?? "") ? (s.messageLanguage as string) : "auto",
-    disabledPacks: (s.disabledPacks ?? []).filter((p) => typeof p === "string"),
-    ignore: (s.ignore ?? []).filter((p) => typeof p === "string"),
+    disabledPacks: strings(s.disabledPacks),
+    ignore: strings(s.ignore),
     severity,
     options,
+    include: strings(s.include),
+    exclude: strings(s.exclude),
+    filesExclude: excludedByFiles(s.filesExclude),
+    disabledFiles: strings(s.disabledFiles),
     trusted,
   };
 }

@@ -33,11 +33,16 @@ export function statusText(stats: DocumentStats | undefined): string {
   return `LIX ${whole} · ${stats.band}`;
 }
 
-const LABELS: Record<string, Record<string, string>> = {
-  nb: { title: "Lesbarhet", section: "Seksjon", words: "Ord", sentences: "Setninger", long: "Lange ord", band: "Nivå", whole: "Hele dokumentet", findings: "funn" },
-  nn: { title: "Lesbarheit", section: "Seksjon", words: "Ord", sentences: "Setningar", long: "Lange ord", band: "Nivå", whole: "Heile dokumentet", findings: "funn" },
-  en: { title: "Readability", section: "Section", words: "Words", sentences: "Sentences", long: "Long words", band: "Band", whole: "Whole document", findings: "findings" },
-};
+export type Translate = (message: string, ...args: Array<string | number | boolean>) => string;
+
+const english: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (w, i: string) => String(args[Number(i)] ?? w));
+
+export interface ReportOptions {
+  /** The language the labels are in (the page's lang attribute). */
+  lang?: string;
+  /** The document was closed: the figures are those it had then and no longer follow it. */
+  snapshot?: boolean;
+}
 
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
@@ -51,11 +56,19 @@ function row(title: string, level: number, s: { words: number; sentences: number
 }
 
 /** A self-contained page: no scripts, no remote content, a strict content security policy. */
-export function reportHtml(stats: DocumentStats, name: string, cspSource: string): string {
-  const t = LABELS[stats.language] ?? LABELS.nb;
+export function reportHtml(stats: DocumentStats, name: string, cspSource: string, tr: Translate = english, options: ReportOptions = {}): string {
+  const t = {
+    title: tr("Readability"), section: tr("Section"), words: tr("Words"), sentences: tr("Sentences"), long: tr("Long words"),
+    band: tr("Band"), whole: tr("Whole document"),
+  };
+  const lang = options.lang ?? "en";
+  const summary = tr("LIX {0} ({1}) · {2} words · {3} findings", stats.lix === null ? "–" : stats.lix.toFixed(1), stats.band, stats.words, stats.findings);
+  const snapshot = options.snapshot
+    ? `<p class="snapshot" role="status">${escape(tr("{0} is closed. These are its figures from when it was last open; they no longer change.", name))}</p>\n`
+    : "";
   const rows = stats.sections.filter((s) => s.title).map((s) => row(s.title, s.level, s)).join("\n");
   return `<!DOCTYPE html>
-<html lang="${escape(stats.language === "en" ? "en" : stats.language)}">
+<html lang="${escape(lang)}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${escape(cspSource)} 'unsafe-inline';">
@@ -66,11 +79,12 @@ body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); 
 table { border-collapse: collapse; }
 th, td { padding: 0.25em 0.75em; text-align: right; border-bottom: 1px solid var(--vscode-panel-border); }
 th[scope=row], thead th:first-child { text-align: left; }
+.snapshot { padding: 0.5em 0.75em; border-left: 3px solid var(--vscode-editorWarning-foreground); background: var(--vscode-textBlockQuote-background); }
 </style>
 </head>
 <body>
 <h1>${escape(t.title)}: ${escape(name)}</h1>
-<p>LIX ${stats.lix === null ? "–" : stats.lix.toFixed(1)} (${escape(stats.band)}) · ${stats.words} ${escape(t.words.toLowerCase())} · ${stats.findings} ${escape(t.findings)}</p>
+${snapshot}<p>${escape(summary)}</p>
 <table>
 <thead><tr><th scope="col">${escape(t.section)}</th><th scope="col">${escape(t.words)}</th><th scope="col">${escape(t.sentences)}</th><th scope="col">${escape(t.long)}</th><th scope="col">LIX</th><th scope="col">${escape(t.band)}</th></tr></thead>
 <tbody>

@@ -20,3 +20,21 @@ test("packs and ignores pass through", () => {
   assert.deepEqual(s.disabledPacks, ["norsk"]);
   assert.deepEqual(s.ignore, ["lix-*"]);
 });
+
+test("include and exclude globs pass through, trimmed, without blanks or repeats", () => {
+  const s = toServerSettings({ include: ["kapitler/**/*.md", " ", "kapitler/**/*.md"], exclude: ["utkast/gammelt/**", 3 as unknown as string] }, true);
+  assert.deepEqual(s.include, ["kapitler/**/*.md"]);
+  assert.deepEqual(s.exclude, ["utkast/gammelt/**"]);
+  assert.deepEqual(toServerSettings({}, true).include, []);
+});
+
+test("files.exclude sends only the patterns that are on", () => {
+  const s = toServerSettings({ filesExclude: { "**/.git": true, "**/node_modules": false, "**/*.js": { when: "$(basename).ts" }, "arkiv/**": true } }, true);
+  assert.deepEqual(s.filesExclude, ["**/.git", "arkiv/**"]);
+});
+
+test("the files turned off are sent as URIs", () => {
+  const s = toServerSettings({ disabledFiles: ["file:///ws/02-klima.md"] }, true);
+  assert.deepEqual(s.disabledFiles, ["file:///ws/02-klima.md"]);
+  assert.deepEqual(toServerSettings({}, true).disabledFiles, []);
+});

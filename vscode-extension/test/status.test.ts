@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { DocumentStats, reportHtml, statusText } from "../src/status";
+import { Translator } from "../src/i18n";
 
 const stats: DocumentStats = {
   // As the server sends the sample draft: its exact LIX is 47.45, sent as 47.5 and, whole, 47.
@@ -24,11 +25,27 @@ test("status bar shows the server's whole LIX, not the one-decimal figure rounde
 });
 
 test("the report is a static page with a strict policy and escaped titles", () => {
-  const html = reportHtml(stats, "utkast.md", "vscode-resource:");
+  const nb = new Translator("l10n");
+  nb.language = "nb";
+  const html = reportHtml(stats, "utkast.md", "vscode-resource:", nb.t, { lang: "nb" });
   assert.match(html, /Content-Security-Policy" content="default-src 'none';/);
   assert.doesNotMatch(html, /<script/);
   assert.match(html, /1\. Skape &lt;arbeidsplasser&gt;/);
   assert.match(html, /<th scope="row" style="padding-left:1em">1\. Skape/);
   assert.match(html, /Hele dokumentet/);
   assert.match(html, /<html lang="nb">/);
+});
+
+test("the report's labels follow the chosen language, and a closed document is a snapshot", () => {
+  const nn = new Translator("l10n");
+  nn.language = "nn";
+  const html = reportHtml(stats, "utkast.md", "vscode-resource:", nn.t, { lang: "nn", snapshot: true });
+  assert.match(html, /<html lang="nn">/);
+  assert.match(html, /Heile dokumentet/);
+  assert.match(html, /Setningar/);
+  assert.match(html, /2056 ord · 68 funn/);
+  assert.match(html, /utkast\.md er lukka/);
+  const en = reportHtml(stats, "utkast.md", "vscode-resource:");
+  assert.match(en, /Whole document/);
+  assert.doesNotMatch(en, /class="snapshot"|is closed/);
 });

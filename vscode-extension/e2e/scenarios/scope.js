@@ -23,7 +23,8 @@ exports.run = async (t) => {
   const files = async () => {
     const rows = await t.problems();
     // A file's row in the Problems panel starts with its name, then the folder and the count.
-    return rows.map((r) => r.split("\n")[0]).filter((r) => /\.(md|txt)$/.test(r)).sort();
+    // (How the name and the folder are separated differs between VS Code versions.)
+    return rows.map((r) => (/^\s*(\S+?\.(?:md|txt))/.exec(r) || [])[1]).filter(Boolean).sort();
   };
   const waitFor = async (wanted, what) => {
     let seen = [];

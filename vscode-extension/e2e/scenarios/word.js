@@ -71,6 +71,10 @@ const CHAPTER = [
   [0, LONG],
 ];
 
+// The command's title follows VS Code's display language (package.nls*.json): English here,
+// «klarsyn: Vis Word-fila som tekst» in nb and nn.
+const SHOW_TEXT = "klarsyn: Show the Word file as text";
+
 exports.run = async (t) => {
   const page = await t.open({ files: { "03-arbeid.docx": docx(CHAPTER), "ødelagt.docx": "dette er ingen zip-fil" } });
   const file = path.join(t.workspace, "03-arbeid.docx");
@@ -88,7 +92,7 @@ exports.run = async (t) => {
   });
 
   await t.check("the command opens the text with klarsyn's squiggles", async () => {
-    await t.command("Vis Word-fila som tekst");
+    await t.command(SHOW_TEXT);
     await page.waitForSelector(".monaco-editor .view-lines", { timeout: 30000 });
     const lines = page.locator(".monaco-editor .view-lines");
     await lines.filter({ hasText: "iverksette" }).first().waitFor({ timeout: 30000 });
@@ -140,7 +144,7 @@ exports.run = async (t) => {
   await t.check("a broken .docx gives one clear notification", async () => {
     await t.openFile("ødelagt.docx");
     await page.waitForTimeout(1000);
-    await t.command("Vis Word-fila som tekst");
+    await t.command(SHOW_TEXT);
     const error = toast("kan ikke vise ødelagt.docx");
     await error.first().waitFor({ timeout: 30000 });
     const text = await error.first().innerText();
