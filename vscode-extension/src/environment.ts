@@ -14,6 +14,8 @@ import type { BundleTarget, LookupEnvironment, PrivateEnvironment } from "./look
 export type LongRun = (command: string, args: string[], timeoutMs: number) => Promise<{ code: number; stdout: string; stderr: string }>;
 
 export interface EnvironmentDeps {
+  /** The extension's translator (i18n.ts), for the progress title; English without it. */
+  t?: (message: string) => string;
   /** The extension's bundled/ folder. */
   bundled: string;
   /** The extension's globalStorage folder (the private environments live below it). */
@@ -66,7 +68,8 @@ export function privateEnvironment(deps: EnvironmentDeps, target: BundleTarget):
     if (deps.exists(path.join(dir, "klarsyn-ready"))) return { ok: true, python };
     const work = `${dir}.partial-${process.pid}`;
     const workPython = deps.platform === "win32" ? path.join(work, "Scripts", "python.exe") : path.join(work, "bin", "python");
-    return deps.withProgress("klarsyn: setting up its Python environment (first start only)…", async () => {
+    const t = deps.t ?? ((message: string) => message);
+    return deps.withProgress(t("klarsyn: setting up its Python environment (first start only)…"), async () => {
       deps.remove(work);
       deps.mkdir(path.dirname(work));
       deps.log(`Making a private environment in ${dir} with ${basePython}: ${pins.join(" ")}`);
@@ -115,8 +118,10 @@ export function packageEnvironment(
   vscode: Pick<typeof vscodeApi, "window" | "ProgressLocation">,
   context: Pick<vscodeApi.ExtensionContext, "asAbsolutePath" | "globalStorageUri">,
   output: { appendLine: (line: string) => void },
+  t: (message: string) => string = (message) => message,
 ): Pick<LookupEnvironment, "target" | "platform" | "privateEnvironment"> {
   const deps: EnvironmentDeps = {
+    t,
     bundled: context.asAbsolutePath("bundled"),
     storage: context.globalStorageUri.fsPath,
     platform: process.platform,

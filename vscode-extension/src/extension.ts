@@ -208,7 +208,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     interpreter: c.get<string>("interpreter") || undefined,
     pythonExtensionInterpreter,
     bundled: context.asAbsolutePath("bundled"),
-    ...packageEnvironment(vscode, context, output),
+    ...packageEnvironment(vscode, context, output, t),
     pathSeparator: path.delimiter,
     trusted: vscode.workspace.isTrusted,
     isFile: (p) => {
@@ -501,7 +501,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void restart(context)),
   );
-  registerWord(context, () => client);
+  registerWord(context, () => client, t);
   await start(context);
 }
 

@@ -13,6 +13,7 @@ import {
   failureText,
   isWordPath,
   offerText,
+  Translate,
   shouldOffer,
   toFileUri,
   toWordUri,
@@ -37,7 +38,10 @@ class WordViews implements vscode.TextDocumentContentProvider {
   private readonly texts = new Map<string, string>(); // view URI -> the text last given
   private readonly watchers = new Map<string, vscode.Disposable>();
 
-  constructor(private readonly getClient: () => LanguageClient | undefined) {}
+  constructor(
+    private readonly getClient: () => LanguageClient | undefined,
+    private readonly t: Translate,
+  ) {}
 
   private async client(): Promise<LanguageClient | undefined> {
     // At start-up (a view restored with the window) the server may still be starting.
@@ -55,13 +59,13 @@ class WordViews implements vscode.TextDocumentContentProvider {
     const name = path.basename(file.fsPath);
     const client = await this.client();
     if (!client) {
-      void vscode.window.showErrorMessage(`klarsyn kan ikke vise ${name} som tekst: kontrollen har ikke startet (se «klarsyn: Vis logg»).`);
+      void vscode.window.showErrorMessage(this.t("klarsyn cannot show {0} as text: the checker has not started (see the klarsyn log).", name));
       return undefined;
     }
     try {
       return await client.sendRequest<Extracted>(EXTRACT_REQUEST, { uri: file.toString() });
     } catch (error) {
-      if (!quiet) void vscode.window.showErrorMessage(failureText(error, name));
+      if (!quiet) void vscode.window.showErrorMessage(failureText(error, name, this.t));
       return undefined;
     }
   }
@@ -151,8 +155,8 @@ class WordViews implements vscode.TextDocumentContentProvider {
 
 /** The klarsyn-word: views, the command «klarsyn: Vis Word-fila som tekst» and the offer
  * when a .docx/.odt tab becomes active. */
-export function registerWord(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined): void {
-  const views = new WordViews(getClient);
+export function registerWord(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined, t: Translate): void {
+  const views = new WordViews(getClient, t);
   const asked = new Set<string>(); // this session's offers, one per file
 
   const pick = async (): Promise<vscode.Uri | undefined> => {
@@ -160,8 +164,8 @@ export function registerWord(context: vscode.ExtensionContext, getClient: () => 
     if (isWordFile(active)) return active;
     const chosen = await vscode.window.showOpenDialog({
       canSelectMany: false,
-      openLabel: "Vis som tekst",
-      filters: { "Word og OpenDocument": ["docx", "odt"] },
+      openLabel: t("Show as text"),
+      filters: { [t("Word and OpenDocument")]: ["docx", "odt"] },
     });
     return chosen?.[0];
   };
@@ -170,9 +174,9 @@ export function registerWord(context: vscode.ExtensionContext, getClient: () => 
     const file = tabUri(vscode.window.tabGroups.activeTabGroup.activeTab);
     if (!isWordFile(file)) return;
     if (!shouldOffer(file.toString(), file.path, asked, context.globalState.get<boolean>(NEVER_ASK_KEY, false))) return;
-    const show = "Vis som tekst";
-    const never = "Ikke spør igjen";
-    const choice = await vscode.window.showInformationMessage(offerText(path.basename(file.fsPath)), show, never);
+    const show = t("Show as text");
+    const never = t("Don't ask again");
+    const choice = await vscode.window.showInformationMessage(offerText(path.basename(file.fsPath), t), show, never);
     if (choice === show) await views.show(file);
     if (choice === never) await context.globalState.update(NEVER_ASK_KEY, true);
   };
@@ -186,7 +190,7 @@ export function registerWord(context: vscode.ExtensionContext, getClient: () => 
       const file = uri instanceof vscode.Uri && isWordPath(uri.path) ? uri : await pick();
       if (!file) return;
       if (!isWordPath(file.path)) {
-        void vscode.window.showWarningMessage(`${path.basename(file.fsPath)} er ikke en Word-fil (.docx) eller OpenDocument-fil (.odt).`);
+        void vscode.window.showWarningMessage(t("{0} is not a Word file (.docx) or an OpenDocument file (.odt).", path.basename(file.fsPath)));
         return;
       }
       await views.show(file);

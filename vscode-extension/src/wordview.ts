@@ -40,15 +40,20 @@ export function shouldOffer(fileUri: string, path: string, asked: Set<string>, n
   return true;
 }
 
-export function offerText(name: string): string {
-  return `${name} er en Word- eller OpenDocument-fil. Vil du se teksten med klarsyns merknader?`;
+export type Translate = (message: string, ...args: Array<string | number | boolean>) => string;
+
+const english: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (w, i: string) => String(args[Number(i)] ?? w));
+
+export function offerText(name: string, t: Translate = english): string {
+  return t("{0} is a Word or OpenDocument file. Show its text with klarsyn's findings?", name);
 }
 
 /** The notification for a failed extraction: the server's message (already in the user's
  * language and naming the file), or a general one if the server gave none. */
-export function failureText(error: unknown, name: string): string {
+export function failureText(error: unknown, name: string, t: Translate = english): string {
   const message = typeof error === "object" && error !== null ? (error as { message?: unknown }).message : undefined;
   if (typeof message === "string" && message.startsWith("klarsyn")) return message;
-  const detail = typeof message === "string" && message ? ` (${message})` : "";
-  return `klarsyn kan ikke vise ${name} som tekst${detail}.`;
+  return typeof message === "string" && message
+    ? t("klarsyn cannot show {0} as text ({1}).", name, message)
+    : t("klarsyn cannot show {0} as text.", name);
 }

@@ -40,6 +40,6 @@ test("the offer comes once per file per session, and never after «don't ask aga
 test("a failed extraction shows the server's message, or a general one", () => {
   const server = { code: -32803, message: "klarsyn kan ikke vise a.docx som tekst: fila er passordbeskyttet." };
   assert.equal(failureText(server, "a.docx"), server.message);
-  assert.equal(failureText(new Error("Connection got disposed."), "a.docx"), "klarsyn kan ikke vise a.docx som tekst (Connection got disposed.).");
-  assert.equal(failureText(undefined, "a.docx"), "klarsyn kan ikke vise a.docx som tekst.");
+  assert.equal(failureText(new Error("Connection got disposed."), "a.docx"), "klarsyn cannot show a.docx as text (Connection got disposed.).");
+  assert.equal(failureText(undefined, "a.docx"), "klarsyn cannot show a.docx as text.");
 });
