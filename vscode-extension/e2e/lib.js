@@ -173,4 +173,18 @@ class Scenario {
   }
 }
 
-module.exports = { Scenario, WORK, EXTENSIONS, SHOTS, CODE_SERVER, sleep };
+/** The klarsyn output channel's log file(s) below a scenario's folder, joined. */
+function klarsynLog(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/klarsyn\.log$/.test(e.name)) out.push(fs.readFileSync(p, "utf8"));
+    }
+  };
+  walk(dir);
+  return out.join("\n");
+}
+
+module.exports = { klarsynLog, Scenario, WORK, EXTENSIONS, SHOTS, CODE_SERVER, sleep };

@@ -443,6 +443,7 @@ function reportsFor(uri: vscode.Uri): ReportView[] {
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   extensionContext = context;
   tr = new Translator(context.asAbsolutePath("l10n"), (message, args) => vscode.l10n.t(message, ...args));
+  chooseLanguage(); // before anything can speak: the Word offer may come at activation
   output = vscode.window.createOutputChannel("klarsyn", { log: true });
   status = vscode.window.createStatusBarItem("klarsyn.status", vscode.StatusBarAlignment.Right, 100);
   status.name = "klarsyn";
@@ -501,7 +502,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void restart(context)),
   );
-  registerWord(context, () => client, t);
+  registerWord(context, () => client, t, (line) => output.info(line));
   await start(context);
 }
 

@@ -1,13 +1,9 @@
 // What to tell the author when the checker cannot start or stops, and when to restart it.
 // Pure (the translator and the clock come in), so it is unit-tested.
 
-export type FailureReason =
-  | "no-python"
-  | "python-too-old"
-  | "bundle-mismatch"
-  | "interpreter-broken"
-  | "path-broken"
-  | "no-environment";
+import type { FailureReason } from "./lookup";
+
+export type { FailureReason };
 
 /** findServer's failure. `reason` is optional so an older lookup ({ ok: false, tried }) still fits. */
 export interface LookupFailure {

@@ -155,7 +155,12 @@ class WordViews implements vscode.TextDocumentContentProvider {
 
 /** The klarsyn-word: views, the command «klarsyn: Vis Word-fila som tekst» and the offer
  * when a .docx/.odt tab becomes active. */
-export function registerWord(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined, t: Translate): void {
+export function registerWord(
+  context: vscode.ExtensionContext,
+  getClient: () => LanguageClient | undefined,
+  t: Translate,
+  log: (line: string) => void = () => undefined,
+): void {
   const views = new WordViews(getClient, t);
   const asked = new Set<string>(); // this session's offers, one per file
 
@@ -170,10 +175,15 @@ export function registerWord(context: vscode.ExtensionContext, getClient: () => 
     return chosen?.[0];
   };
 
-  const offer = async (): Promise<void> => {
-    const file = tabUri(vscode.window.tabGroups.activeTabGroup.activeTab);
+  // The tab that changed is looked at as well as the active group's active tab: when the
+  // event comes, the active tab can still be the one before it.
+  const offer = async (changed: readonly vscode.Tab[] = []): Promise<void> => {
+    const tab = [vscode.window.tabGroups.activeTabGroup.activeTab, ...changed.filter((c) => c.isActive)]
+      .find((c) => isWordFile(tabUri(c)));
+    const file = tabUri(tab);
     if (!isWordFile(file)) return;
     if (!shouldOffer(file.toString(), file.path, asked, context.globalState.get<boolean>(NEVER_ASK_KEY, false))) return;
+    log(`offering a text view of ${file.fsPath}`);
     const show = t("Show as text");
     const never = t("Don't ask again");
     const choice = await vscode.window.showInformationMessage(offerText(path.basename(file.fsPath), t), show, never);
@@ -195,7 +205,7 @@ export function registerWord(context: vscode.ExtensionContext, getClient: () => 
       }
       await views.show(file);
     }),
-    vscode.window.tabGroups.onDidChangeTabs(() => void offer()),
+    vscode.window.tabGroups.onDidChangeTabs((e) => void offer([...e.opened, ...e.changed])),
     vscode.window.tabGroups.onDidChangeTabGroups(() => void offer()),
     vscode.workspace.onDidCloseTextDocument((d) => views.closed(d)),
   );

@@ -5,22 +5,10 @@
 // VS Code's display language is English (the override in src/i18n.ts).
 const fs = require("fs");
 const path = require("path");
-const { WORK } = require("../lib");
+const { WORK, klarsynLog } = require("../lib");
 
 exports.checks = 3;
 
-function klarsynLog(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/klarsyn\.log$/.test(e.name)) out.push(fs.readFileSync(p, "utf8"));
-    }
-  };
-  walk(dir);
-  return out.join("\n");
-}
 
 exports.run = async (t) => {
   const script = path.join(WORK, "broken-klarsyn");

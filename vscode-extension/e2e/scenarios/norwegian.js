@@ -10,7 +10,7 @@
 const { execFileSync } = require("child_process");
 const fs = require("fs");
 const path = require("path");
-const { CODE_SERVER, EXTENSIONS, WORK } = require("../lib");
+const { CODE_SERVER, EXTENSIONS, WORK, klarsynLog } = require("../lib");
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const PACK = path.join(__dirname, "..", "fixtures", "nb-language-pack");
@@ -24,19 +24,6 @@ function languagePack() {
   return vsix;
 }
 
-/** The klarsyn output channel's log file(s) in this scenario's profile. */
-function klarsynLog(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/klarsyn\.log$/.test(e.name)) out.push(fs.readFileSync(p, "utf8"));
-    }
-  };
-  walk(dir);
-  return out.join("\n");
-}
 
 exports.run = async (t) => {
   const vsix = languagePack();

@@ -11,7 +11,7 @@
 const { execFileSync } = require("child_process");
 const fs = require("fs");
 const path = require("path");
-const { WORK } = require("../lib");
+const { WORK, klarsynLog } = require("../lib");
 
 exports.checks = 4;
 
@@ -38,18 +38,6 @@ function standIn() {
   return dir;
 }
 
-function klarsynLog(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/klarsyn\.log$/.test(e.name)) out.push(fs.readFileSync(p, "utf8"));
-    }
-  };
-  walk(dir);
-  return out.join("\n");
-}
 
 exports.run = async (t) => {
   const bin = standIn();
