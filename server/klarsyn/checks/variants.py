@@ -27,6 +27,7 @@ from functools import lru_cache
 
 from klarsyn.checks.base import sentence_tokens
 from klarsyn.document.model import Block, BlockKind
+from klarsyn.engine import cancel
 from klarsyn.metrics.analysis import BlockAnalysis, DocumentAnalysis
 from klarsyn.text.lexicon import both_standards, lemmas
 
@@ -100,6 +101,7 @@ def corpus_words(analyses: list[DocumentAnalysis], allowed: frozenset[str]) -> l
     words: list[Word] = []
     for d, analysis in enumerate(analyses):
         for ba in analysis.blocks:
+            cancel.check()  # the language server stops this pass when the author types
             if ba.block.kind not in SCOPE or ba.block.quoted:
                 continue
             _block_words(d, ba, words, allowed)
@@ -728,8 +730,21 @@ def _same_case(new: str, old: str) -> str:
     return new
 
 
+class _CancellableWords(list):  # type: ignore[type-arg]
+    """The pass's word list: iterating it polls cancel.check() every 1,024 words, so each
+    kind's loops over the programme's words stop soon after the author types again."""
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        for i, w in enumerate(list.__iter__(self)):
+            if not i & 1023:
+                cancel.check()
+            yield w
+
+
 def all_groups(kind: str, words: list[Word], lang: str, options: dict[str, float], terms: dict[str, str] | None = None) -> list[Group]:
     lex = lemmas(lang)
+    cancel.check()
+    words = _CancellableWords(words)
     if kind == "compound":
         return compound_groups(words, lex)
     if kind == "saerskriving":

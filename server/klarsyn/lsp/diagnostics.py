@@ -26,6 +26,7 @@ import asyncio
 import json
 import logging
 import math
+import threading
 import traceback
 import uuid
 from typing import Callable
@@ -34,6 +35,7 @@ from lsprotocol import types
 
 from klarsyn.config import Config
 from klarsyn.document.loader import MAX_BYTES
+from klarsyn.engine import cancel
 from klarsyn.engine.runner import _context, enabled_rules
 from klarsyn.errors import KlarsynError
 from klarsyn.findings import Finding
@@ -73,6 +75,7 @@ class Checker:
         self._last_end: dict[str, float] = {}
         self._ws_task: asyncio.Task[None] | None = None
         self._ws_due: float | None = None
+        self._ws_stop = threading.Event()  # set to stop the running consistency pass
         self.passes = 0  # consistency passes run (the idle test counts them)
         self.dirty = True  # something the consistency pass reads changed since the last one
         self._fingerprints: dict[str, tuple[object, Fingerprint]] = {}
@@ -125,7 +128,9 @@ class Checker:
         """Consistency rules over every draft of the workspace (open or on disk), now, if
         anything they read changed since the last pass."""
         if self.dirty:
-            self._apply_workspace(_run_rules(self._plan()))
+            results = _run_rules(self._plan())  # no stop event: it runs to its end
+            if results is not None:
+                self._apply_workspace(results)
 
     def result_id(self, draft: Draft) -> str:
         """Names what a pull answer for ``draft`` holds: its result (by check count), the
@@ -284,6 +289,9 @@ class Checker:
             self._burst[uri] = now
             self._due[uri] = now if quiet or not delay else now + delay
             self._pending[uri] = asyncio.ensure_future(self._run(uri, draft))
+        # A consistency pass running now would hold the interpreter while this edit is
+        # checked (Python runs one thread at a time): stop it; it runs after the next pause.
+        self._ws_stop.set()
         self.schedule_workspace()
 
     async def _run(self, uri: str, draft: Draft) -> None:
@@ -327,7 +335,11 @@ class Checker:
                 plan = self._plan()
                 # A programme of many chapters takes seconds: work in a thread so the
                 # editor's requests are still answered meanwhile.
-                results = await loop.run_in_executor(None, _run_rules, plan)
+                self._ws_stop = threading.Event()
+                results = await loop.run_in_executor(None, _run_rules, plan, self._ws_stop)
+                if results is None:  # an edit stopped it: run again after the next pause
+                    self._ws_due = self._ws_due or loop.time() + WORKSPACE_DELAY
+                    continue
                 self._apply_workspace(results)
                 self._after_workspace()
         except asyncio.CancelledError:
@@ -347,15 +359,27 @@ class Checker:
             await asyncio.wait(pending)
 
 
-def _run_rules(plan: Plan) -> list[tuple[Draft, str, list[Finding]]]:
+def _run_rules(plan: Plan, stop: threading.Event | None = None) -> list[tuple[Draft, str, list[Finding]]] | None:
     """The consistency findings for a plan (safe to run in a thread: it reads the plan's
-    results only)."""
+    results only), or None when ``stop`` was set meanwhile (an edit came: see
+    klarsyn.engine.cancel)."""
+    with cancel.cancellable(stop or threading.Event()):
+        try:
+            return _run_plan(plan)
+        except cancel.Cancelled:
+            return None
+
+
+def _run_plan(plan: Plan) -> list[tuple[Draft, str, list[Finding]]]:
     out: list[tuple[Draft, str, list[Finding]]] = []
     for config, rules, group in plan:
         found: list[list[Finding]] = [[] for _ in group]
         for rule in rules:
+            cancel.check()
             try:
                 per_doc = rule.run_workspace([_context(rule, config, result.analysis) for _d, _t, result in group])  # type: ignore[attr-defined]
+            except cancel.Cancelled:
+                raise
             except Exception:  # noqa: BLE001
                 log.error("workspace rule %s failed:\n%s", rule.id, traceback.format_exc())  # type: ignore[attr-defined]
                 continue

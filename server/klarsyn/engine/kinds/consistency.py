@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import ClassVar
 
 import regex
 
+from klarsyn.engine import cancel
 from klarsyn.engine.kinds.analysis import _FIX_TITLES
 from klarsyn.engine.kinds.base import Rule, RunContext
 from klarsyn.engine.kinds.substitution import TermRule
@@ -130,6 +132,7 @@ class ConsistencyRule(WorkspaceRule):
 
         for d, ctx in enumerate(ctxs):
             for ba in self.blocks(ctx.analysis):
+                cancel.check()  # the language server stops this pass when the author types
                 # The analyses' word tokens (kept per block) serve here: the groups hold
                 # plain words, no abbreviations with periods.
                 toks = [t for sentence in sentence_tokens(ba) for t in sentence]
@@ -146,10 +149,17 @@ def _fixed_spans(text: str, fixed: tuple[str, ...]) -> list[tuple[int, int]]:
     if not fixed:
         return []
     spans = []
-    for phrase in fixed:
-        pattern = r"(?<![\p{L}\p{N}])" + r"\s+".join(regex.escape(w) for w in phrase.split()) + r"(?![\p{L}\p{N}])"
-        spans += [(m.start(), m.end()) for m in regex.finditer(pattern, text, flags=regex.IGNORECASE)]
+    for pattern in _fixed_patterns(fixed):
+        spans += [(m.start(), m.end()) for m in pattern.finditer(text)]
     return spans
+
+
+@lru_cache(maxsize=64)
+def _fixed_patterns(fixed: tuple[str, ...]) -> tuple[regex.Pattern[str], ...]:
+    """One compiled pattern per fixed expression, made once per rule: this runs for every
+    block of every draft at each consistency pass."""
+    return tuple(regex.compile(r"(?<![\p{L}\p{N}])" + r"\s+".join(regex.escape(w) for w in phrase.split()) + r"(?![\p{L}\p{N}])",
+                               flags=regex.IGNORECASE) for phrase in fixed)
 
 
 def _swap_variant(text: str, target: str, group: list[Term]) -> str:
