@@ -338,6 +338,7 @@ class Checker:
                 self._ws_stop = threading.Event()
                 results = await loop.run_in_executor(None, _run_rules, plan, self._ws_stop)
                 if results is None:  # an edit stopped it: run again after the next pause
+                    self.dirty = True  # _plan cleared it, but this pass gave nothing
                     self._ws_due = self._ws_due or loop.time() + WORKSPACE_DELAY
                     continue
                 self._apply_workspace(results)
