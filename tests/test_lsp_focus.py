@@ -5,7 +5,7 @@ in the related information, and the quick fixes still see the whole finding."""
 from __future__ import annotations
 
 from klarsyn.findings import Finding, Severity
-from klarsyn.lsp.convert import focus, to_diagnostic
+from klarsyn.lsp.convert import focus
 from klarsyn.lsp.positions import Converter
 from klarsyn.lsp.wire import diagnostic_dict
 
@@ -38,21 +38,18 @@ def test_focus_stays_on_the_first_line() -> None:
     assert text[start:end] == "Kort linje"
 
 
-def test_both_diagnostic_paths_agree_and_point_at_the_whole_sentence() -> None:
+def test_the_diagnostic_is_drawn_on_the_first_words_and_points_at_the_whole_sentence() -> None:
     conv = Converter(SENTENCE)
-    f = _finding(SENTENCE)
-    typed = to_diagnostic(f, conv, {}, {}, {}, URI, "nb")
-    plain = diagnostic_dict(f, conv, {}, [], URI, "nb")
-    assert (typed.range.start.line, typed.range.start.character, typed.range.end.line, typed.range.end.character) == (0, 0, 0, 18)
+    plain = diagnostic_dict(_finding(SENTENCE), conv, None, [], URI, "nb")
     assert plain["range"] == {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 18}}
-    whole = typed.related_information[0]
-    assert whole.location.uri == URI and (whole.location.range.end.line, whole.location.range.end.character) == (1, 35)
-    assert plain["relatedInformation"][0]["location"]["range"]["end"] == {"line": 1, "character": 35}
-    assert whole.message == plain["relatedInformation"][0]["message"] == "Hele teksten som funnet gjelder"
-    # The code actions find the finding by its own offsets, which stay whole.
-    assert plain["data"] == {"rule": "lang-setning", "start": 0, "end": len(SENTENCE)}
+    whole = plain["relatedInformation"][0]
+    assert whole["location"]["uri"] == URI
+    assert whole["location"]["range"] == {"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 35}}
+    assert whole["message"] == "Hele teksten som funnet gjelder"
+    # The code actions find the finding by the range's start and the length of the whole.
+    assert plain["data"] == {"rule": "lang-setning", "length": len(SENTENCE)}
 
 
 def test_nynorsk_label() -> None:
-    typed = to_diagnostic(_finding(SENTENCE), Converter(SENTENCE), {}, {}, {}, URI, "nn")
-    assert typed.related_information[0].message == "Heile teksten som funnet gjeld"
+    plain = diagnostic_dict(_finding(SENTENCE), Converter(SENTENCE), None, [], URI, "nn")
+    assert plain["relatedInformation"][0]["message"] == "Heile teksten som funnet gjeld"

@@ -62,9 +62,13 @@ def code_actions(draft: Draft, params: types.CodeActionParams) -> list[types.Cod
         return actions
     start, end = conv.offset(params.range.start), conv.offset(params.range.end)
     here = [f for f in findings if f.start <= end and start <= f.end]
-    diagnostics = {(d.data or {}).get("start"): d for d in params.context.diagnostics if isinstance(d.data, dict)}
+    # A diagnostic starts where its finding does (only its end may be narrowed): the client's
+    # diagnostics are matched to the findings by start, rule and length.
+    diagnostics = {(conv.offset(d.range.start), d.data.get("rule"), d.data.get("length")): d
+                   for d in params.context.diagnostics if isinstance(d.data, dict)}
     for f in here:
-        diagnostic = [diagnostics[f.start]] if f.start in diagnostics else None
+        match = diagnostics.get((f.start, f.rule, f.end - f.start))
+        diagnostic = [match] if match is not None else None
         for i, fix in enumerate(f.fixes):
             actions.append(types.CodeAction(fix.title, kind=types.CodeActionKind.QuickFix, diagnostics=diagnostic,
                                             is_preferred=i == 0 and fix.safety is not FixSafety.DISPLAY,

@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 
 from lsprotocol import types
-from pygls.uris import from_fs_path
 
-from klarsyn.engine.rules import Rule
-from klarsyn.findings import Finding, Fix, Severity
+from klarsyn.findings import Fix, Severity
 from klarsyn.lsp.positions import Converter
 
 SEVERITY = {
@@ -54,32 +52,6 @@ def focus(text: str, start: int, end: int) -> tuple[int, int]:
             line_end = min(line_end, at)
     first = [w for w in words[:_FOCUS_WORDS] if w.end() <= line_end] or words[:1]
     return (start, start + first[-1].end()) if first else (start, end)
-
-
-def to_diagnostic(f: Finding, conv: Converter, rules: dict[str, Rule], uri_of: dict[str, str], converters: dict[str, Converter],
-                  own_uri: str = "", lang: str = "nb") -> types.Diagnostic:
-    rule = rules.get(f.rule)
-    related = []
-    for r in f.related:
-        uri = uri_of.get(r.path) or from_fs_path(r.path) or r.path
-        other = converters.get(uri)
-        if other is None:
-            continue
-        related.append(types.DiagnosticRelatedInformation(types.Location(uri, other.range(r.start, r.end)), r.message))
-    shown = focus(conv.text, f.start, f.end)
-    if shown != (f.start, f.end) and own_uri:
-        related.insert(0, types.DiagnosticRelatedInformation(types.Location(own_uri, conv.range(f.start, f.end)), whole_label(lang)))
-    return types.Diagnostic(
-        range=conv.range(*shown),
-        message=f.message,
-        severity=SEVERITY[f.severity],
-        code=f.rule,
-        code_description=types.CodeDescription(href=rule.link) if rule is not None and rule.link.startswith("http") else None,
-        source=SOURCE,
-        tags=_TAGS.get(f.rule),
-        related_information=related or None,
-        data={"rule": f.rule, "start": f.start, "end": f.end},
-    )
 
 
 def fix_edit(uri: str, version: int | None, fixes: list[Fix], conv: Converter) -> types.WorkspaceEdit:

@@ -39,8 +39,9 @@ from klarsyn.engine import cancel
 from klarsyn.engine.runner import _context, enabled_rules
 from klarsyn.errors import KlarsynError
 from klarsyn.findings import Finding
-from klarsyn.lsp.convert import SOURCE, to_diagnostic
+from klarsyn.lsp.convert import SOURCE
 from klarsyn.lsp.copies import Fingerprint, distinct, fingerprint
+from klarsyn.lsp.fragments import DiagnosticJSON
 from klarsyn.lsp.state import Draft, State
 
 log = logging.getLogger("klarsyn.lsp")
@@ -58,11 +59,9 @@ def too_large_message(size: int) -> str:
 
 
 class Checker:
-    def __init__(self, state: State, publish: Callable[[types.PublishDiagnosticsParams], None],
-                 show_error: Callable[[str], None], send_json: Callable[[str, str], None] | None = None,
+    def __init__(self, state: State, send_json: Callable[[str, str], None], show_error: Callable[[str], None],
                  show_warning: Callable[[str], None] | None = None) -> None:
         self.state = state
-        self._publish = publish
         self._send_json = send_json
         self._show_error = show_error
         self._show_warning = show_warning or show_error
@@ -174,7 +173,7 @@ class Checker:
     def _apply_workspace(self, results: list[tuple[Draft, str, list[Finding]]]) -> None:
         compared = set()
         for d, text, findings in results:
-            d.workspace_findings, d.workspace_text = findings, text  # shown only while the text is unchanged
+            d.workspace_findings, d.workspace_text = findings, text  # carried through later edits: Draft.cross_file
             compared.add(id(d))
         for d in self.state.drafts.values():
             if id(d) not in compared and d.workspace_findings:  # a copy, or now excluded
@@ -201,69 +200,36 @@ class Checker:
 
     # -- publishing ----------------------------------------------------------------------------------
 
-    def diagnostics(self, draft: Draft) -> list[types.Diagnostic]:
-        """The draft's diagnostics as lsprotocol objects (pull requests)."""
+    def diagnostics_json(self, draft: Draft) -> str:
+        """The draft's diagnostics as a JSON array: the same text for a push, a pull and a
+        workspace report. Diagnostics that did not move since the last answer are not
+        written again (klarsyn.lsp.fragments)."""
         if draft.silent:
-            return []
+            return "[]"  # excluded or turned off: an empty answer clears what was shown
         if draft.too_large is not None:
-            return [types.Diagnostic(types.Range(types.Position(0, 0), types.Position(0, 0)), too_large_message(draft.too_large),
-                                     severity=types.DiagnosticSeverity.Warning, source=SOURCE)]
+            return json.dumps([{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                                "severity": int(types.DiagnosticSeverity.Warning), "source": SOURCE,
+                                "message": too_large_message(draft.too_large)}], ensure_ascii=False)
         if draft.result is None:
-            return []
+            return "[]"
         conv = draft.converter_for(self.state.encoding)
         config = self.config(draft)
         rules = self.state.rules(config)
-        uri_of = {d.path: d.uri for d in self.state.drafts.values()}
-        converters = {d.uri: d.converter_for(self.state.encoding) for d in self.state.drafts.values() if d.too_large is None}
         lang = config.message_language or draft.result.document.language
-        out = []
-        for f in draft.findings():
-            try:
-                out.append(to_diagnostic(f, conv, rules, uri_of, converters, draft.uri, lang))
-            except Exception:  # noqa: BLE001
-                log.error("could not convert a finding of %s:\n%s", f.rule, traceback.format_exc())
-        return out
+        try:
+            return draft.rendered.render(draft.findings(), conv, rules, draft.uri, lang, self._related_target)
+        except Exception:  # noqa: BLE001 - a finding that cannot be converted must not stop the others
+            log.error("could not convert the findings of %s:\n%s", draft.uri, traceback.format_exc())
+            draft.rendered = DiagnosticJSON()
+            return "[]"
 
     def publish(self, draft: Draft) -> None:
         if not (self.push and draft.is_open):
             return
         draft.shown = draft.view()
-        if self._send_json is None:
-            self._publish(types.PublishDiagnosticsParams(draft.uri, self.diagnostics(draft), draft.version))
-            return
-        # The fast path: plain dicts, JSON written once (see klarsyn.lsp.wire).
-        from klarsyn.lsp.wire import diagnostic_dict
-
-        items: list[dict[str, object]] = []
-        if draft.silent:
-            pass  # excluded or turned off: an empty publish clears what was shown
-        elif draft.too_large is not None:
-            items.append({"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
-                          "severity": int(types.DiagnosticSeverity.Warning), "source": SOURCE,
-                          "message": too_large_message(draft.too_large)})
-        elif draft.result is not None:
-            conv = draft.converter_for(self.state.encoding)
-            config = self.config(draft)
-            rules = self.state.rules(config)
-            lang = config.message_language or draft.result.document.language
-            for f in draft.findings():
-                try:
-                    related = []
-                    for r in f.related:
-                        other = self._related_target(r.path)
-                        if other is not None:
-                            uri, other_conv = other
-                            rng = other_conv.range(r.start, r.end)
-                            related.append({"location": {"uri": uri, "range": {
-                                "start": {"line": rng.start.line, "character": rng.start.character},
-                                "end": {"line": rng.end.line, "character": rng.end.character}}}, "message": r.message})
-                    items.append(diagnostic_dict(f, conv, rules, related, draft.uri, lang))
-                except Exception:  # noqa: BLE001
-                    log.error("could not convert a finding of %s:\n%s", f.rule, traceback.format_exc())
-        params: dict[str, object] = {"uri": draft.uri, "diagnostics": items}
-        if draft.version is not None:
-            params["version"] = draft.version
-        self._send_json("textDocument/publishDiagnostics", json.dumps(params, ensure_ascii=False))
+        items = self.diagnostics_json(draft)
+        version = "" if draft.version is None else f', "version": {int(draft.version)}'
+        self._send_json("textDocument/publishDiagnostics", f'{{"uri": {json.dumps(draft.uri)}, "diagnostics": {items}{version}}}')
 
     def _related_target(self, path: str) -> tuple[str, object] | None:
         for d in self.state.drafts.values():

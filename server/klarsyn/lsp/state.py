@@ -15,6 +15,7 @@ from pygls.uris import to_fs_path
 from klarsyn.cli.files import FolderFilter, Selection
 from klarsyn.config import Config, ConfigCache, RuleSettings, _suggest
 from klarsyn.document.loader import MAX_BYTES, SUPPORTED_SUFFIXES, format_for
+from klarsyn.engine.edits import carry, changed_span
 from klarsyn.engine.incremental import IncrementalChecker
 from klarsyn.engine.packs import load_rules
 from klarsyn.engine.rules import Rule
@@ -22,6 +23,7 @@ from klarsyn.engine.runner import CheckResult
 from klarsyn.errors import KlarsynError
 from klarsyn.findings import Finding, Severity
 from klarsyn.globs import check_glob
+from klarsyn.lsp.fragments import DiagnosticJSON
 from klarsyn.lsp.positions import Converter
 from klarsyn.lsp.text_sync import SyncedText
 from klarsyn.text.language import normalize_language
@@ -52,6 +54,8 @@ class Draft:
     disabled: bool = False  # in the disabledFiles setting: no diagnostics of its own, still compared
     checks: int = 0  # per-document checks run so far: identifies a result in view()
     checked_text: str | None = None  # the text ``result`` was computed on
+    _carried: tuple[str, list[Finding]] | None = field(default=None, repr=False)  # cross_file() for one text
+    rendered: DiagnosticJSON = field(default_factory=DiagnosticJSON, repr=False)  # the JSON of the last answer
 
     @property
     def silent(self) -> bool:
@@ -60,9 +64,24 @@ class Draft:
 
     def findings(self) -> list[Finding]:
         local = self.result.findings if self.result else []
-        # Consistency findings are only shown for the text they were computed on.
-        extra = self.workspace_findings if self.workspace_text == self.text else []
-        return sorted(local + extra, key=Finding.sort_key)
+        extra = self.cross_file()
+        return sorted(local + extra, key=Finding.sort_key) if extra else local
+
+    def cross_file(self) -> list[Finding]:
+        """The consistency findings of the last pass, moved to the current text. Those the
+        edits since then touched are left out; the others stay where they were, so a
+        keystroke elsewhere does not make them vanish until the next pass (flicker)."""
+        if self.workspace_text is None or not self.workspace_findings:
+            return []
+        if self.workspace_text is self.text:
+            return self.workspace_findings
+        carried = self._carried
+        if carried is not None and carried[0] is self.text:
+            return carried[1]
+        span = changed_span(self.workspace_text, self.text)
+        found = self.workspace_findings if span is None else carry(self.workspace_findings, span, self.path)
+        self._carried = (self.text, found)
+        return found
 
     def set_text(self, text: str, encoding: str) -> None:
         self.text = text
@@ -81,10 +100,8 @@ class Draft:
         """What the client would be shown now: the per-document result (by identity) and
         the cross-file findings that apply to this text. Compared with ``shown`` to know
         whether a consistency pass changed anything for the client."""
-        extra: tuple[object, ...] = ()  # none apply to a text they were not computed on
-        if self.workspace_text == self.text:
-            extra = tuple((f.rule, f.start, f.end, f.message, tuple((r.path, r.start, r.end) for r in f.related))
-                          for f in self.workspace_findings)
+        extra = tuple((f.rule, f.start, f.end, f.message, tuple((r.path, r.start, r.end) for r in f.related))
+                      for f in self.cross_file())
         return self.checks, self.too_large, extra, self.excluded, self.disabled
 
 

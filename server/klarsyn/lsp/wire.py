@@ -53,6 +53,16 @@ class Unreadable:
         return "; ".join(details[:3])
 
 
+class RawResult:
+    """A request's result that is JSON text already (the diagnostics: see
+    klarsyn.lsp.fragments); written into the response as it is."""
+
+    __slots__ = ("json",)
+
+    def __init__(self, json_text: str) -> None:
+        self.json = json_text
+
+
 def _json_id(value: object) -> object:
     """A request id fit to be sent back (JSON-RPC allows a string, a number or null)."""
     return value if isinstance(value, (str, int)) and not isinstance(value, bool) else None
@@ -158,6 +168,11 @@ class FastProtocol(LanguageServerProtocol):
                 log.info("request %s: %s", msg_id, exc)
                 self._send_response(msg_id, error=exc.to_response_error())
                 return
+            result = future.result() if exc is None else None
+            if isinstance(result, RawResult):
+                self._request_futures.pop(msg_id, None)
+                self.send_raw('{"jsonrpc": "2.0", "id": ' + json.dumps(_json_id(msg_id)) + ', "result": ' + result.json + "}")
+                return
         super()._send_handler_result(future, msg_id=msg_id)
 
     # -- documents: the server keeps its own copy (klarsyn.lsp.text_sync) -----------------------
@@ -203,14 +218,21 @@ class FastProtocol(LanguageServerProtocol):
         self.send_raw('{"jsonrpc": "2.0", "method": ' + json.dumps(method) + ', "params": ' + params_json + "}")
 
 
+def diagnostic_data(f: Finding) -> dict[str, object]:
+    """What a diagnostic carries for the code actions: the rule and the length of the whole
+    finding (the range may be narrowed to its first words; it starts where the finding
+    does). No offsets: they change at every edit before the finding, and then so would the
+    JSON that klarsyn.lsp.fragments keeps."""
+    return {"rule": f.rule, "length": f.end - f.start}
+
+
 def _position(conv: Converter, offset: int) -> dict[str, int]:
     p = conv.position(offset)
     return {"line": p.line, "character": p.character}
 
 
-def diagnostic_dict(f: Finding, conv: Converter, rules: dict[str, Rule], related: list[dict[str, object]],
+def diagnostic_dict(f: Finding, conv: Converter, rule: Rule | None, related: list[dict[str, object]],
                     own_uri: str = "", lang: str = "nb") -> dict[str, object]:
-    rule = rules.get(f.rule)
     start, end = focus(conv.text, f.start, f.end)
     if (start, end) != (f.start, f.end) and own_uri:
         whole = {"start": _position(conv, f.start), "end": _position(conv, f.end)}
@@ -221,7 +243,7 @@ def diagnostic_dict(f: Finding, conv: Converter, rules: dict[str, Rule], related
         "code": f.rule,
         "source": SOURCE,
         "message": f.message,
-        "data": {"rule": f.rule, "start": f.start, "end": f.end},
+        "data": diagnostic_data(f),
     }
     if rule is not None and rule.link.startswith("http"):
         d["codeDescription"] = {"href": rule.link}
