@@ -8,7 +8,7 @@ import pytest
 
 from klarsyn.config import Config
 from klarsyn.document.loader import parse
-from klarsyn.engine.incremental import IncrementalChecker, markdown_chunks, plaintext_chunks
+from klarsyn.engine.incremental import IncrementalChecker, chunk_starts, markdown_chunks, plaintext_chunks
 from klarsyn.engine.packs import load_rules
 from klarsyn.engine.runner import check_document
 
@@ -63,3 +63,21 @@ def test_a_failing_rule_is_skipped_not_fatal(monkeypatch) -> None:
     result = checker.check("Vi vil f.eks. bygge. Dette er en veldig lang setning som har mange ord i seg for å bli flagget av regelen om lange setninger i dag.\n", "d", "markdown", LOCAL)
     assert checker.failures > 0
     assert [f.rule for f in result.findings] == ["passiv"]  # the other rules still ran
+
+
+@pytest.mark.parametrize("path, fmt", [(SAMPLE_MD, "markdown"), (SAMPLE_TXT, "text")])
+def test_chunk_starts_found_again_around_an_edit_are_those_of_the_whole_text(path, fmt: str) -> None:
+    """chunk_starts looks only around the change; after any edit its starts must be the
+    ones a scan of the whole text finds (a wrong start would split a paragraph)."""
+    find = markdown_chunks if fmt == "markdown" else plaintext_chunks
+    text = path.read_text(encoding="utf-8")
+    rng = random.Random(5)
+    starts = chunk_starts(text, fmt, None)
+    pieces = ["", "x", "\n", "\n\n", "\r\n\r\n", ".\n\nNy", ". ", "\n\n- punkt", "\n\n  innrykk", "\n\n> sitat", "Å", "\t", "\n\n1. ", "```"]
+    for _ in range(400):
+        at = rng.randrange(len(text) + 1)
+        cut = rng.choice([0, 0, 1, 2, 3, 40])
+        new = text[:at] + rng.choice(pieces) + text[at + cut :]
+        starts = chunk_starts(new, fmt, (text, starts))
+        text = new
+        assert starts == find(text)

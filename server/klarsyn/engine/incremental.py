@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from bisect import bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -26,9 +27,10 @@ from klarsyn.document.markdown import parse_markdown, split_front_matter
 from klarsyn.document.model import Block, Document, SourceNote
 from klarsyn.document.layout import FileLayout, LineMemo, SettledLayout, settle
 from klarsyn.document.plaintext import layout_notes, parse_plaintext, split_source_lines
+from klarsyn.engine.edits import changed_span, shift_finding
 from klarsyn.engine.rules import Rule, RunContext
 from klarsyn.engine.runner import CheckResult, _context, document_phase, enabled_rules, suppress
-from klarsyn.findings import Edit, Finding, Fix
+from klarsyn.findings import Finding
 from klarsyn.metrics.analysis import BlockAnalysis, DocumentAnalysis, _sections, analyze_block
 from klarsyn.metrics.lix import Counts
 from klarsyn.engine.rules import RuleTimeout, with_regex_budget
@@ -60,17 +62,22 @@ def _fenced_ranges(text: str) -> list[tuple[int, int]]:
     return ranges
 
 
-def markdown_chunks(text: str) -> list[int]:
+def markdown_chunks(text: str, pos: int = 0, endpos: int | None = None) -> list[int]:
     """Start offsets of the chunks of a Markdown text (the first is always 0): after one or
     more blank lines, before a line that starts in column 0 with something that is not a
-    list item or a quote, outside fenced code and front matter."""
-    starts = [0]
-    _fm, body = split_front_matter(text)
-    fences = _fenced_ranges(text)
+    list item or a quote, outside fenced code and front matter. With ``pos``/``endpos``
+    (chunk starts of a text without fences or front matter), the starts of that window."""
+    starts = [pos]
+    if pos == 0:
+        _fm, body = split_front_matter(text)
+        fences = _fenced_ranges(text)
+    else:
+        body, fences = pos, []
+    end = len(text) if endpos is None else endpos
     f = 0
-    for m in _GAP.finditer(text, body):
+    for m in _GAP.finditer(text, body, end):
         at = m.end()
-        if at >= len(text):
+        if at >= end:
             break
         while f < len(fences) and fences[f][1] <= at:
             f += 1
@@ -83,13 +90,14 @@ def markdown_chunks(text: str) -> list[int]:
     return starts
 
 
-def plaintext_chunks(text: str) -> list[int]:
+def plaintext_chunks(text: str, pos: int = 0, endpos: int | None = None) -> list[int]:
     """Chunk starts for plain text: after a paragraph that ends a sentence, before one that
-    starts with a capital — so heading guesses and run-on paragraphs stay within a chunk."""
-    starts = [0]
+    starts with a capital — so heading guesses and run-on paragraphs stay within a chunk.
+    With ``pos``/``endpos`` (line starts), the starts of that window, ``pos`` first."""
+    starts = [pos]
     previous_end = ""
     blank_before = False
-    for m in _LINES.finditer(text):
+    for m in _LINES.finditer(text, pos, len(text) if endpos is None else endpos):
         line = m.group()
         if not line:
             break
@@ -104,6 +112,28 @@ def plaintext_chunks(text: str) -> list[int]:
     return starts
 
 
+def chunk_starts(text: str, fmt: str, old: tuple[str, list[int]] | None) -> list[int]:
+    """The chunk starts of ``text``, found again only around what changed since ``old``
+    (the last text and its starts): a start depends on its own line and the lines just
+    before it, so outside the changed chunks the old starts stand, moved by the edit.
+    Markdown with code fences is chunked whole (a fence changes everything after it)."""
+    find = markdown_chunks if fmt == "markdown" else plaintext_chunks
+    if old is None or (fmt == "markdown" and ("```" in text or "~~~" in text or text.startswith(("---", "+++", "\ufeff")))):
+        return find(text)
+    span = changed_span(old[0], text)
+    if span is None:
+        return old[1]
+    starts = old[1]
+    k = bisect_right(starts, span.start) - 1  # the chunk the edit begins in
+    j = bisect_right(starts, span.old_end)  # the first chunk that starts after it
+    lo = starts[max(k - 1, 0)]  # one chunk earlier: the edit may remove the start of chunk k
+    if lo == 0 or j + 1 >= len(starts):
+        return find(text)  # near either end: the whole text, as the front end sees it
+    hi = starts[j + 1] + span.delta  # chunk j's own start may change; the one after it cannot
+    window = find(text, lo, hi)
+    return starts[: max(k - 1, 0)] + window + [at + span.delta for at in starts[j + 1 :]]
+
+
 @dataclass
 class _Chunk:
     document: Document  # chunk-relative offsets
@@ -112,15 +142,38 @@ class _Chunk:
     has_heading: bool
 
 
-def _shift_finding(f: Finding, delta: int) -> Finding:
-    if not delta:
-        return f
-    fixes = [Fix(fix.title, tuple(Edit(e.start + delta, e.end + delta, e.new_text) for e in fix.edits), fix.safety) for fix in f.fixes] if f.fixes else []
-    return Finding(f.rule, f.severity, f.message, f.start + delta, f.end + delta, fixes, f.data, f.related)
-
-
 def _shifted_block(b: Block, delta: int) -> Block:
-    return Block(b.kind, b.text, b.offsets.shifted(delta), b.level, b.quoted, b.header_cell, b.links)
+    return Block(b.kind, b.text, b.offsets.shifted(delta), b.level, b.quoted, b.header_cell, b.links, b.attrs)
+
+
+@dataclass
+class _Placed:
+    """A chunk's blocks, findings and notes at its place in one text."""
+
+    chunk: _Chunk
+    analyses: list[BlockAnalysis]
+    findings: list[Finding]
+    notes: list[SourceNote]
+
+
+@dataclass
+class _Assembly:
+    """The last check of a file: its text, chunk starts and placed chunks (by start, chunk
+    and index of the first block)."""
+
+    text: str
+    starts: list[int]
+    pieces: dict[tuple[int, int, int], _Placed]
+
+
+_LAST_FILES = 64  # files whose last assembly is kept (the open drafts and then some)
+
+
+def _place(chunk: _Chunk, at: int, first_index: int) -> _Placed:
+    analyses = [BlockAnalysis(first_index + i, _shifted_block(ba.block, at) if at else ba.block, ba.sentences, ba.counts, ba.scratch)
+                for i, ba in enumerate(chunk.blocks)]
+    notes = [SourceNote(n.start + at, n.end + at, n.kind, n.detail, n.line) for n in chunk.document.notes]
+    return _Placed(chunk, analyses, [shift_finding(f, at) for f in chunk.findings], notes)
 
 
 class IncrementalChecker:
@@ -139,6 +192,7 @@ class IncrementalChecker:
         # layout is settled again on every check, and most lines are the same as last time.
         self._line_memo: LineMemo = {}
         self._settled: dict[str, SettledLayout] = {}  # per path: the layout of the last check
+        self._last: dict[str, _Assembly] = {}  # per path, oldest first
 
     def _run(self, rule: Rule, ctx: RunContext) -> list[Finding]:
         """One rule's findings; a rule that fails is logged and skipped, never fatal (the
@@ -191,7 +245,8 @@ class IncrementalChecker:
             self._language = _language(text, path, fmt, config)
         language = self._language
         local, document_rules, signature = self._rules(config, language)
-        starts = markdown_chunks(text) if fmt == "markdown" else plaintext_chunks(text)
+        last = self._last.pop(path, None)
+        starts = chunk_starts(text, fmt, (last.text, last.starts) if last is not None else None)
         bounds = list(zip(starts, starts[1:] + [len(text)]))
         blocks: list[Block] = []
         analyses: list[BlockAnalysis] = []
@@ -201,17 +256,28 @@ class IncrementalChecker:
         layout = self._layout(path, split_source_lines(text)) if fmt == "text" else FileLayout()
         front_matter: dict[str, object] = {}
         notes: list[SourceNote] = layout_notes(text, layout) if fmt == "text" else []
+        # The chunks placed as in the last check of this file (before the edit, and after it
+        # when its length did not change) are taken as they were: re-placing each block and
+        # finding of a 100-page programme at every keystroke was a tenth of an edit's time.
+        before = last.pieces if last is not None else {}
+        pieces: dict[tuple[int, int, int], _Placed] = {}
         for i, (a, b) in enumerate(bounds):
             chunk = self._chunk(text[a:b], path, fmt, language, i == 0, seen_heading, local, config, signature, layout)
             seen_heading = seen_heading or chunk.has_heading
             if i == 0:
                 front_matter = chunk.document.front_matter
-            notes.extend(SourceNote(n.start + a, n.end + a, n.kind, n.detail, n.line) for n in chunk.document.notes)
-            for ba in chunk.blocks:
-                block = _shifted_block(ba.block, a) if a else ba.block
-                analyses.append(BlockAnalysis(len(analyses), block, ba.sentences, ba.counts, ba.scratch))
-                blocks.append(block)
-            findings.extend(_shift_finding(f, a) for f in chunk.findings)
+            key = (a, id(chunk), len(analyses))
+            placed = before.get(key)
+            if placed is None or placed.chunk is not chunk:
+                placed = _place(chunk, a, len(analyses))
+            pieces[key] = placed
+            notes.extend(placed.notes)
+            analyses.extend(placed.analyses)
+            blocks.extend(ba.block for ba in placed.analyses)
+            findings.extend(placed.findings)
+        self._last[path] = _Assembly(text, starts, pieces)
+        while len(self._last) > _LAST_FILES:
+            self._last.pop(next(iter(self._last)))
         document = Document(path=path, source=text, format=fmt, blocks=blocks, language=language, front_matter=front_matter,
                             notes=notes)
         total = Counts()
