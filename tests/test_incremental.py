@@ -81,3 +81,23 @@ def test_chunk_starts_found_again_around_an_edit_are_those_of_the_whole_text(pat
         starts = chunk_starts(new, fmt, (text, starts))
         text = new
         assert starts == find(text)
+
+
+def test_same_findings_after_everyday_edits_of_a_real_programme() -> None:
+    """A real programme (text from a PDF: running headers, page numbers, lists whose bullets
+    stand alone): typing, Enter, a letter on a blank line, a joined line. After each edit
+    the incremental check must give what a full check gives."""
+    from tests.conftest import SHARED
+
+    path = SHARED / "corpus" / "programmes" / "partiet_sentrum.txt"
+    if not path.is_file():
+        pytest.skip("the dev programmes are not here")
+    text = path.read_text(encoding="utf-8")[:80_000]
+    rng = random.Random(13)
+    checker = IncrementalChecker()
+    incremental(checker, text, "text")
+    for _ in range(12):
+        at = rng.randrange(len(text))
+        piece, cut = rng.choice([("x", 0), ("\n", 0), ("", 1), ("V", 0), ("\n\nNy linje", 0), ("", 30)])
+        text = text[:at] + piece + text[at + cut :]
+        assert incremental(checker, text, "text") == full(text, "text")

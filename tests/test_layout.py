@@ -299,3 +299,48 @@ def test_a_paragraph_a_line_is_not_taken_for_mixed_columns() -> None:
 
     doc = parse(ud_running_text(conllu), "ud.txt", "text", "nn")
     assert [n.kind for n in doc.notes] == []
+
+
+@pytest.mark.parametrize("name", ["partiet_sentrum.txt", "konservativt.txt"])
+def test_the_layout_kept_between_keystrokes_is_the_layout_of_the_whole_file(name: str) -> None:
+    """The language server keeps a file's layout when an edit cannot change it (SettledLayout):
+    after everyday edits of a real programme (a letter, a letter on a blank line, Enter, a
+    joined line, an edit beside a running header) it must be what the whole file gives."""
+    import random
+
+    from klarsyn.document.layout import file_layout, settle
+    from klarsyn.document.plaintext import split_source_lines
+
+    from tests.conftest import SHARED
+
+    path = SHARED / "corpus" / "programmes" / name
+    if not path.is_file():
+        pytest.skip("the dev programmes are not here")
+    text = path.read_text(encoding="utf-8")
+    memo: dict = {}
+    settled = settle(split_source_lines(text), memo)
+    rng = random.Random(name)
+    kept = 0
+    for step in range(40):
+        at = rng.randrange(len(text)) if step % 4 else rng.randrange(2000)  # and near the start, before the first fragment
+        piece, cut = rng.choice([("x", 0), ("x", 0), ("\n", 0), ("", 1), ("Ny linje\n", 0), ("", 12)])
+        text = text[:at] + piece + text[at + cut :]
+        lines = split_source_lines(text)
+        before = settled.layout
+        layout = settled.update(lines, memo)
+        kept += layout is before
+        assert layout == file_layout(lines, memo)
+    assert kept >= 20  # most everyday edits keep it (the point of keeping it)
+
+
+def test_an_enter_before_the_lost_ligatures_moves_where_they_are_said_to_start() -> None:
+    from klarsyn.document.layout import file_layout, settle
+
+    lines = ["Vi vil styrke skolen i hele landet.", ""] + [f"Vi vil bygge {n} flere boliger for unge." for n in range(6)] + [""]
+    for n in range(4):
+        lines += [f"Vi vil ha {n + 2} flere lærere", "ti", f"lsatt i skole nummer {n}.", ""]
+    memo: dict = {}
+    settled = settle(lines, memo)
+    assert settled.layout.fragments_at is not None
+    edited = lines[:1] + ["Et nytt avsnitt her."] + lines[1:]
+    assert settled.update(edited, memo) == file_layout(edited, memo)

@@ -166,22 +166,66 @@ class SettledLayout:
 
     def _still_holds(self, lines: list[str], memo: LineMemo | None) -> bool:
         old = self.lines
-        if len(lines) != len(old) or self.layout.mixed_at is not None or not old:
+        if self.layout.mixed_at is not None or not old:
             return False
-        changed = [i for i, (a, b) in enumerate(zip(old, lines)) if a != b]
-        if len(changed) > _SETTLED_EDITS:
+        # The changed lines: what lies between the common first and last lines (typing Enter
+        # or a letter on a blank line changes the count of lines; both are everyday edits).
+        first = 0
+        limit = min(len(old), len(lines))
+        while first < limit and old[first] == lines[first]:
+            first += 1
+        if first == len(old) == len(lines):
+            return True
+        last = 0
+        while last < limit - first and old[-1 - last] == lines[-1 - last]:
+            last += 1
+        gone, came = old[first : len(old) - last], lines[first : len(lines) - last]
+        if len(gone) > _SETTLED_EDITS or len(came) > _SETTLED_EDITS:
             return False
-        before = line_facts([old[i] for i in changed], memo)
-        after = line_facts([lines[i] for i in changed], memo)
-        for i, was, now in zip(changed, before, after):
-            if self.reasons[i] is not None or not _plain_prose(was) or not _plain_prose(now):
+        if any(r is not None for r in self.reasons[first : len(old) - last]) or any("\f" in t for t in gone + came):
+            return False
+        before, after = line_facts(gone, memo), line_facts(came, memo)
+        if any(f.content and not _plain_prose(f) for f in before + after):
+            return False  # a page number, a TOC line or a fragment went or came
+        # A line that repeats MIN_RUNNING_REPEATS times may be a running header: one of those
+        # going or coming (or one more making three), or a line more or less between a page
+        # edge and such a line, may change the running headers. Then they are found again
+        # (the cheap part of the analysis) and the layout is kept if they are the same.
+        if any(self.counts[f.content] >= MIN_RUNNING_REPEATS for f in before if f.content) or \
+                any(self.counts[f.content] >= MIN_RUNNING_REPEATS - 1 for f in after if f.content) or \
+                (sum(1 for f in before if f.content) != sum(1 for f in after if f.content)
+                 and self._near_page_edge(lines, first, len(lines) - last, memo)):
+            pages = _pages(lines, line_facts(lines, memo))
+            layout = self.layout
+            if (pages.running, pages.fragments) != (layout.running, layout.fragments) or any(f.content in pages.running for f in after):
                 return False
-            if self.counts[was.content] > 1 or self.counts[now.content] > 0:
-                return False  # a repeated line went or came: running headers may change
-        for was, now in zip(before, after):
-            self.counts[was.content] -= 1
-            self.counts[now.content] += 1
+            if pages.fragments_at != layout.fragments_at:
+                self.layout = replace(layout, fragments_at=pages.fragments_at)  # the fragments moved with the lines
+        elif len(came) != len(gone) and self.layout.fragments_at is not None and first <= self.layout.fragments_at[0]:
+            at, n = self.layout.fragments_at  # the first fragment line is now that many lines later or earlier
+            self.layout = replace(self.layout, fragments_at=(at + len(came) - len(gone), n))
+        for f in before:
+            self.counts[f.content] -= 1
+        for f in after:
+            self.counts[f.content] += 1
+        self.reasons[first : len(old) - last] = [None] * len(came)
         return True
+
+    def _near_page_edge(self, lines: list[str], start: int, end: int, memo: LineMemo | None) -> bool:
+        """Whether a page edge (a form feed, a page number) or a line that may be a running
+        header sits within the running-header distance of ``lines[start:end]``, counted in
+        non-blank lines (the distance _pages measures)."""
+        for step, at in ((-1, start - 1), (1, end)):
+            seen = 0
+            while 0 <= at < len(lines) and seen <= _PAGE_EDGE_DISTANCE:
+                text = lines[at]
+                if text.strip():
+                    f = line_facts([text], memo)[0]
+                    if "\f" in text or f.static == "page-number" or self.counts[f.content] >= MIN_RUNNING_REPEATS:
+                        return True
+                    seen += 1
+                at += step
+        return False
 
 
 _SETTLED_EDITS = 3  # changed lines a check may keep the layout for
