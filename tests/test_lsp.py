@@ -345,6 +345,36 @@ async def test_pull_is_answered_at_once_and_refreshed_when_cross_file_findings_a
         assert has("skrivefeil")(await diagnostics(client, uri))  # the next publish has the pass's
 
 
+async def test_cross_file_findings_stay_through_an_edit_elsewhere(client: LanguageClient) -> None:
+    """Typing in one paragraph must not take away the cross-file squiggles of another until
+    the next consistency pass (they used to vanish at every keystroke and come back after
+    the pause); an edit of the flagged word itself takes its finding away at once."""
+    from tests.test_lsp_sync import published, track_versions
+
+    text = "# Klima\n\nKlimaet trenger felleskapet.\n\nVi vil bygge ut kollektivtrafikken.\n"
+    if not client.pulls:  # type: ignore[attr-defined]
+        track_versions(client)
+    uri = await open_draft(client, "02-klima.md", text)
+    await diagnostics(client, uri, until=has("skrivefeil"))
+
+    async def right_after(version: int) -> list[types.Diagnostic]:
+        # Push: the edit's own publish, which comes before the pass's; pull: a pull at once.
+        return await diagnostics(client, uri) if client.pulls else await published(client, uri, version)  # type: ignore[attr-defined]
+
+    line = "Vi vil bygge ut kollektivtrafikken"
+    text = text.replace(line, line + " i hele fylket")
+    client.text_document_did_change(types.DidChangeTextDocumentParams(types.VersionedTextDocumentIdentifier(version=2, uri=uri), [
+        types.TextDocumentContentChangePartial(range=types.Range(types.Position(4, len(line)), types.Position(4, len(line))),
+                                               text=" i hele fylket")]))
+    typos = [d for d in await right_after(2) if d.code == "skrivefeil"]
+    assert [_text_at(text, d.range, client.encoding) for d in typos] == ["felleskapet"]  # type: ignore[attr-defined]
+
+    start = len("Klimaet trenger ")
+    client.text_document_did_change(types.DidChangeTextDocumentParams(types.VersionedTextDocumentIdentifier(version=3, uri=uri), [
+        types.TextDocumentContentChangePartial(range=types.Range(types.Position(2, start + 5), types.Position(2, start + 5)), text="s")]))
+    assert not has("skrivefeil")(await right_after(3))
+
+
 def test_hover_source_drops_licence_notes_only() -> None:
     from klarsyn.lsp.hover import hover_source
 

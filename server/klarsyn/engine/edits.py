@@ -31,14 +31,6 @@ class Span:
     def delta(self) -> int:
         return self.new_end - self.old_end
 
-    def moved(self, offset: int) -> int | None:
-        """Where an offset of the old text is in the new one, or None inside the change."""
-        if offset < self.start:
-            return offset
-        if offset > self.old_end:
-            return offset + self.delta
-        return None
-
 
 def _common_prefix(a: str, b: str) -> int:
     limit = min(len(a), len(b))
@@ -122,10 +114,10 @@ def carry(findings: list[Finding], span: Span, path: str) -> list[Finding]:
             if r.path != path:
                 related.append(r)
                 continue
-            start, end = span.moved(r.start), span.moved(r.end)
-            if start is None or end is None:
+            if r.end >= span.start and r.start <= span.old_end:
                 break  # the place it points at was edited
-            related.append(Related(r.path, start, end, r.message))
+            delta = span.delta if r.start > span.old_end else 0
+            related.append(Related(r.path, r.start + delta, r.end + delta, r.message))
         else:
             kept.append(Finding(moved.rule, moved.severity, moved.message, moved.start, moved.end, moved.fixes, moved.data,
                                 related) if related != moved.related else moved)
