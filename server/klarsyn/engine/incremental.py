@@ -17,7 +17,7 @@ import logging
 import traceback
 from bisect import bisect_right
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
@@ -256,13 +256,14 @@ class IncrementalChecker:
         layout = self._layout(path, split_source_lines(text)) if fmt == "text" else FileLayout()
         front_matter: dict[str, object] = {}
         notes: list[SourceNote] = layout_notes(text, layout) if fmt == "text" else []
+        file_notes = tuple(notes)
         # The chunks placed as in the last check of this file (before the edit, and after it
         # when its length did not change) are taken as they were: re-placing each block and
         # finding of a 100-page programme at every keystroke was a tenth of an edit's time.
         before = last.pieces if last is not None else {}
         pieces: dict[tuple[int, int, int], _Placed] = {}
         for i, (a, b) in enumerate(bounds):
-            chunk = self._chunk(text[a:b], path, fmt, language, i == 0, seen_heading, local, config, signature, layout)
+            chunk = self._chunk(text[a:b], path, fmt, language, i == 0, seen_heading, local, config, signature, layout, file_notes)
             seen_heading = seen_heading or chunk.has_heading
             if i == 0:
                 front_matter = chunk.document.front_matter
@@ -293,8 +294,12 @@ class IncrementalChecker:
         return CheckResult(analysis, findings)
 
     def _chunk(self, text: str, path: str, fmt: str, language: str, first: bool, seen_heading: bool,
-               rules: list[Rule], config: Config, signature: tuple[object, ...], layout: FileLayout) -> _Chunk:
-        key = (fmt, language, first, seen_heading if fmt == "text" else False, layout, signature, text)
+               rules: list[Rule], config: Config, signature: tuple[object, ...], layout: FileLayout,
+               file_notes: tuple[SourceNote, ...] = ()) -> _Chunk:
+        # What of the layout a chunk's parse and rules depend on: not where the first
+        # fragment or column line is (an Enter above it moves it, and every chunk missed).
+        parse_layout = (layout.running, layout.fragments, layout.mixed, tuple(n.kind for n in file_notes))
+        key = (fmt, language, first, seen_heading if fmt == "text" else False, parse_layout, signature, text)
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
@@ -310,7 +315,11 @@ class IncrementalChecker:
             document = parse_plaintext(text, path, seen_heading, layout)
             document.language = language
         blocks = [analyze_block(i, block, language) for i, block in enumerate(document.blocks)]
-        analysis = DocumentAnalysis(document, blocks, [], Counts())
+        # The block-local rules see the file's notes too (the text lost its ligatures: its
+        # broken words are not long sentences), as in a check of the whole file; only their
+        # kinds matter to those rules, so the chunk is cached without their places.
+        seen = replace(document, notes=document.notes + list(file_notes)) if file_notes else document
+        analysis = DocumentAnalysis(seen, blocks, [], Counts())
         found: list[Finding] = []
         for rule in rules:
             found.extend(self._run(rule, _context(rule, config, analysis)))
