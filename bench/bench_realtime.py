@@ -14,8 +14,9 @@ programme × format × mode and measures what an author feels:
   client declares textDocument.diagnostic and workspace.diagnostics.refreshSupport, as VS
   Code does): after each didChange a textDocument/diagnostic with the previousResultId, timed
   until its answer; the server's workspace/diagnostic/refresh requests are answered with
-  null. In a burst a pull follows every keystroke and cancels the one before ($/cancelRequest,
-  as vscode-languageclient does); the answer to the last one is timed.
+  null. In a burst the client keeps at most one pull in flight: a keystroke during one sends
+  $/cancelRequest and pulls again once it is answered (vscode-languageclient's
+  DiagnosticRequestor does this); the answer that shows the last version is timed.
 - memory: --drafts (20) different drafts of about 50,000 words open in one server (pull
   mode), the server's peak memory (VmHWM) once the workspace pass has run; then the idle
   CPU over --idle-seconds (30) with VS Code's workspace pulls every 2 s
@@ -307,18 +308,60 @@ class Client:
     def pull_request(self) -> int:
         return self.conn.send_request("textDocument/diagnostic", {"textDocument": {"uri": self.uri}, "previousResultId": self.result_id})
 
-    def diagnostics(self, request_id: int | None = None) -> dict:
-        """Wait for the diagnostics of the current version: its publishDiagnostics, or the answer
-        to the pull `request_id` (a new pull when None)."""
+    def diagnostics(self) -> dict:
+        """Wait for the diagnostics of the current version: its publishDiagnostics, or the
+        answer to a pull sent now."""
         if self.mode == "push":
             return self.conn.wait_diagnostics(self.uri, self.version)
-        answer = self.conn.wait_response(self.pull_request() if request_id is None else request_id,
-                                         f"textDocument/diagnostic for version {self.version}")
+        return self._answer(self.conn.wait_response(self.pull_request(), f"textDocument/diagnostic for version {self.version}"))
+
+    def _answer(self, answer: dict) -> dict:
         if "error" in answer:
             raise ServerError(f"textDocument/diagnostic failed: {answer['error']}")
         result = answer["result"]
         self.result_id = result.get("resultId") or self.result_id
         return {"diagnostics": result.get("items", [])}
+
+    def burst(self, changes: list[dict], gap: float) -> float:
+        """Send the changes `gap` seconds apart; the seconds from the last one to the
+        diagnostics of the last version. Pull mode does what vscode-languageclient's
+        DiagnosticRequestor does: at most one pull in flight; a change while one is in flight
+        cancels it ($/cancelRequest) and pulls once more when its answer (or error) comes."""
+        inflight: int | None = None
+        again = False
+        start = time.perf_counter()
+
+        def handle(message: dict | None) -> bool:
+            """True when `message` is the answer that shows the last version."""
+            nonlocal inflight, again
+            if message is None or message.get("id") != inflight or "method" in message:
+                return False
+            if again:
+                inflight, again = self.pull_request(), False
+                return False
+            inflight = None
+            if "error" not in message:
+                self._answer(message)
+            return True
+
+        for k, change in enumerate(changes):
+            deadline = time.monotonic() + (gap if k else 0)
+            while (left := deadline - time.monotonic()) > 0:
+                handle(self.conn.poll(left, "an answer during a burst"))
+            start = time.perf_counter()
+            self.change(change)
+            if self.mode == "pull":
+                if inflight is None:
+                    inflight = self.pull_request()
+                elif not again:
+                    self.conn.notify("$/cancelRequest", {"id": inflight})
+                    again = True
+        if self.mode == "push":
+            self.conn.wait_diagnostics(self.uri, self.version)
+        else:
+            while inflight is not None and not handle(self.conn.next_message(f"textDocument/diagnostic for version {self.version}")):
+                pass
+        return time.perf_counter() - start
 
 
 def run_programme(name: str, text: str, fmt: str, mode: str, args: argparse.Namespace, folder: Path) -> Run:
@@ -354,21 +397,12 @@ def run_programme(name: str, text: str, fmt: str, mode: str, args: argparse.Name
         for b in range(args.bursts):
             kind = KINDS[(first_kind + b) % len(KINDS)]
             edit = pick_site(lines, markdown, kind, rng)
-            pending: int | None = None
+            changes = []
             for k in range(args.burst):
-                change = apply(lines, edit)
+                changes.append(apply(lines, edit))
                 edit.column += 1
                 edit.text = "klarsyn "[k % 8]
-                if k:
-                    time.sleep(args.burst_gap)
-                start = time.perf_counter()
-                client.change(change)
-                if mode == "pull":
-                    if pending is not None:
-                        conn.notify("$/cancelRequest", {"id": pending})
-                    pending = client.pull_request()
-            client.diagnostics(pending)
-            run.bursts.append((kind, time.perf_counter() - start))
+            run.bursts.append((kind, client.burst(changes, args.burst_gap)))
             time.sleep(max(args.pause, 1.0))
         run.memory_mb = conn.peak_memory_mb()
     return run

@@ -59,29 +59,42 @@ class Connection:
             return ""
         return text[-chars:]
 
-    def _fail(self, what: str) -> ServerError:
+    def _fail(self, what: str, ended: bool = False) -> ServerError:
+        if ended:  # the output closed: the exit code follows at once
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
         code = self.proc.poll()
-        state = f"the server exited with code {code}" if code is not None else f"no answer within {self.timeout:g} s"
+        state = (f"the server exited with code {code}" if code is not None
+                 else "the server closed its output" if ended else f"no answer within {self.timeout:g} s")
         tail = self.stderr_tail().strip()
         detail = f"\n--- server stderr ({self.stderr.name}), last lines ---\n{tail}" if tail else " (its stderr is empty)"
         return ServerError(f"while waiting for {what}: {state}{detail}")
 
     def next_message(self, what: str, timeout: float | None = None) -> dict:
         """The next message from the server; a request from it is answered with null here."""
-        deadline = time.monotonic() + (timeout or self.timeout)
+        message = self.poll(timeout or self.timeout, what)
+        if message is None:
+            raise self._fail(what)
+        return message
+
+    def poll(self, seconds: float, what: str = "a message") -> dict | None:
+        """The next message within `seconds`, else None; raises when the server is gone."""
+        deadline = time.monotonic() + seconds
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise self._fail(what)
+                return None
             try:
                 message = self.messages.get(timeout=min(left, 0.5))
             except queue.Empty:
                 if self.proc.poll() is not None:
-                    raise self._fail(what) from None
+                    raise self._fail(what, ended=True) from None
                 continue
             if message is None:
                 self.messages.put(None)  # every later wait fails too
-                raise self._fail(what)
+                raise self._fail(what, ended=True)
             if "method" in message and "id" in message:  # a request from the server
                 self.send({"jsonrpc": "2.0", "id": message["id"], "result": None})
             return message
