@@ -108,3 +108,19 @@ def test_memory_drafts_differ() -> None:
     assert len(set(drafts)) == 4
     assert all(len(d.split()) >= 6000 for d in drafts)
     assert max(bench.paragraph_share(a, b) for i, a in enumerate(drafts) for b in drafts[i + 1:]) < 0.9
+
+
+def test_report_renders_the_table() -> None:
+    runs = [bench.Run("partiet_sentrum", fmt, mode, 53_129, open_s=2.5, diagnostics=1500,
+                      edits=[(kind, 0.1 + i / 100) for i, kind in enumerate(bench.KINDS * 2)],
+                      bursts=[("list", 0.2)], memory_mb=150)
+            for fmt in ("txt", "md") for mode in ("push", "pull")]
+    memory = {"programmes": 6, "drafts": 20, "words": [50_000, 50_400], "share": 0.3, "open_s": 60, "settled_s": 80,
+              "memory_mb": 900, "cpu": 0.3, "elapsed": 30, "pulls": 15, "kinds": {"unchanged": 300}}
+    args = bench.argparse.Namespace(pause=0.4, burst=10, burst_gap=0.03)
+    text = bench.report(runs, memory, args, "python bench/bench_realtime.py")
+    assert "| edit → diagnostics, median, with 0.4 s pauses between edits | 135 ms (push 135 ms, pull 135 ms, txt 135 ms, md 135 ms); 32 edits |" in text
+    assert "| 20 programmes of ~50,000 words open, server peak memory | 900 MB" in text
+    assert "open a 53,129-word programme (partiet_sentrum) → first diagnostics | txt push 2.50 s" in text
+    assert "| heading | 8 |" in text and "| paragraph | 8 |" in text
+    assert "nan" not in text
