@@ -16,81 +16,17 @@ a person typing does (the server's background work then runs between keystrokes)
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import queue
 import random
 import statistics
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_check import build_draft  # noqa: E402
-
-
-class Connection:
-    def __init__(self, command: list[str]) -> None:
-        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        self.messages: queue.Queue[dict] = queue.Queue()
-        self._id = 0
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        stream = self.proc.stdout
-        assert stream is not None
-        while True:
-            length = 0
-            while True:
-                line = stream.readline()
-                if not line:
-                    return
-                if line in (b"\r\n", b"\n"):
-                    break
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            self.messages.put(json.loads(stream.read(length)))
-
-    def send(self, payload: dict) -> None:
-        data = json.dumps(payload).encode("utf-8")
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(data) + data)
-        self.proc.stdin.flush()
-
-    def request(self, method: str, params: dict) -> dict:
-        self._id += 1
-        self.send({"jsonrpc": "2.0", "id": self._id, "method": method, "params": params})
-        while True:
-            message = self.messages.get(timeout=60)
-            if message.get("id") == self._id and "method" not in message:
-                return message
-            if "method" in message and "id" in message:  # a request from the server
-                self.send({"jsonrpc": "2.0", "id": message["id"], "result": None})
-
-    def notify(self, method: str, params: dict) -> None:
-        self.send({"jsonrpc": "2.0", "method": method, "params": params})
-
-    def wait_diagnostics(self, uri: str, version: int) -> dict:
-        while True:
-            message = self.messages.get(timeout=60)
-            if "method" in message and "id" in message:
-                self.send({"jsonrpc": "2.0", "id": message["id"], "result": None})
-            elif message.get("method") == "textDocument/publishDiagnostics":
-                params = message["params"]
-                if params["uri"] == uri and params.get("version") == version:
-                    return params
-
-    def peak_memory_mb(self) -> float:
-        try:
-            for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-        except OSError:
-            pass
-        return float("nan")
+from lsp_client import Connection  # noqa: E402
 
 
 def main() -> int:
@@ -115,7 +51,7 @@ def main() -> int:
     path = folder / f"program.{suffix}"
     path.write_text(text, encoding="utf-8")
     uri = path.as_uri()
-    conn = Connection([sys.executable, "-m", "klarsyn", "lsp"])
+    conn = Connection()
     try:
         conn.request("initialize", {"processId": os.getpid(), "rootUri": None, "capabilities": {}})
         conn.notify("initialized", {})
@@ -151,10 +87,8 @@ def main() -> int:
             opened = time.perf_counter() - start
             time.sleep(max(2.0, args.drafts * 0.4))  # let the workspace pass over all drafts finish
             many = (opened, conn.peak_memory_mb())
-        conn.request("shutdown", {})
-        conn.notify("exit", {})
     finally:
-        conn.proc.kill()
+        conn.close()
         path.unlink(missing_ok=True)
         folder.rmdir()
     times.sort()

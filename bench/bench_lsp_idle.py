@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_lsp import Connection  # noqa: E402
+from lsp_client import Connection  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CAPS = {
@@ -46,9 +46,32 @@ def chapters(count: int) -> list[str]:
             for i in range(count)]
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def idle_cpu(conn: Connection, seconds: float, cadence: float = 2.0, result_ids: bool = True) -> tuple[float, float, int, dict[str, int]]:
+    """Settle the workspace, then pull workspace/diagnostic every `cadence` seconds for
+    `seconds` as VS Code does. Returns the server's CPU seconds over that window, the
+    window's length, the number of pulls and the kinds of reports answered."""
+    previous: dict[str, str] = {}
+
+    def pull() -> dict:
+        ids = [{"uri": u, "value": v} for u, v in previous.items()] if result_ids else []
+        answer = conn.request("workspace/diagnostic", {"previousResultIds": ids}, timeout=max(conn.timeout, 600))
+        for item in answer["result"]["items"]:
+            if item.get("resultId"):
+                previous[item["uri"]] = item["resultId"]
+        return answer["result"]
+
+    pull()  # waits for the checks and the pass: the workspace is settled after it
+    time.sleep(1.0)
+    pull()
+    start_cpu, start = conn.cpu_seconds(), time.monotonic()
+    kinds: dict[str, int] = {}
+    pulls = 0
+    while time.monotonic() - start < seconds:
+        for item in pull()["items"]:
+            kinds[item["kind"]] = kinds.get(item["kind"], 0) + 1
+        pulls += 1
+        time.sleep(cadence)
+    return conn.cpu_seconds() - start_cpu, time.monotonic() - start, pulls, kinds
 
 
 def main() -> int:
@@ -65,36 +88,13 @@ def main() -> int:
             path = root / f"{i + 1:02d}-kapittel.md"
             path.write_text(text, encoding="utf-8")
             uris.append((path.as_uri(), text))
-        conn = Connection([sys.executable, "-m", "klarsyn", "lsp"])
+        conn = Connection()
         conn.request("initialize", {"processId": os.getpid(), "rootUri": root.as_uri(), "capabilities": CAPS})
         conn.notify("initialized", {})
         for uri, text in uris:
             conn.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}})
-        previous: dict[str, str] = {}
-
-        def pull() -> dict:
-            ids = [] if args.no_result_ids else [{"uri": u, "value": v} for u, v in previous.items()]
-            answer = conn.request("workspace/diagnostic", {"previousResultIds": ids})
-            for item in answer["result"]["items"]:
-                if item.get("resultId"):
-                    previous[item["uri"]] = item["resultId"]
-            return answer["result"]
-
-        pull()  # waits for the checks and the pass: the workspace is settled after it
-        time.sleep(1.0)
-        pull()
-        start_cpu, start = cpu_seconds(conn.proc.pid), time.monotonic()
-        kinds: dict[str, int] = {}
-        pulls = 0
-        while time.monotonic() - start < args.seconds:
-            for item in pull()["items"]:
-                kinds[item["kind"]] = kinds.get(item["kind"], 0) + 1
-            pulls += 1
-            time.sleep(args.cadence)
-        used, elapsed = cpu_seconds(conn.proc.pid) - start_cpu, time.monotonic() - start
-        conn.request("shutdown", {})
-        conn.notify("exit", {})
-        conn.proc.wait(timeout=10)
+        used, elapsed, pulls, kinds = idle_cpu(conn, args.seconds, args.cadence, not args.no_result_ids)
+        conn.close()
     share = 100 * used / elapsed
     print(f"{args.drafts} drafts open, {pulls} workspace pulls every {args.cadence:g} s over {elapsed:.1f} s "
           f"({'no resultIds sent' if args.no_result_ids else 'resultIds sent back'}): reports {kinds}")
