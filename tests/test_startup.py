@@ -40,3 +40,16 @@ def test_a_plain_text_check_loads_no_markdown_lsp_or_worker_modules() -> None:
 def test_a_markdown_check_still_loads_its_parser() -> None:
     loaded = _modules_loaded(str(SAMPLE_TXT.with_suffix(".md")))
     assert "markdown_it" in loaded
+
+
+def test_a_check_collects_garbage_less_often_and_puts_the_thresholds_back(monkeypatch) -> None:
+    import gc
+
+    from klarsyn.cli import main as cli
+
+    seen = []
+    monkeypatch.setattr(cli, "_check", lambda args: seen.append(gc.get_threshold()) or 0)
+    before = gc.get_threshold()
+    assert cli.main(["check", str(SAMPLE_TXT)]) == 0
+    assert seen == [cli._BATCH_GC_THRESHOLDS]
+    assert gc.get_threshold() == before
