@@ -36,6 +36,11 @@ IMPORTS = time.process_time() - T0
 
 
 def _files(paths: list[Path]) -> int:
+    import gc
+
+    from klarsyn.cli.main import _BATCH_GC_THRESHOLDS
+
+    gc.set_threshold(*_BATCH_GC_THRESHOLDS)  # as `klarsyn check` runs
     print(f"imports: {IMPORTS:.3f} s")
     t = time.process_time()
     configs = ConfigCache(None)
