@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -46,8 +47,8 @@ class AcronymRule(Rule):
         # How often each word in capitals stands in the file, the words in small letters and
         # the capitalised words: made when the first candidate needs them.
         uses: Counter[str] | None = None
-        lowercase_words: set[str] = set()
-        words_in_doc: set[str] = set()
+        lowercase_words: Counter[str] = Counter()
+        words_in_doc: Counter[str] = Counter()
         for ba in self.blocks(ctx.analysis):
             text = ba.block.text
             for m in _ACRONYM.finditer(text):
@@ -158,19 +159,29 @@ def _explained_beside(text: str, start: int, end: int, acronym: str) -> bool:
     Mellomstore Bedrifter – SMB») or right after it («NIU, Nordisk Institutt for Utvikling»),
     set off by a comma, a dash or a bracket: the initials spell the acronym. With only a
     space between, the long form must be a name (capital initials: «Norgesdemokratene ND»)."""
+    return _explained_in(text[max(0, start - 120) : start], text[end : end + 120], acronym)
+
+
+# Cached on the text around the acronym: the rule runs at every edit, over every
+# acronym of the file that is not explained yet, and spelling out the long form is
+# the costly part.
+@lru_cache(maxsize=4096)
+def _explained_in(before_text: str, after_text: str, acronym: str) -> bool:
+    """See _explained_beside: ``before_text`` and ``after_text`` are the 120 characters
+    before the acronym and after it."""
 
     def fits(words: list[str], marked: bool) -> bool:
         if not words or any(len(w) > 1 and w.isupper() for w in words):
             return False  # another acronym is no long form («UD og UDI»)
         return _spells(acronym, words) and (marked or all(w[:1].isupper() for w in words if w.lower() not in _FUNCTION_WORDS))
 
-    before = _BEFORE.match(text[max(0, start - 120) : start])
+    before = _BEFORE.match(before_text)
     if before:
         marked = bool(before.group(2).strip())
         words = _WORD.findall(before.group(1))[-8:]
         if any(fits(words[-n:], marked) for n in range(1, len(words) + 1)):
             return True
-    after = _AFTER.match(text[end : end + 120])
+    after = _AFTER.match(after_text)
     if after:
         marked = bool(after.group(1).strip())
         words = _WORD.findall(after.group(2))
@@ -187,40 +198,65 @@ _DOCUMENT_NAME_USES = 15
 _CAPITALS_WORD = regex.compile(r"(?<![\p{L}\p{N}])\p{Lu}[\p{Lu}\p{N}]{1,7}(?![\p{L}\p{N}])")
 
 
-_LineWords = tuple[Counter[str], frozenset[str], frozenset[str]]
-# Per file (by path): each line's words, from the last run on that file. Only the lines of
-# the file as it is now are kept, so the memory is that of the open files' lines.
-_LINES: dict[str, dict[str, _LineWords]] = {}
-_LINES_FILES = 64
+@dataclass
+class _FileWords:
+    """The words of one file that the rule asks about, with their counts: words in
+    capitals, words in small letters, capitalised words. Kept from one run on the file to
+    the next and brought up to date by the lines that changed: the rule runs at every
+    edit, and scanning the whole text three times cost about 40 ms a keystroke on a
+    50,000-word programme while almost every line is as before. None of the three
+    patterns crosses a line end (a line end is neither a letter nor a digit), so counting
+    line by line gives what scanning the whole text gives."""
+
+    lines: list[str]
+    uses: Counter[str]
+    lower: Counter[str]
+    title: Counter[str]
+
+    @classmethod
+    def of(cls, source: str) -> "_FileWords":
+        return cls(source.split("\n"), Counter(_CAPITALS_WORD.findall(source)), Counter(_LOWER_WORD.findall(source)),
+                   Counter(_TITLE_WORD.findall(source)))
+
+    def update(self, source: str) -> None:
+        lines = source.split("\n")
+        old = self.lines
+        same_start = 0
+        limit = min(len(old), len(lines))
+        while same_start < limit and old[same_start] == lines[same_start]:
+            same_start += 1
+        same_end = 0
+        while same_end < limit - same_start and old[-1 - same_end] == lines[-1 - same_end]:
+            same_end += 1
+        gone = "\n".join(old[same_start : len(old) - same_end])
+        came = "\n".join(lines[same_start : len(lines) - same_end])
+        for counts, pattern in ((self.uses, _CAPITALS_WORD), (self.lower, _LOWER_WORD), (self.title, _TITLE_WORD)):
+            for word in pattern.findall(gone):
+                counts[word] -= 1
+                if counts[word] <= 0:
+                    del counts[word]  # so that ``in`` says whether the file still has it
+            counts.update(pattern.findall(came))
+        self.lines = lines
 
 
-def _source_words(path: str, source: str) -> tuple[Counter[str], set[str], set[str]]:
+# Per file (by path): its words as of the last run on it. Bounded by the number of files.
+_FILES: dict[str, _FileWords] = {}
+_FILES_KEPT = 64
+
+
+def _source_words(path: str, source: str) -> tuple[Counter[str], Counter[str], Counter[str]]:
     """The words in capitals with their counts, the words in small letters and the
-    capitalised words of the whole file. Made line by line, reusing the lines of the last
-    run on the same file: the rule runs at every edit, and scanning the whole text three
-    times cost about 40 ms a keystroke on a 50,000-word programme while almost every line
-    is as before. None of the three patterns crosses a line end, and a line end is neither
-    a letter nor a digit, so the result is what scanning the whole text gives."""
-    before = _LINES.pop(path, {})
-    now: dict[str, _LineWords] = {}
-    uses: Counter[str] = Counter()
-    lower: set[str] = set()
-    title: set[str] = set()
-    for line in source.split("\n"):
-        words = now.get(line) or before.get(line)
-        if words is None:
-            words = (Counter(_CAPITALS_WORD.findall(line)), frozenset(_LOWER_WORD.findall(line)),
-                     frozenset(_TITLE_WORD.findall(line)))
-        now[line] = words
-        caps, small, capitalised = words
-        if caps:
-            uses.update(caps)
-        lower |= small
-        title |= capitalised
-    if len(_LINES) >= _LINES_FILES:
-        _LINES.pop(next(iter(_LINES)))
-    _LINES[path] = now
-    return uses, lower, title
+    capitalised words of the whole file (as counters: ``in`` tells whether the file has
+    a word). Read-only for the caller: they are kept for the next run on the file."""
+    words = _FILES.pop(path, None)
+    if words is None:
+        words = _FileWords.of(source)
+    else:
+        words.update(source)
+    if len(_FILES) >= _FILES_KEPT:
+        _FILES.pop(next(iter(_FILES)))
+    _FILES[path] = words
+    return words.uses, words.lower, words.title
 
 
 def _in_capitals_run(text: str, start: int, end: int) -> bool:
