@@ -51,30 +51,27 @@ class AcronymRule(Rule):
         words_in_doc: Counter[str] = Counter()
         for ba in self.blocks(ctx.analysis):
             text = ba.block.text
-            for m in _ACRONYM.finditer(text):
-                acronym = m.group(1)
+            for acronym, start, end1, end, whole in _candidates(text):
                 if acronym in seen or acronym in self.known:
-                    continue
-                if _in_capitals_run(text, m.start(), m.end()):
                     continue
                 if uses is None:
                     uses, lowercase_words, words_in_doc = _source_words(ctx.analysis.document.path, source)
                 if acronym not in self.expansions and uses[acronym] >= _DOCUMENT_NAME_USES:
                     continue  # «ND», «INP» all through the party's own programme: its readers know it
-                if _MODEL_NUMBER.match(text[m.end(1) : m.end(1) + 6]) and acronym not in self.expansions:
+                if _MODEL_NUMBER.match(text[end1 : end1 + 6]) and acronym not in self.expansions:
                     continue  # «NH 90», «ROLE 2»: a model's designation (not «NOU 2023: 4»)
                 if acronym not in self.expansions and acronym.lower() in _ORDINARY_WORDS:
                     continue  # «ALLE skal ha», «DEL 1»: a word in capitals for emphasis
-                if acronym not in self.expansions and m.group() == acronym and acronym.lower() in lexicon:
+                if acronym not in self.expansions and whole == acronym and acronym.lower() in lexicon:
                     if acronym.lower() in lowercase_words:
                         continue  # «BASIS», «SUM»: a word of the language, used as a word here too
                 if acronym not in self.expansions and acronym[0] + acronym[1:].lower() in words_in_doc:
                     continue  # «ENOVA» beside «Enova»: a name, written in capitals here
-                s, e = ba.block.source_span(m.start(1), m.end(1))
-                after = text[m.end() : m.end() + 3].lstrip()
-                before = text[: m.start()].rstrip()
-                closes = text[m.end(1) : m.end(1) + 1] == ")" or text[m.end() : m.end() + 1] == ")"  # (NGOs), (UH-sektoren)
-                if (after.startswith("(") or (before.endswith("(") and closes) or _explained_beside(text, m.start(1), m.end(), acronym)
+                s, e = ba.block.source_span(start, end1)
+                after = text[end : end + 3].lstrip()
+                before = text[:start].rstrip()
+                closes = text[end1 : end1 + 1] == ")" or text[end : end + 1] == ")"  # (NGOs), (UH-sektoren)
+                if (after.startswith("(") or (before.endswith("(") and closes) or _explained_beside(text, start, end, acronym)
                         or _named_kind(before)):
                     seen.add(acronym)
                     continue
@@ -86,9 +83,18 @@ class AcronymRule(Rule):
                 if long_form:
                     title = {"nb": "Skriv «{0} ({1})»", "nn": "Skriv «{0} ({1})»", "en": "Write “{0} ({1})”"}.get(ctx.lang, "Skriv «{0} ({1})»")
                     fixes.append(Fix(title.format(long_form, acronym), (Edit(s, e, f"{long_form} ({acronym})"),), FixSafety.UNSAFE))
-                out.append(self.finding(ctx, ba.block, m.start(1), m.end(1), fixes, {"acronym": acronym, "long_form": long_form or ""},
+                out.append(self.finding(ctx, ba.block, start, end1, fixes, {"acronym": acronym, "long_form": long_form or ""},
                                         match=acronym, long_form=long_form or "…"))
         return out
+
+
+@lru_cache(maxsize=16384)
+def _candidates(text: str) -> tuple[tuple[str, int, int, int, str], ...]:
+    """The acronyms of a block's text that are not inside text in capitals: (acronym,
+    start, its end, the end of the match with an ending such as «-en», the match).
+    Cached on the text: the rule runs over every block at each edit."""
+    return tuple((m.group(1), m.start(1), m.end(1), m.end(), m.group())
+                 for m in _ACRONYM.finditer(text) if not _in_capitals_run(text, m.start(), m.end()))
 
 
 # «EUs energibyrå ACER», «tilsynet PTIL»: a word right before the acronym says what it is.
