@@ -299,3 +299,20 @@ def test_a_paragraph_a_line_is_not_taken_for_mixed_columns() -> None:
 
     doc = parse(ud_running_text(conllu), "ud.txt", "text", "nn")
     assert [n.kind for n in doc.notes] == []
+
+
+def test_a_line_ends_a_sentence_as_the_pattern_says() -> None:
+    import random
+
+    import regex
+
+    from klarsyn.document.columns import line_shape
+
+    ends_sentence = regex.compile(r"[.!?:][»\"”’)]*\Z")
+    rng = random.Random(7)
+    alphabet = ["a", "B", " ", ".", "!", "?", ":", "»", '"', "”", "’", ")", "-", "«", "\t", "5", "…"]
+    lines = ["", " ", ".", "»", "Slutt.", "Slutt.»", "Slutt.» ", "utdan-", "ord", "(ja)", "Hva?!»)"]
+    lines += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 12))) for _ in range(3000)]
+    for line in lines:
+        expected = bool(ends_sentence.search(line.rstrip()))
+        assert (line_shape(line).end == "sentence") == expected, repr(line)

@@ -32,7 +32,7 @@ from klarsyn.document.model import Block, BlockKind, Document, SourceNote
 from klarsyn.document.offsets import TextBuilder
 
 _BREAK = regex.compile(r"\r\n|\r|\n")
-_LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_BREAK_KEPT = regex.compile(r"(\r\n|\r|\n)")
 _LIST_MARKER = regex.compile(
     r"[ \t\u00a0\f]*(?:(?:(\d{1,3}(?:\.\d{1,3})*)[.)]|\(?(?:[ivx]{1,5}|[a-zæøå])\)|\(\d{1,3}\)|[-*–])[ \t\u00a0]+"
     r"|[" + BULLETS + r"][ \t\u00a0]*)(?=\S)"
@@ -87,15 +87,18 @@ class _Unit:
 
 
 def _split_lines(source: str) -> list[_Line]:
+    """The lines of ``source`` with their breaks (CR LF, CR or LF); a break at the very end
+    starts no empty line. One split of the whole text, not a match per line."""
+    parts = _BREAK_KEPT.split(source)  # line, break, line, break, …, what follows the last break
     lines = []
     pos = 0
-    n = len(source)
-    while pos < n:
-        m = _LINE.match(source, pos)
-        raw = m.group()
-        body = raw.rstrip("\r\n")
-        lines.append(_Line(pos, pos + len(body), len(raw) - len(body), body))
-        pos = m.end()
+    for i in range(0, len(parts) - 1, 2):
+        body, brk = parts[i], parts[i + 1]
+        end = pos + len(body)
+        lines.append(_Line(pos, end, len(brk), body))
+        pos = end + len(brk)
+    if parts[-1]:
+        lines.append(_Line(pos, pos + len(parts[-1]), 0, parts[-1]))
     return lines
 
 
