@@ -320,6 +320,9 @@ def _free_adjective(word: str) -> bool:
 def saerskriving_groups(words: list[Word], lex: frozenset[str]) -> list[Group]:
     closed_forms = {w.lower for w in words if "-" not in w.text}
     groups: dict[str, Group] = {}
+    # The words by their small-letter form, made when the first group needs its closed
+    # form's uses (a walk over the programme's words per group before).
+    by_lower: dict[str, list[Word]] | None = None
     previous: Word | None = None
     for w in words:
         prev, previous = previous, w
@@ -338,7 +341,14 @@ def saerskriving_groups(words: list[Word], lex: frozenset[str]) -> list[Group]:
         g = groups.get(key)
         if g is None:
             g = groups[key] = Group("saerskriving", key, force=key)
-            g.forms[key] = [Occurrence(c.doc, c.block, c.start, c.end, c.text) for c in words if c.lower == key and c.text.islower()] if evidence else []
+            uses: list[Word] = []
+            if evidence:
+                if by_lower is None:
+                    by_lower = defaultdict(list)
+                    for c in words:
+                        by_lower[c.lower].append(c)
+                uses = by_lower.get(key, [])
+            g.forms[key] = [Occurrence(c.doc, c.block, c.start, c.end, c.text) for c in uses if c.text.islower()]
             g.rewrite = {key: lambda text: text.replace(" ", "")}
             g.label = {key: key}
         g.forms[f"{w.lower} {n.lower}"].append(Occurrence(w.doc, w.block, w.start, n.end, f"{w.text} {n.text}"))
@@ -458,6 +468,26 @@ def _distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+def _one_typo(a: str, b: str) -> bool:
+    """``_distance(a, b, 1) <= 1``, told without the table: the same word, or one letter
+    wrong, too many, too few, or two neighbours swapped."""
+    if a == b:
+        return True
+    if len(a) == len(b):
+        wrong = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        if len(wrong) == 1:
+            return True
+        return len(wrong) == 2 and wrong[1] == wrong[0] + 1 and a[wrong[0]] == b[wrong[1]] and a[wrong[1]] == b[wrong[0]]
+    if len(a) < len(b):
+        a, b = b, a
+    if len(a) - len(b) != 1:
+        return False
+    i = 0
+    while i < len(b) and a[i] == b[i]:
+        i += 1
+    return a[i + 1 :] == b[i:]
+
+
 # Short words the lemma lists leave out; a word after them is no PDF fragment («i byområer»).
 _SHORT_WORDS = frozenset({"i", "å", "er", "e", "ø"})
 
@@ -496,7 +526,7 @@ def misspelling_groups(words: list[Word], lex: frozenset[str], min_frequent: int
         previous = w
     groups = []
     for base, ws in families.items():
-        if len(ws) > 1 or known(ws[0].lower, lex) or len(ws) >= min_frequent:
+        if len(ws) > 1 or len(ws) >= min_frequent:
             continue
         rare = ws[0]
         if rare.sentence_start or not rare.text.isalpha() or len(rare.lower) < 6:
@@ -504,12 +534,14 @@ def misspelling_groups(words: list[Word], lex: frozenset[str], min_frequent: int
         r = rare.lower
         if _garbled(r) or id(rare) in fragments:
             continue  # text broken by the PDF conversion (lhenger: tilhenger), not a typo
+        if known(r, lex):  # the costly test last (the order of these tests changes nothing else)
+            continue
         if r.endswith("st") and any(known(r[:-2] + ending, lex) for ending in ("je", "e", "a")):
             continue  # a Nynorsk s-verb («det spørst», of spørje), not a typo
         best: tuple[int, str, str] | None = None  # uses of the family, right form, its base
         for length in (len(r) - 1, len(r), len(r) + 1):
             for form, form_base in surface.get((length, r[0], r[-2:]), {}).items():
-                if _distance(r, form, 1) > 1:
+                if not _one_typo(r, form):
                     continue
                 uses = len(families[form_base])
                 if best is None or uses > best[0]:
