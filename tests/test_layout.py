@@ -319,9 +319,9 @@ def test_a_line_ends_a_sentence_as_the_pattern_says() -> None:
 
 
 def test_the_longest_lone_marker_fits_the_length_test() -> None:
-    from klarsyn.document.layout import _LONE_MARKER_CHARS, LONE_MARKER, line_facts
+    from klarsyn.document.layout import LONE_MARKER_CHARS, LONE_MARKER, line_facts
 
     for marker in ("•", "-", "a)", "(a)", "12)", "(123)", "(viiii)", " \t(xv) ", "\f•"):
         assert LONE_MARKER.fullmatch(marker) and line_facts([marker])[0].lone_marker, marker
-    assert not LONE_MARKER.fullmatch("(" + "i" * (_LONE_MARKER_CHARS - 1) + ")")
+    assert not LONE_MARKER.fullmatch("(" + "i" * (LONE_MARKER_CHARS - 1) + ")")
     assert not line_facts(["• Skolen skal"])[0].lone_marker

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import regex
 
 from klarsyn.document.hyphenation import Join, add_text, join
-from klarsyn.document.layout import BULLETS, LONE_MARKER, FileLayout, analyse, layout_lines
+from klarsyn.document.layout import BULLETS, LONE_MARKER, LONE_MARKER_CHARS, FileLayout, analyse, layout_lines
 from klarsyn.document.model import Block, BlockKind, Document, SourceNote
 from klarsyn.document.offsets import TextBuilder
 
@@ -134,11 +134,12 @@ def _units(lines: list[_Line], layout: list[str | None]) -> list[_Unit]:
         if reason is not None or _BLANK.fullmatch(line.text):
             after_blank = True
             continue
-        if LONE_MARKER.fullmatch(line.text):
+        content = line.content
+        # The length test first: it spares almost every line the pattern.
+        if len(content) <= LONE_MARKER_CHARS and LONE_MARKER.fullmatch(line.text):
             lone_marker += 1
             after_blank = True
             continue
-        content = line.content
         starts_item = bool(_LIST_MARKER.match(line.text))
         if starts_item and current is not None and not after_blank and _dash_aside(line.text, current):
             starts_item = False  # «… veier, bygg som sykehus⏎– altså investeringer …»: an aside
