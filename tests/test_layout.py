@@ -299,4 +299,3 @@ def test_a_paragraph_a_line_is_not_taken_for_mixed_columns() -> None:
 
     doc = parse(ud_running_text(conllu), "ud.txt", "text", "nn")
     assert [n.kind for n in doc.notes] == []
-
