@@ -64,3 +64,11 @@ def test_files_kept_are_bounded() -> None:
     for i in range(acronym._FILES_KEPT + 10):
         acronym._source_words(f"/tmp/kept-words-{i}.txt", f"NAV {i}")
     assert len(acronym._FILES) <= acronym._FILES_KEPT
+
+
+def test_counts_handed_out_do_not_change_with_the_next_edit() -> None:
+    path = "/tmp/kept-words-snapshot.txt"
+    acronym._FILES.pop(path, None)
+    uses, lower, title = acronym._source_words(path, "NAV og Nav\nskole")
+    acronym._source_words(path, "NRK\nbarnehage")
+    assert uses == {"NAV": 1} and set(lower) == {"og", "skole"} and set(title) == {"Nav"}

@@ -236,13 +236,25 @@ class _FileWords:
             same_end += 1
         gone = "\n".join(old[same_start : len(old) - same_end])
         came = "\n".join(lines[same_start : len(lines) - same_end])
-        for counts, pattern in ((self.uses, _CAPITALS_WORD), (self.lower, _LOWER_WORD), (self.title, _TITLE_WORD)):
-            for word in pattern.findall(gone):
-                counts[word] -= 1
-                if counts[word] <= 0:
-                    del counts[word]  # so that ``in`` says whether the file still has it
-            counts.update(pattern.findall(came))
+        # New counters, not the old ones changed: a run still reading the counts it was
+        # given (another thread's, on the same file) keeps what it read.
+        self.uses = _counted(self.uses, _CAPITALS_WORD, gone, came)
+        self.lower = _counted(self.lower, _LOWER_WORD, gone, came)
+        self.title = _counted(self.title, _TITLE_WORD, gone, came)
         self.lines = lines
+
+
+def _counted(counts: Counter[str], pattern: regex.Pattern[str], gone: str, came: str) -> Counter[str]:
+    """``counts`` less the words of ``gone``, plus those of ``came``."""
+    if not gone and not came:
+        return counts
+    out = Counter(counts)
+    for word in pattern.findall(gone):
+        out[word] -= 1
+        if out[word] <= 0:
+            del out[word]  # so that ``in`` says whether the file still has it
+    out.update(pattern.findall(came))
+    return out
 
 
 # Per file (by path): its words as of the last run on it. Bounded by the number of files.
