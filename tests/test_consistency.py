@@ -219,3 +219,30 @@ def test_optional_infinitive_same_in_both_systems_and_no_placeholder() -> None:
 def test_declared_variants_keep_fixed_expressions() -> None:
     text = "Vi går fram. Vi løfter fram saken. Det går fram. Vi vil først og fremst hjelpe barna."
     assert run(text, config=Config(select=("valgfrie-former",))) == [[]]
+
+
+def test_one_typo_says_what_the_edit_distance_says() -> None:
+    import random
+
+    from klarsyn.checks.variants import _distance, _one_typo
+
+    rng = random.Random(11)
+    words = ["kompetanse", "kompetansse", "kmopetanse", "kompetans", "ab", "ba", "a", "", "abc", "acb", "bac", "aab", "abb"]
+    for _ in range(20000):
+        a = "".join(rng.choice("abc") for _ in range(rng.randrange(6)))
+        b = list(a)
+        for _ in range(rng.randrange(3)):
+            op = rng.randrange(4)
+            i = rng.randrange(len(b) + 1)
+            if op == 0:
+                b.insert(i, rng.choice("abc"))
+            elif op == 1 and i < len(b):
+                del b[i]
+            elif op == 2 and i < len(b):
+                b[i] = rng.choice("abc")
+            elif op == 3 and i + 1 < len(b):
+                b[i], b[i + 1] = b[i + 1], b[i]
+        words.append(a)
+        words.append("".join(b))
+    for a, b in zip(words, words[1:]):
+        assert _one_typo(a, b) == (_distance(a, b, 1) <= 1), (a, b)

@@ -147,3 +147,27 @@ def test_an_ordinal_the_line_wrapped_before_is_no_list_item() -> None:
     assert [b.text for b in doc.blocks] == ["Vi vil ha selvbestemt abort t.o.m. 12. svangerskapsuke, og vi vil mer."]
     listed = parse_plaintext("Kommunen skal:\n1. sikre gode barnehager\n2. bygge skoler\n")
     assert [b.kind for b in listed.blocks][1:] == [BlockKind.LIST_ITEM, BlockKind.LIST_ITEM]
+
+
+def test_lines_are_cut_at_every_kind_of_break() -> None:
+    import random
+
+    import regex
+
+    from klarsyn.document.plaintext import _split_lines
+
+    def by_matching(source: str) -> list[tuple[int, int, int, str]]:
+        line = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+        out, pos = [], 0
+        while pos < len(source):
+            m = line.match(source, pos)
+            body = m.group().rstrip("\r\n")
+            out.append((pos, pos + len(body), len(m.group()) - len(body), body))
+            pos = m.end()
+        return out
+
+    rng = random.Random(3)
+    sources = ["", "a", "\n", "\r\n", "a\r\nb", "a\n\n", "\r\r\n\n", "x\ry"]
+    sources += ["".join(rng.choice("ab \r\n\u2028\f") for _ in range(rng.randrange(20))) for _ in range(2000)]
+    for source in sources:
+        assert [(l.start, l.end, l.brk, l.text) for l in _split_lines(source)] == by_matching(source), repr(source)

@@ -74,3 +74,22 @@ def test_accented_and_norwegian_letters() -> None:
 
 def test_numbers_and_symbols_are_not_words() -> None:
     assert words("2023 – 45 % § 3-1 14.30") == []
+
+
+def test_every_abbreviation_starts_with_letters_and_a_period() -> None:
+    # The tokenizer's fast lookahead for abbreviations (text/tokens.py) relies on it.
+    import regex
+
+    from klarsyn.text.abbreviations import all_abbreviations
+
+    for abbreviation in all_abbreviations():
+        first = abbreviation.split(".", 1)[0]
+        assert first and regex.fullmatch(r"\p{L}+", first), abbreviation
+
+
+def test_abbreviations_stay_one_token_in_any_case() -> None:
+    from klarsyn.text.tokens import Kind, tokenize
+
+    text = "Vi vil bl.a. bygge F.EKS. skoler, jf. planen, ca. 30 stk. Det er alt."
+    abbreviations = [text[a:b] for kind, a, b in tokenize(text) if kind is Kind.ABBREVIATION]
+    assert abbreviations == ["bl.a.", "F.EKS.", "jf.", "ca.", "stk."]

@@ -300,6 +300,8 @@ _FREE = frozenset(
 )
 
 
+# Cached per word type: the variant passes ask this of every word of the programme.
+@lru_cache(maxsize=65536)
 def _free_phrase(first: str) -> bool:
     """An adjective (also in its -e, -t, comparative and superlative forms), a determiner
     or a quantifier: it inflects on its own, so it is a word of its own."""
@@ -318,6 +320,9 @@ def _free_adjective(word: str) -> bool:
 def saerskriving_groups(words: list[Word], lex: frozenset[str]) -> list[Group]:
     closed_forms = {w.lower for w in words if "-" not in w.text}
     groups: dict[str, Group] = {}
+    # The words by their small-letter form, made when the first group needs its closed
+    # form's uses (a walk over the programme's words per group before).
+    by_lower: dict[str, list[Word]] | None = None
     previous: Word | None = None
     for w in words:
         prev, previous = previous, w
@@ -336,7 +341,14 @@ def saerskriving_groups(words: list[Word], lex: frozenset[str]) -> list[Group]:
         g = groups.get(key)
         if g is None:
             g = groups[key] = Group("saerskriving", key, force=key)
-            g.forms[key] = [Occurrence(c.doc, c.block, c.start, c.end, c.text) for c in words if c.lower == key and c.text.islower()] if evidence else []
+            uses: list[Word] = []
+            if evidence:
+                if by_lower is None:
+                    by_lower = defaultdict(list)
+                    for c in words:
+                        by_lower[c.lower].append(c)
+                uses = by_lower.get(key, [])
+            g.forms[key] = [Occurrence(c.doc, c.block, c.start, c.end, c.text) for c in uses if c.text.islower()]
             g.rewrite = {key: lambda text: text.replace(" ", "")}
             g.label = {key: key}
         g.forms[f"{w.lower} {n.lower}"].append(Occurrence(w.doc, w.block, w.start, n.end, f"{w.text} {n.text}"))
@@ -456,6 +468,26 @@ def _distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+def _one_typo(a: str, b: str) -> bool:
+    """``_distance(a, b, 1) <= 1``, told without the table: the same word, or one letter
+    wrong, too many, too few, or two neighbours swapped."""
+    if a == b:
+        return True
+    if len(a) == len(b):
+        wrong = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        if len(wrong) == 1:
+            return True
+        return len(wrong) == 2 and wrong[1] == wrong[0] + 1 and a[wrong[0]] == b[wrong[1]] and a[wrong[1]] == b[wrong[0]]
+    if len(a) < len(b):
+        a, b = b, a
+    if len(a) - len(b) != 1:
+        return False
+    i = 0
+    while i < len(b) and a[i] == b[i]:
+        i += 1
+    return a[i + 1 :] == b[i:]
+
+
 # Short words the lemma lists leave out; a word after them is no PDF fragment («i byområer»).
 _SHORT_WORDS = frozenset({"i", "å", "er", "e", "ø"})
 
@@ -466,14 +498,22 @@ def misspelling_groups(words: list[Word], lex: frozenset[str], min_frequent: int
     alike (the same last two letters), so an inflection (fremst / fremsto, hjelp / hjulpet)
     is never taken for a typo."""
     families: dict[str, list[Word]] = defaultdict(list)  # base -> words
+    base_of: dict[str, str] = {}  # per word type: a programme has far fewer types than words
     for w in words:
-        if w.common and "-" not in w.text and len(w.lower) >= 5:
-            families[split_inflection(w.lower, lex)[0]].append(w)
-    surface: dict[int, dict[str, str]] = defaultdict(dict)  # length -> form -> base
+        low = w.lower
+        if len(low) >= 5 and "-" not in w.text and w.common:
+            base = base_of.get(low)
+            if base is None:
+                base = base_of[low] = split_inflection(low, lex)[0]
+            families[base].append(w)
+    # (length, first letter, last two letters) -> form -> base: a typo's fix has the
+    # same first letter and ending, so only that bucket is compared letter by letter.
+    surface: dict[tuple[int, str, str], dict[str, str]] = defaultdict(dict)
     for base, ws in families.items():
         if len(ws) >= min_frequent and known(base, lex):
             for w in ws:
-                surface[len(w.lower)][w.lower] = base
+                low = w.lower
+                surface[len(low), low[0], low[-2:]][low] = base
     # Every word of the programme and its beginnings (straffe in strafferamme).
     prefixes = {w[:i] for w in families for i in range(5, len(w) + 1)}
     # Words next to a fragment the lexicon does not know («Stra eloven»: Straffeloven).
@@ -486,7 +526,7 @@ def misspelling_groups(words: list[Word], lex: frozenset[str], min_frequent: int
         previous = w
     groups = []
     for base, ws in families.items():
-        if len(ws) > 1 or known(ws[0].lower, lex) or len(ws) >= min_frequent:
+        if len(ws) > 1 or len(ws) >= min_frequent:
             continue
         rare = ws[0]
         if rare.sentence_start or not rare.text.isalpha() or len(rare.lower) < 6:
@@ -494,12 +534,14 @@ def misspelling_groups(words: list[Word], lex: frozenset[str], min_frequent: int
         r = rare.lower
         if _garbled(r) or id(rare) in fragments:
             continue  # text broken by the PDF conversion (lhenger: tilhenger), not a typo
+        if known(r, lex):  # the costly test last (the order of these tests changes nothing else)
+            continue
         if r.endswith("st") and any(known(r[:-2] + ending, lex) for ending in ("je", "e", "a")):
             continue  # a Nynorsk s-verb («det spørst», of spørje), not a typo
         best: tuple[int, str, str] | None = None  # uses of the family, right form, its base
         for length in (len(r) - 1, len(r), len(r) + 1):
-            for form, form_base in surface.get(length, {}).items():
-                if form[-2:] != r[-2:] or form[0] != r[0] or _distance(r, form, 1) > 1:
+            for form, form_base in surface.get((length, r[0], r[-2:]), {}).items():
+                if not _one_typo(r, form):
                     continue
                 uses = len(families[form_base])
                 if best is None or uses > best[0]:
@@ -642,6 +684,7 @@ _ADJECTIVE_SUFFIXES = ("ig", "lig", "sk", "isk", "ell", "al", "iv", "ær", "bar"
 _COMMON_ADJECTIVES = frozenset("god stor ny liten lang høy lav sterk svak rik fattig rask trygg fri grønn ung gammel varm kald tung lett fin".split())
 
 
+@lru_cache(maxsize=65536)  # per word type: asked of every word of the programme
 def _adjective_like(word: str) -> bool:
     """An adjective by its ending (regional, viktig, politisk) or a common one (god, stor)."""
     return word in _COMMON_ADJECTIVES or any(word.endswith(s) and len(word) >= len(s) + 3 for s in _ADJECTIVE_SUFFIXES)
@@ -735,10 +778,11 @@ class _CancellableWords(list):  # type: ignore[type-arg]
     kind's loops over the programme's words stop soon after the author types again."""
 
     def __iter__(self):  # type: ignore[no-untyped-def]
-        for i, w in enumerate(list.__iter__(self)):
-            if not i & 1023:
-                cancel.check()
-            yield w
+        # A chunk at a time: the loops run this for every word of the programme, seven
+        # times a pass, so the per-word work stays in C (``yield from`` over a slice).
+        for start in range(0, len(self), 1024):
+            cancel.check()
+            yield from list.__getitem__(self, slice(start, start + 1024))
 
 
 def all_groups(kind: str, words: list[Word], lang: str, options: dict[str, float], terms: dict[str, str] | None = None) -> list[Group]:

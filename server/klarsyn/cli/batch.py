@@ -16,16 +16,14 @@ import contextlib
 import hashlib
 import json
 import math
-import multiprocessing
 import os
 import signal
 import stat
 import sys
 import tempfile
 from functools import lru_cache
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import TYPE_CHECKING, Iterator, TextIO
 
 from klarsyn import __version__
 from klarsyn.config import Config
@@ -36,6 +34,10 @@ from klarsyn.engine.runner import document_phase
 from klarsyn.findings import Edit, Finding, Fix, FixSafety, Severity
 from klarsyn.metrics.analysis import DocumentAnalysis, analyze
 from klarsyn.text.sentences import Sentence, Word
+
+if TYPE_CHECKING:
+    import multiprocessing.process
+    from multiprocessing.connection import Connection
 
 Done = tuple[DocumentAnalysis, list[Finding]]
 Item = tuple[Document, Config]
@@ -392,6 +394,10 @@ class Batch:
         """Results of ``todo`` as workers finish them. No pool threads: on Ctrl-C (or any
         error) this process ends its workers and returns at once, with nothing left to wait
         for; the workers ignore Ctrl-C, so they print nothing."""
+        # multiprocessing loads only here: a run in one process does not need it.
+        import multiprocessing
+        from multiprocessing.connection import Connection, wait
+
         forked = sys.platform != "win32"
         context = multiprocessing.get_context("fork" if forked else "spawn")
         queue = list(reversed(todo))

@@ -7,12 +7,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from klarsyn.config import ConfigCache
 from klarsyn.document.suffixes import SUPPORTED_SUFFIXES
 from klarsyn.globs import any_match
+
+if TYPE_CHECKING:
+    import pathspec
 
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
 IGNORE_FILE = ".gitignore"
@@ -54,6 +56,8 @@ class IgnoreFiles:
             spec = None
             try:
                 lines = (folder / IGNORE_FILE).read_text(encoding="utf-8", errors="replace").splitlines()
+                import pathspec  # 30 modules: loaded only when a folder has a .gitignore
+
                 spec = pathspec.GitIgnoreSpec.from_lines(lines)
             except OSError:
                 pass

@@ -7,10 +7,12 @@ Exit codes: 0 nothing at or above the fail level; 1 findings at or above it;
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from klarsyn import __version__
 from klarsyn.cli.messages import count
@@ -107,6 +109,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_ERROR
+    with _fewer_collections(args.command != "lsp"):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "check":
             return _check(args)
@@ -148,6 +155,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
     return EXIT_ERROR
+
+
+# Young objects between collections of the cyclic garbage collector, and how many of
+# those collections before an older generation is scanned (Python's default: 700, 10, 10).
+# A check allocates millions of small objects that live until its report (words,
+# sentences, tokens) and almost none of them form cycles, yet with the defaults the
+# collector rescans them again and again: about 0.35 s of a 2.5 s check of a
+# 50,000-word programme. With these figures it is 0.1 s, and garbage cycles are still
+# collected (a few thousand objects per programme), so memory stays bounded.
+_BATCH_GC_THRESHOLDS = (50_000, 50, 100)
+
+
+@contextmanager
+def _fewer_collections(wanted: bool) -> Iterator[None]:
+    """While a command checks files: collect cyclic garbage less often. The language
+    server keeps the defaults (it runs for hours), and the thresholds are put back
+    after the command (main() also runs inside other programs, such as the tests)."""
+    if not wanted:
+        yield
+        return
+    before = gc.get_threshold()
+    gc.set_threshold(*_BATCH_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _load(args: argparse.Namespace) -> tuple[list, list[tuple[str, str]], object]:

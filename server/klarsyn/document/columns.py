@@ -34,7 +34,6 @@ MAX_COLUMN_CHARS = 120
 MIN_LEAD = 7.0  # how much better the line after must continue, summed over a window
 
 _WORD = regex.compile(r"\p{L}+")
-_ENDS_SENTENCE = regex.compile(r"[.!?:][»\"”’)]*\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +46,18 @@ class LineShape:
     wide: bool = False  # longer than a column's line: a whole paragraph on one line
 
 
+_TERMINALS = frozenset(".!?:")
+_CLOSERS = "»\"”’)"
+
+
 def line_shape(line: str) -> LineShape:
-    words = tuple(w.lower() for w in _WORD.findall(line))
+    words = tuple(map(str.lower, _WORD.findall(line)))
     a, b = line.rstrip(), line.lstrip()
-    end = "sentence" if _ENDS_SENTENCE.search(a) else "hyphen" if a.endswith("-") else "lower" if a[-1:].islower() else ""
+    # The line ends a sentence when it ends in [.!?:] and maybe closing quotes and
+    # brackets, [.!?:][»"”’)]*\Z; tested from the end, not searched for along the line
+    # (this runs for every line of the file).
+    last = a.rstrip(_CLOSERS)[-1:]
+    end = "sentence" if last in _TERMINALS else "hyphen" if a.endswith("-") else "lower" if a[-1:].islower() else ""
     if b[:1].isupper():
         first = _WORD.match(b)
         start = "upper" if first is not None and not first.group().isupper() else "capital"

@@ -33,6 +33,8 @@ BULLETS = "•▪◦●○■□►▶➢➤✓✔\uf0b7\uf0a7\uf0d8\uf0fc"
 # A list marker alone on its line: pdftotext writes "•" and the item's text apart.
 LONE_MARKER = regex.compile(r"[ \t\u00a0\f]*(?:[-–" + BULLETS + r"]|\(?(?:[ivx]{1,5}|[a-zæøå]|\d{1,3})\))[ \t\u00a0]*")
 
+LONE_MARKER_CHARS = 7  # the longest marker LONE_MARKER takes: «(viiii)»
+
 # Letter pairs that a ligature (fi, fl, ff, ffi, ft, tt, ti …) leaves behind when the
 # PDF's font maps it to nothing: pdftotext puts them on lines of their own.
 LIGATURE_FRAGMENTS = frozenset(
@@ -124,7 +126,10 @@ def _facts(line: str) -> LineFacts:
         if c[-1].isdigit() and _is_toc_title(c):
             m = _TITLE_AND_PAGE.fullmatch(c)
             title_page = int(m.group(1)) if m else -1
-    return LineFacts(c, bool(LONE_MARKER.fullmatch(line)), static, title_page, line_shape(line))
+    # A lone marker is at most LONE_MARKER_CHARS characters besides spaces: the length
+    # test spares almost every line the pattern.
+    lone = len(c) <= LONE_MARKER_CHARS and bool(LONE_MARKER.fullmatch(line))
+    return LineFacts(c, lone, static, title_page, line_shape(line))
 
 
 def line_facts(lines: list[str], memo: LineMemo | None = None) -> list[LineFacts]:

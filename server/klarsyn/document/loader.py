@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from klarsyn.document.markdown import parse_markdown, split_front_matter
 from klarsyn.document.model import Document
 from klarsyn.document.plaintext import parse_plaintext
 from klarsyn.document.suffixes import MARKDOWN_SUFFIXES, RICH_SUFFIXES, SUPPORTED_SUFFIXES, TEXT_SUFFIXES
@@ -113,6 +112,8 @@ def resolve_language(source: str, fmt: str, language: str | None = None) -> tupl
         return language, "config"
     start = 0
     if fmt == "markdown":
+        from klarsyn.document.markdown import split_front_matter  # markdown-it loads for Markdown only
+
         front_matter, start = split_front_matter(source)
         declared = front_matter.get("lang") or front_matter.get("language")
         if isinstance(declared, str) and normalize_language(declared):
@@ -127,7 +128,12 @@ def parse(source: str, path: str, fmt: str, language: str | None = None) -> Docu
         from klarsyn.document.html import parse_html
 
         return _settle_language(parse_html(source, path), language)
-    document = parse_markdown(source, path) if fmt == "markdown" else parse_plaintext(source, path)
+    if fmt == "markdown":
+        from klarsyn.document.markdown import parse_markdown  # markdown-it loads for Markdown only
+
+        document = parse_markdown(source, path)
+    else:
+        document = parse_plaintext(source, path)
     document.language, document.language_source = resolve_language(source, fmt, language)
     return document
 

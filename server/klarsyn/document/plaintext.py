@@ -27,12 +27,12 @@ from dataclasses import dataclass, field
 import regex
 
 from klarsyn.document.hyphenation import Join, add_text, join
-from klarsyn.document.layout import BULLETS, LONE_MARKER, FileLayout, analyse, layout_lines
+from klarsyn.document.layout import BULLETS, LONE_MARKER, LONE_MARKER_CHARS, FileLayout, analyse, layout_lines
 from klarsyn.document.model import Block, BlockKind, Document, SourceNote
 from klarsyn.document.offsets import TextBuilder
 
 _BREAK = regex.compile(r"\r\n|\r|\n")
-_LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_BREAK_KEPT = regex.compile(r"(\r\n|\r|\n)")
 _LIST_MARKER = regex.compile(
     r"[ \t\u00a0\f]*(?:(?:(\d{1,3}(?:\.\d{1,3})*)[.)]|\(?(?:[ivx]{1,5}|[a-zæøå])\)|\(\d{1,3}\)|[-*–])[ \t\u00a0]+"
     r"|[" + BULLETS + r"][ \t\u00a0]*)(?=\S)"
@@ -87,15 +87,18 @@ class _Unit:
 
 
 def _split_lines(source: str) -> list[_Line]:
+    """The lines of ``source`` with their breaks (CR LF, CR or LF); a break at the very end
+    starts no empty line. One split of the whole text, not a match per line."""
+    parts = _BREAK_KEPT.split(source)  # line, break, line, break, …, what follows the last break
     lines = []
     pos = 0
-    n = len(source)
-    while pos < n:
-        m = _LINE.match(source, pos)
-        raw = m.group()
-        body = raw.rstrip("\r\n")
-        lines.append(_Line(pos, pos + len(body), len(raw) - len(body), body))
-        pos = m.end()
+    for i in range(0, len(parts) - 1, 2):
+        body, brk = parts[i], parts[i + 1]
+        end = pos + len(body)
+        lines.append(_Line(pos, end, len(brk), body))
+        pos = end + len(brk)
+    if parts[-1]:
+        lines.append(_Line(pos, pos + len(parts[-1]), 0, parts[-1]))
     return lines
 
 
@@ -131,11 +134,12 @@ def _units(lines: list[_Line], layout: list[str | None]) -> list[_Unit]:
         if reason is not None or _BLANK.fullmatch(line.text):
             after_blank = True
             continue
-        if LONE_MARKER.fullmatch(line.text):
+        content = line.content
+        # The length test first: it spares almost every line the pattern.
+        if len(content) <= LONE_MARKER_CHARS and LONE_MARKER.fullmatch(line.text):
             lone_marker += 1
             after_blank = True
             continue
-        content = line.content
         starts_item = bool(_LIST_MARKER.match(line.text))
         if starts_item and current is not None and not after_blank and _dash_aside(line.text, current):
             starts_item = False  # «… veier, bygg som sykehus⏎– altså investeringer …»: an aside

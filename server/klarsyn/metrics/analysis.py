@@ -97,16 +97,28 @@ def _sections(blocks: list[BlockAnalysis]) -> list[Section]:
             if ba.counted:
                 intro.counts.add(ba.counts)
         sections.append(intro)
+    # A block's counts go to the innermost open section; a section's counts go to its
+    # parent when it closes. The sums are those of adding each block to every enclosing
+    # section, without a walk up the chain per block (this runs at every keystroke).
     for ba in blocks[first_heading:]:
         if ba.block.is_heading:
             level = ba.block.level
             while open_sections and open_sections[-1].level >= level:
-                open_sections.pop().last = ba.index
-            path = tuple(s.title for s in open_sections) + (ba.block.text.strip(),)
+                _close(open_sections).last = ba.index
+            path = (*open_sections[-1].path, ba.block.text.strip()) if open_sections else (ba.block.text.strip(),)
             section = Section(ba, level, ba.index, len(blocks), path=path)
             sections.append(section)
             open_sections.append(section)
-        elif ba.counted:
-            for section in open_sections:
-                section.counts.add(ba.counts)
+        elif ba.counted and open_sections:
+            open_sections[-1].counts.add(ba.counts)
+    while open_sections:
+        _close(open_sections)
     return sections
+
+
+def _close(open_sections: list[Section]) -> Section:
+    """Take the innermost open section off the chain; its counts join its parent's."""
+    section = open_sections.pop()
+    if open_sections:
+        open_sections[-1].counts.add(section.counts)
+    return section

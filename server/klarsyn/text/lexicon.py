@@ -17,8 +17,8 @@ def lemmas(lang: str) -> frozenset[str]:
     if name is None:
         return frozenset()
     with gzip.open(_DATA / name, "rb") as handle:
-        words = frozenset(handle.read().decode("utf-8").split("\n"))
-    return words - {""}
+        # Empty lines left out while the set is built (a set difference after copied it all).
+        return frozenset(filter(None, handle.read().decode("utf-8").split("\n")))
 
 
 class _Either:

@@ -60,27 +60,31 @@ def split_sentences(text: str, lang: str = "nb") -> list[Sentence]:
     start = -1
     n = len(tokens)
     i = 0
+    # Locals: this loop runs for every token of the document.
+    word_kind, abbreviation_kind, punct_kind = Kind.WORD, Kind.ABBREVIATION, Kind.PUNCT
     while i < n:
         kind, a, b = tokens[i]
         if start < 0:
             start = a
         end_here = -1  # end offset of the sentence if it ends at this token
-        if kind is Kind.WORD or kind is Kind.ABBREVIATION:
+        if kind is word_kind:
+            token_text = text[a:b]
+            words.append(Word(a, b, len(token_text) if token_text.isalpha() else letter_count(token_text)))
+        elif kind is abbreviation_kind:
             token_text = text[a:b]
             words.append(Word(a, b, letter_count(token_text)))
-            if kind is Kind.ABBREVIATION:
-                low = token_text.lower()
-                if low in final and low not in inner:
-                    nxt = tokens[i + 1][1] if i + 1 < n else -1
-                    if nxt < 0 or (nxt > b and text[nxt].isupper()):
-                        end_here = b
-        elif kind is Kind.PUNCT and text[a] == ":":
+            low = token_text.lower()
+            if low in final and low not in inner:
+                nxt = tokens[i + 1][1] if i + 1 < n else -1
+                if nxt < 0 or (nxt > b and text[nxt].isupper()):
+                    end_here = b
+        elif kind is punct_kind and text[a] == ":":
             # A colon ends a sentence when a full sentence (capital letter, quote or
             # dash) follows it, as in Norwegian style and Björnsson's LIX.
             nxt = tokens[i + 1][1] if i + 1 < n else -1
             if nxt > b and (text[nxt].isupper() or text[nxt] in _QUOTE_OR_DASH):
                 end_here = b
-        elif kind is Kind.PUNCT and text[a] in _TERMINAL:
+        elif kind is punct_kind and text[a] in _TERMINAL:
             # Take the whole run of terminals and closing quotes: "?!", "...", ".»"
             j = i
             while j + 1 < n and tokens[j + 1][0] is Kind.PUNCT and tokens[j + 1][1] == tokens[j][2] and (

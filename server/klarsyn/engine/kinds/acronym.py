@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -46,34 +47,31 @@ class AcronymRule(Rule):
         # How often each word in capitals stands in the file, the words in small letters and
         # the capitalised words: made when the first candidate needs them.
         uses: Counter[str] | None = None
-        lowercase_words: set[str] = set()
-        words_in_doc: set[str] = set()
+        lowercase_words: Counter[str] = Counter()
+        words_in_doc: Counter[str] = Counter()
         for ba in self.blocks(ctx.analysis):
             text = ba.block.text
-            for m in _ACRONYM.finditer(text):
-                acronym = m.group(1)
+            for acronym, start, end1, end, whole in _candidates(text):
                 if acronym in seen or acronym in self.known:
-                    continue
-                if _in_capitals_run(text, m.start(), m.end()):
                     continue
                 if uses is None:
                     uses, lowercase_words, words_in_doc = _source_words(ctx.analysis.document.path, source)
                 if acronym not in self.expansions and uses[acronym] >= _DOCUMENT_NAME_USES:
                     continue  # «ND», «INP» all through the party's own programme: its readers know it
-                if _MODEL_NUMBER.match(text[m.end(1) : m.end(1) + 6]) and acronym not in self.expansions:
+                if _MODEL_NUMBER.match(text[end1 : end1 + 6]) and acronym not in self.expansions:
                     continue  # «NH 90», «ROLE 2»: a model's designation (not «NOU 2023: 4»)
                 if acronym not in self.expansions and acronym.lower() in _ORDINARY_WORDS:
                     continue  # «ALLE skal ha», «DEL 1»: a word in capitals for emphasis
-                if acronym not in self.expansions and m.group() == acronym and acronym.lower() in lexicon:
+                if acronym not in self.expansions and whole == acronym and acronym.lower() in lexicon:
                     if acronym.lower() in lowercase_words:
                         continue  # «BASIS», «SUM»: a word of the language, used as a word here too
                 if acronym not in self.expansions and acronym[0] + acronym[1:].lower() in words_in_doc:
                     continue  # «ENOVA» beside «Enova»: a name, written in capitals here
-                s, e = ba.block.source_span(m.start(1), m.end(1))
-                after = text[m.end() : m.end() + 3].lstrip()
-                before = text[: m.start()].rstrip()
-                closes = text[m.end(1) : m.end(1) + 1] == ")" or text[m.end() : m.end() + 1] == ")"  # (NGOs), (UH-sektoren)
-                if (after.startswith("(") or (before.endswith("(") and closes) or _explained_beside(text, m.start(1), m.end(), acronym)
+                s, e = ba.block.source_span(start, end1)
+                after = text[end : end + 3].lstrip()
+                before = text[:start].rstrip()
+                closes = text[end1 : end1 + 1] == ")" or text[end : end + 1] == ")"  # (NGOs), (UH-sektoren)
+                if (after.startswith("(") or (before.endswith("(") and closes) or _explained_beside(text, start, end, acronym)
                         or _named_kind(before)):
                     seen.add(acronym)
                     continue
@@ -85,9 +83,18 @@ class AcronymRule(Rule):
                 if long_form:
                     title = {"nb": "Skriv «{0} ({1})»", "nn": "Skriv «{0} ({1})»", "en": "Write “{0} ({1})”"}.get(ctx.lang, "Skriv «{0} ({1})»")
                     fixes.append(Fix(title.format(long_form, acronym), (Edit(s, e, f"{long_form} ({acronym})"),), FixSafety.UNSAFE))
-                out.append(self.finding(ctx, ba.block, m.start(1), m.end(1), fixes, {"acronym": acronym, "long_form": long_form or ""},
+                out.append(self.finding(ctx, ba.block, start, end1, fixes, {"acronym": acronym, "long_form": long_form or ""},
                                         match=acronym, long_form=long_form or "…"))
         return out
+
+
+@lru_cache(maxsize=16384)
+def _candidates(text: str) -> tuple[tuple[str, int, int, int, str], ...]:
+    """The acronyms of a block's text that are not inside text in capitals: (acronym,
+    start, its end, the end of the match with an ending such as «-en», the match).
+    Cached on the text: the rule runs over every block at each edit."""
+    return tuple((m.group(1), m.start(1), m.end(1), m.end(), m.group())
+                 for m in _ACRONYM.finditer(text) if not _in_capitals_run(text, m.start(), m.end()))
 
 
 # «EUs energibyrå ACER», «tilsynet PTIL»: a word right before the acronym says what it is.
@@ -158,19 +165,29 @@ def _explained_beside(text: str, start: int, end: int, acronym: str) -> bool:
     Mellomstore Bedrifter – SMB») or right after it («NIU, Nordisk Institutt for Utvikling»),
     set off by a comma, a dash or a bracket: the initials spell the acronym. With only a
     space between, the long form must be a name (capital initials: «Norgesdemokratene ND»)."""
+    return _explained_in(text[max(0, start - 120) : start], text[end : end + 120], acronym)
+
+
+# Cached on the text around the acronym: the rule runs at every edit, over every
+# acronym of the file that is not explained yet, and spelling out the long form is
+# the costly part.
+@lru_cache(maxsize=4096)
+def _explained_in(before_text: str, after_text: str, acronym: str) -> bool:
+    """See _explained_beside: ``before_text`` and ``after_text`` are the 120 characters
+    before the acronym and after it."""
 
     def fits(words: list[str], marked: bool) -> bool:
         if not words or any(len(w) > 1 and w.isupper() for w in words):
             return False  # another acronym is no long form («UD og UDI»)
         return _spells(acronym, words) and (marked or all(w[:1].isupper() for w in words if w.lower() not in _FUNCTION_WORDS))
 
-    before = _BEFORE.match(text[max(0, start - 120) : start])
+    before = _BEFORE.match(before_text)
     if before:
         marked = bool(before.group(2).strip())
         words = _WORD.findall(before.group(1))[-8:]
         if any(fits(words[-n:], marked) for n in range(1, len(words) + 1)):
             return True
-    after = _AFTER.match(text[end : end + 120])
+    after = _AFTER.match(after_text)
     if after:
         marked = bool(after.group(1).strip())
         words = _WORD.findall(after.group(2))
@@ -187,40 +204,77 @@ _DOCUMENT_NAME_USES = 15
 _CAPITALS_WORD = regex.compile(r"(?<![\p{L}\p{N}])\p{Lu}[\p{Lu}\p{N}]{1,7}(?![\p{L}\p{N}])")
 
 
-_LineWords = tuple[Counter[str], frozenset[str], frozenset[str]]
-# Per file (by path): each line's words, from the last run on that file. Only the lines of
-# the file as it is now are kept, so the memory is that of the open files' lines.
-_LINES: dict[str, dict[str, _LineWords]] = {}
-_LINES_FILES = 64
+@dataclass
+class _FileWords:
+    """The words of one file that the rule asks about, with their counts: words in
+    capitals, words in small letters, capitalised words. Kept from one run on the file to
+    the next and brought up to date by the lines that changed: the rule runs at every
+    edit, and scanning the whole text three times cost about 40 ms a keystroke on a
+    50,000-word programme while almost every line is as before. None of the three
+    patterns crosses a line end (a line end is neither a letter nor a digit), so counting
+    line by line gives what scanning the whole text gives."""
+
+    lines: list[str]
+    uses: Counter[str]
+    lower: Counter[str]
+    title: Counter[str]
+
+    @classmethod
+    def of(cls, source: str) -> "_FileWords":
+        return cls(source.split("\n"), Counter(_CAPITALS_WORD.findall(source)), Counter(_LOWER_WORD.findall(source)),
+                   Counter(_TITLE_WORD.findall(source)))
+
+    def update(self, source: str) -> None:
+        lines = source.split("\n")
+        old = self.lines
+        same_start = 0
+        limit = min(len(old), len(lines))
+        while same_start < limit and old[same_start] == lines[same_start]:
+            same_start += 1
+        same_end = 0
+        while same_end < limit - same_start and old[-1 - same_end] == lines[-1 - same_end]:
+            same_end += 1
+        gone = "\n".join(old[same_start : len(old) - same_end])
+        came = "\n".join(lines[same_start : len(lines) - same_end])
+        # New counters, not the old ones changed: a run still reading the counts it was
+        # given (another thread's, on the same file) keeps what it read.
+        self.uses = _counted(self.uses, _CAPITALS_WORD, gone, came)
+        self.lower = _counted(self.lower, _LOWER_WORD, gone, came)
+        self.title = _counted(self.title, _TITLE_WORD, gone, came)
+        self.lines = lines
 
 
-def _source_words(path: str, source: str) -> tuple[Counter[str], set[str], set[str]]:
+def _counted(counts: Counter[str], pattern: regex.Pattern[str], gone: str, came: str) -> Counter[str]:
+    """``counts`` less the words of ``gone``, plus those of ``came``."""
+    if not gone and not came:
+        return counts
+    out = Counter(counts)
+    for word in pattern.findall(gone):
+        out[word] -= 1
+        if out[word] <= 0:
+            del out[word]  # so that ``in`` says whether the file still has it
+    out.update(pattern.findall(came))
+    return out
+
+
+# Per file (by path): its words as of the last run on it. Bounded by the number of files.
+_FILES: dict[str, _FileWords] = {}
+_FILES_KEPT = 64
+
+
+def _source_words(path: str, source: str) -> tuple[Counter[str], Counter[str], Counter[str]]:
     """The words in capitals with their counts, the words in small letters and the
-    capitalised words of the whole file. Made line by line, reusing the lines of the last
-    run on the same file: the rule runs at every edit, and scanning the whole text three
-    times cost about 40 ms a keystroke on a 50,000-word programme while almost every line
-    is as before. None of the three patterns crosses a line end, and a line end is neither
-    a letter nor a digit, so the result is what scanning the whole text gives."""
-    before = _LINES.pop(path, {})
-    now: dict[str, _LineWords] = {}
-    uses: Counter[str] = Counter()
-    lower: set[str] = set()
-    title: set[str] = set()
-    for line in source.split("\n"):
-        words = now.get(line) or before.get(line)
-        if words is None:
-            words = (Counter(_CAPITALS_WORD.findall(line)), frozenset(_LOWER_WORD.findall(line)),
-                     frozenset(_TITLE_WORD.findall(line)))
-        now[line] = words
-        caps, small, capitalised = words
-        if caps:
-            uses.update(caps)
-        lower |= small
-        title |= capitalised
-    if len(_LINES) >= _LINES_FILES:
-        _LINES.pop(next(iter(_LINES)))
-    _LINES[path] = now
-    return uses, lower, title
+    capitalised words of the whole file (as counters: ``in`` tells whether the file has
+    a word). Read-only for the caller: they are kept for the next run on the file."""
+    words = _FILES.pop(path, None)
+    if words is None:
+        words = _FileWords.of(source)
+    else:
+        words.update(source)
+    if len(_FILES) >= _FILES_KEPT:
+        _FILES.pop(next(iter(_FILES)))
+    _FILES[path] = words
+    return words.uses, words.lower, words.title
 
 
 def _in_capitals_run(text: str, start: int, end: int) -> bool:
