@@ -85,11 +85,13 @@ function reorderSoon(editor: vscode.TextEditor | undefined): void {
   if (reorderTimer) clearTimeout(reorderTimer);
   reorderTimer = setTimeout(() => collections.forEach((c) => c.reorder(editor.document.uri)), 150);
 }
+
 /** Given to pulls instead of the client's token (see provideDiagnostics): never cancelled. */
 const uncancelled = new vscode.CancellationTokenSource().token;
 /** With klarsyn.trace.server on, each pull's time goes to the log (the client's own trace is
  * written only at the channel's Trace level). */
 const tracePulls = (): boolean => vscode.workspace.getConfiguration("klarsyn").get<string>("trace.server", "off") !== "off";
+
 const DOCUMENTS = [
   { scheme: "file", language: "markdown" },
   { scheme: "file", language: "plaintext" },
@@ -271,8 +273,8 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     documentSelector: DOCUMENTS,
     outputChannel: output,
     initializationOptions: { klarsyn: settings(context) },
-    // More than 1,000 diagnostics in a file (a real programme) would lose the rest in VS Code,
-    // hints first: see spread.ts.
+    // A real programme has more diagnostics than VS Code keeps of one file in one collection
+    // (1,000) and than the editor draws (the first 500): see spread.ts.
     diagnosticCollectionProvider: {
       create: (name) => {
         const collection = new SpreadDiagnosticCollection(name ?? "klarsyn", (n) => vscode.languages.createDiagnosticCollection(n),
