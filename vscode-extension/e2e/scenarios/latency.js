@@ -2,8 +2,10 @@
 // apart, as a person types, into a paragraph of a short draft and of a real programme (53,129
 // words). Measured from the keydown of the word's last letter to the first frame in which a
 // squiggle ends where the word ends, both when the writer goes on typing and when they stop.
-// Prints the median and every trial; asserts only a generous bound (2 s) so a busy CI machine
-// does not fail it. The goal (issue 15) is 300 ms.
+// Prints the median and every trial; asserts only generous bounds (2 s, 3 s on the programme,
+// where a pull alone takes 0.5–1 s on a two-core machine) so a busy CI machine does not fail
+// it; they still catch a squiggle that waits for the typing to stop (5–7 s) or never comes.
+// The goal (issue 15) is 300 ms.
 //   KLARSYN_E2E_PROGRAMME    the long draft (default: the corpus's partiet_sentrum.txt; when it
 //                            is missing, the sample repeated to about 50,000 words)
 //   KLARSYN_E2E_TRIALS       trials per case (default 5)
@@ -18,7 +20,7 @@ const SAMPLE = path.join(ROOT, "examples", "lokalvalg-2023-utkast.md");
 const PROGRAMME = process.env.KLARSYN_E2E_PROGRAMME || "/work/shared/corpus/programmes/partiet_sentrum.txt";
 const TRIALS = Number(process.env.KLARSYN_E2E_TRIALS || 5);
 const TRACE = process.env.KLARSYN_E2E_TRACE === "1";
-const BOUND = 2000; // ms; the goal is 300
+const BOUND = { sample: 2000, programme: 3000 }; // ms; the goal is 300
 const GIVE_UP = 8000; // ms after the word's last key: counted as never
 
 // Two words of the kanselli list (hints by default: VS Code draws them as dots under the
@@ -200,8 +202,8 @@ exports.run = async (t) => {
   const big = await draft(t, prog.name, prog.text, "programme");
   for (const [label, r] of [["sample", small], ["programme", big]]) {
     for (const goOn of [true, false]) {
-      await t.check(`${label}, ${goOn ? "typing on" : "stopped"}: median ≤ ${BOUND} ms`, async () => {
-        if (!(r[goOn] <= BOUND)) throw new Error(`median ${Number.isFinite(r[goOn]) ? Math.round(r[goOn]) : "never"} ms`);
+      await t.check(`${label}, ${goOn ? "typing on" : "stopped"}: median ≤ ${BOUND[label]} ms`, async () => {
+        if (!(r[goOn] <= BOUND[label])) throw new Error(`median ${Number.isFinite(r[goOn]) ? Math.round(r[goOn]) : "never"} ms`);
       });
     }
   }
