@@ -26,6 +26,7 @@ import { emptyReport, toggled, withoutDisabled } from "./filter";
 import { chooseUiLanguage, Translator } from "./i18n";
 import { toServerSettings } from "./settings";
 import { DocumentStats, reportHtml, statusText } from "./status";
+import { Focus, nearestFirst, SpreadDiagnosticCollection } from "./spread";
 import { registerWord } from "./word";
 
 /** The language client, quiet while it starts: its own notifications for a server that fails
@@ -61,6 +62,36 @@ const stderrLines: string[] = [];
 let notified = false;
 
 const DISABLED = "klarsyn.disabledFiles";
+/** The client's diagnostic collections (spread.ts), to reorder when other lines come on screen. */
+const collections = new Set<SpreadDiagnosticCollection>();
+let reorderTimer: NodeJS.Timeout | undefined;
+
+/** What the editors showing `uri` have on screen: the lines whose squiggles go first. */
+function focusOf(uri: vscode.Uri): Focus | undefined {
+  const key = uri.toString();
+  const editors = vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === key);
+  if (!editors.length) return undefined;
+  const active = editors.find((e) => e === vscode.window.activeTextEditor) ?? editors[0];
+  return {
+    ranges: editors.flatMap((e) => e.visibleRanges.map((r) => ({ start: r.start.line, end: r.end.line }))),
+    cursor: active.selection.active.line,
+  };
+}
+
+/** Scrolled or switched: the squiggles of the lines now on screen go first (after a short
+ * pause, as scrolling gives many events). */
+function reorderSoon(editor: vscode.TextEditor | undefined): void {
+  if (!editor) return;
+  if (reorderTimer) clearTimeout(reorderTimer);
+  reorderTimer = setTimeout(() => collections.forEach((c) => c.reorder(editor.document.uri)), 150);
+}
+
+/** Given to pulls instead of the client's token (see provideDiagnostics): never cancelled. */
+const uncancelled = new vscode.CancellationTokenSource().token;
+/** With klarsyn.trace.server on, each pull's time goes to the log (the client's own trace is
+ * written only at the channel's Trace level). */
+const tracePulls = (): boolean => vscode.workspace.getConfiguration("klarsyn").get<string>("trace.server", "off") !== "off";
+
 const DOCUMENTS = [
   { scheme: "file", language: "markdown" },
   { scheme: "file", language: "plaintext" },
@@ -242,6 +273,24 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     documentSelector: DOCUMENTS,
     outputChannel: output,
     initializationOptions: { klarsyn: settings(context) },
+    // A real programme has more diagnostics than VS Code keeps of one file in one collection
+    // (1,000) and than the editor draws (the first 500): see spread.ts.
+    diagnosticCollectionProvider: {
+      create: (name) => {
+        const collection = new SpreadDiagnosticCollection(name ?? "klarsyn", (n) => vscode.languages.createDiagnosticCollection(n),
+          undefined, (uri, ds) => nearestFirst(ds, focusOf(uri)));
+        collections.add(collection);
+        return collection;
+      },
+      dispose: (collection) => {
+        collections.delete(collection as SpreadDiagnosticCollection);
+        collection.dispose();
+      },
+    },
+    // A pull after each change: the client's default, said here because the squiggles of
+    // what is typed depend on it (see provideDiagnostics for what it does with a pull in
+    // flight). The server's own refresh, after its consistency pass, covers the rest.
+    diagnosticPullOptions: { onChange: true },
     // The server's error output goes to the log as before, and is kept to quote when it stops.
     stdioOptions: {
       stdout: (input: NodeJS.ReadableStream, channel: vscode.LogOutputChannel) => lines(input, (l) => channel.info(l)),
@@ -275,10 +324,26 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     middleware: {
       // Belt and braces: the server leaves out files that are off (disabledFiles), and so do we.
       handleDiagnostics: (uri, diagnostics, next) => next(uri, off(uri) ? [] : diagnostics),
-      provideDiagnostics: (document, previousResultId, token, next) => {
+      provideDiagnostics: async (document, previousResultId, _token, next) => {
         const uri = document instanceof vscode.Uri ? document : document.uri;
         if (off(uri)) return emptyReport() as never;
-        return next(document, previousResultId, token);
+        // Not the client's token: at every keystroke it cancels the pull in flight
+        // ($/cancelRequest) and throws the answer away when it comes, then pulls again. On a
+        // long programme a pull takes longer than the pause between two keys, so while
+        // someone typed no answer was ever shown, and after the last key the squiggles came
+        // a whole pull after the one that was thrown away (e2e/scenarios/latency.js). This
+        // answer is shown when it comes: it is for the text of a keystroke or two ago (the
+        // findings before the cursor are where they were), and the client pulls again at once
+        // for the newest text. A pull for a document closed meanwhile is still dropped (the
+        // client marks it outdated).
+        const started = Date.now();
+        const report = await next(document, previousResultId, uncancelled);
+        if (tracePulls()) {
+          const what = !report ? "no answer" : report.kind === "full" ? `${report.items.length} diagnostics` : "unchanged";
+          const version = document instanceof vscode.Uri ? "" : ` v${document.version}`;
+          output.info(`pull ${path.basename(uri.path)}${version}: ${Date.now() - started} ms, ${what}`);
+        }
+        return report;
       },
       provideWorkspaceDiagnostics: async (resultIds, token, reporter, next) => {
         const filtered: typeof reporter = (chunk) => reporter(chunk ? withoutDisabled(chunk, off) : chunk);
@@ -480,7 +545,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         sendSettings(context);
       }
     }),
-    vscode.window.onDidChangeActiveTextEditor(() => updateStatus()),
+    vscode.window.onDidChangeActiveTextEditor((editor) => {
+      updateStatus();
+      reorderSoon(editor);
+    }),
+    vscode.window.onDidChangeTextEditorVisibleRanges((e) => reorderSoon(e.textEditor)),
     vscode.languages.onDidChangeDiagnostics((e) => {
       updateStatus();
       for (const uri of e.uris) reportsFor(uri).forEach((r) => r.schedule());
