@@ -8,7 +8,7 @@ YAML file per rule. The built-in packs ship in the package; a project adds its o
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ import yaml
 
 from klarsyn.document.model import BlockKind
 from klarsyn.engine.rules import METRICS, RULE_TYPES, AcronymRule, AnalysisRule, StructureRule, VariantRule, CapitalizationRule, ConsistencyRule, Example, MetricRule, OccurrenceRule, PatternRule, RepetitionRule, Rule, TermRule
-from klarsyn.engine.terms import Term
+from klarsyn.engine.terms import NN_SUFFIXES, Term
 from klarsyn.errors import ConfigError
 from klarsyn.findings import FixSafety, Severity
 from klarsyn.resources import rules_dir
@@ -489,6 +489,8 @@ def _typed(r: _Reader, rule_type: str, common: dict[str, Any]) -> Rule:
         if not r.has("terms"):
             raise r.fail(None, f"a {rule_type} rule needs 'terms'" + (" or 'patterns'" if rule_type == "existence" else ""))
         terms = _terms(r, r.value_node("terms"))  # type: ignore[arg-type]
+        if common["languages"] == ("nn",):
+            terms = [replace(t, suffixes=NN_SUFFIXES) for t in terms]
         if rule_type == "substitution":
             for t in terms:
                 if not t.replace:
