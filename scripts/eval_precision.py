@@ -231,8 +231,9 @@ def cmd_score(args: argparse.Namespace) -> int:
     paths = args.tsv or sorted(JUDGED.glob("*.tsv"))
     judged = load_judged(paths)
     if args.lang:
-        # Bokmål (the programmes) or Nynorsk (UD) alone; both are checked, only the rows differ.
+        # Bokmål (the programmes) or Nynorsk (UD) alone: only those files are checked.
         judged = [j for j in judged if texts.get(j.file, ("", ""))[0] == args.lang]
+        texts = {name: item for name, item in texts.items() if item[0] == args.lang}
     everything, _ = run_klarsyn(texts, all_rules=True)
     default, words = run_klarsyn(texts, all_rules=False)
     default_rules = {f.rule for fs in default.values() for f in fs}
