@@ -130,3 +130,17 @@ def test_nynorsk_inflection_stays_in_the_nynorsk_packs() -> None:
     funksjon = BY_ID["inkludering-funksjon-nn"]
     forms_nn = {f for t in funksjon.terms for f in funksjon.matcher.forms_of(t)}
     assert {"dvergar", "døvetolkane", "spastikarar"} <= forms_nn
+
+
+def test_every_nynorsk_entry_has_an_example() -> None:
+    """Each term of the Nynorsk word packs is flagged by at least one of its rule's bad
+    examples (which tests/test_rule_examples.py runs, with the good ones)."""
+    from klarsyn.engine.rules import TermRule
+
+    missing = []
+    for rule in RULES:
+        if rule.pack != "nn" or not isinstance(rule, TermRule):
+            continue
+        hit = {term.term for example in rule.bad for _s, _e, _m, term in rule.matcher.finditer(example.text)}
+        missing += [(rule.id, term.term) for term in rule.terms if term.term not in hit]
+    assert not missing, missing
