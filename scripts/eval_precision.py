@@ -10,6 +10,7 @@ the flagged text, the verdict (right / wrong / debatable), whether the first fix
     python scripts/eval_precision.py score            # precision, fixes, density
     python scripts/eval_precision.py score --lang nn  # the Nynorsk findings alone
     python scripts/eval_precision.py sample --n 400 --seed 7 --out eval/judged/new.tsv
+    python scripts/eval_precision.py sample --lang nn --rules kanselli-nn,akronymer-nn --per-rule 1000 --out eval/judged/nn.tsv
 
 ``score`` re-runs klarsyn and matches every judged row with today's findings (same file,
 same rule, overlapping range; over 60 characters, 80 % of the judged range in today's). Precision per rule counts the judged findings that still
@@ -230,8 +231,9 @@ def cmd_score(args: argparse.Namespace) -> int:
     paths = args.tsv or sorted(JUDGED.glob("*.tsv"))
     judged = load_judged(paths)
     if args.lang:
-        # Bokmål (the programmes) or Nynorsk (UD) alone; both are checked, only the rows differ.
+        # Bokmål (the programmes) or Nynorsk (UD) alone: only those files are checked.
         judged = [j for j in judged if texts.get(j.file, ("", ""))[0] == args.lang]
+        texts = {name: item for name, item in texts.items() if item[0] == args.lang}
     everything, _ = run_klarsyn(texts, all_rules=True)
     default, words = run_klarsyn(texts, all_rules=False)
     default_rules = {f.rule for fs in default.values() for f in fs}
@@ -282,7 +284,12 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def cmd_sample(args: argparse.Namespace) -> int:
     texts = corpus(args.shared)
+    if args.lang:
+        texts = {name: item for name, item in texts.items() if item[0] == args.lang}
     found, _ = run_klarsyn(texts, all_rules=args.all_rules)
+    if args.rules:
+        wanted = set(args.rules.split(","))
+        found = {name: [f for f in fs if f.rule in wanted] for name, fs in found.items()}
     already = {(j.file, j.rule, j.start) for j in load_judged(sorted(JUDGED.glob("*.tsv")))}
     pool: dict[str, list[Found]] = collections.defaultdict(list)
     for fs in found.values():
@@ -325,6 +332,8 @@ def main() -> int:
     p.add_argument("--per-rule", type=int, default=10)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--all-rules", action="store_true", help="sample the opt-in rules too")
+    p.add_argument("--lang", choices=("nb", "nn"), help="only the corpus files in this language")
+    p.add_argument("--rules", help="only these rules (comma-separated ids)")
     p.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     return cmd_score(args) if args.command == "score" else cmd_sample(args)

@@ -18,6 +18,8 @@ SUFFIXES = (
     "e", "en", "et", "er", "ere", "ene", "a", "s", "es", "ens", "ets", "enes",
     "r", "t", "te", "de", "ede", "ne", "n", "st", "ende",
 )  # fmt: skip
+# Nynorsk noun plurals (-ar, -ane), for terms of packs whose language is nn only.
+NN_SUFFIXES = ("ar", "ane")
 
 # Same length as the text it replaces, so offsets stay valid: all white space is one space.
 _WHITESPACE = str.maketrans({c: " " for c in "\t\n\r\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u3000"})
@@ -52,6 +54,9 @@ class Term:
     # for it to be offered as a fix; empty tuples mean no condition. When a conditional
     # replacement holds, only the conditional ones that hold are offered.
     when: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    # Endings generated on top of SUFFIXES: the Nynorsk packs add NN_SUFFIXES («dvergar»,
+    # «døvetolkane»), which the Bokmål packs must not («lesbe» → «lesbar»).
+    suffixes: tuple[str, ...] = ()
 
 
 def verb_forms(term: Term) -> set[str]:
@@ -77,7 +82,7 @@ def inflected_forms(term: Term) -> set[str]:
     if head.endswith("e") and len(head) > 2:
         stems.add(head[:-1])
     for stem in stems:
-        for suffix in SUFFIXES:
+        for suffix in SUFFIXES + term.suffixes:
             forms.add(f"{stem}{suffix}{tail}")
     return forms
 
