@@ -8,6 +8,7 @@ serving."""
 from __future__ import annotations
 
 import json
+import os
 import queue
 import subprocess
 import sys
@@ -27,10 +28,20 @@ WAIT = 10.0  # seconds for an answer; the server answers in milliseconds
 class RawClient:
     """Just enough of a client: frames written by hand, the server's frames read strictly."""
 
-    def __init__(self, tmp_path: Path, options: dict[str, Any] | None = None, encoding: str = "utf-16") -> None:
+    def __init__(self, tmp_path: Path, options: dict[str, Any] | None = None, encoding: str = "utf-16",
+                 nonblocking: bool = False, read_delay: float = 0.0) -> None:
         self.log_path = tmp_path / "server.log"
         self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, bufsize=0)
+        self._read_delay = read_delay
+        if nonblocking:  # the server's stdout as a Node editor may hand it over: O_NONBLOCK
+            r, w = os.pipe()
+            os.set_blocking(w, False)
+            self.proc = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=w, stderr=self._log, bufsize=0)
+            os.close(w)
+            self._out = os.fdopen(r, "rb")
+        else:
+            self.proc = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, bufsize=0)
+            self._out = self.proc.stdout
         self.answers: dict[object, dict[str, Any]] = {}
         self.notes: queue.Queue[dict[str, Any]] = queue.Queue()
         self.seen: list[dict[str, Any]] = []
@@ -43,9 +54,12 @@ class RawClient:
         self.notify("initialized", {})
 
     def _read(self) -> None:
-        out = self.proc.stdout
+        out = self._out
         assert out is not None
         while True:
+            if self._read_delay and self.seen:  # a slow editor: the pipe fills meanwhile
+                time.sleep(self._read_delay)
+                self._read_delay = 0.0
             headers = {}
             while True:
                 line = out.readline()
@@ -379,3 +393,17 @@ def test_lone_surrogates_do_not_drop_findings(raw, tmp_path, encoding: str) -> N
                                                     "context": {"diagnostics": []}})
     assert lens is not None and actions is not None and actions["result"]
     assert "Traceback" not in c.close()
+
+
+def test_big_answers_arrive_whole_through_a_non_blocking_pipe(raw, tmp_path) -> None:
+    """Node-based editors may give the server a non-blocking stdout. A publish of some
+    700 KB then stopped half written when the pipe was full and the editor read broken
+    JSON; the server makes its pipes blocking at start (lsp/server.py)."""
+    c = raw(nonblocking=True, read_delay=1.5)
+    text = "\n\n".join([SAMPLE_MD.read_text(encoding="utf-8").split("\n---\n", 1)[-1]] * 12)
+    uri = (tmp_path / "stor.md").as_uri()
+    c.notify("window/logMessage", {})  # something seen, so the reader starts its pause
+    open_doc(c, uri, text)
+    found = c.diagnostics(uri, wait=60)
+    assert found is not None and len(found) > 500  # parsed: the frame came whole
+    assert c.request("shutdown", None, wait=30) is not None

@@ -20,6 +20,7 @@ _TAGS = {
     "dobbelt-ord": [types.DiagnosticTag.Unnecessary],
     "bindestrek-komma": [types.DiagnosticTag.Unnecessary],
     "termer": [types.DiagnosticTag.Deprecated],
+    "termer-nn": [types.DiagnosticTag.Deprecated],
 }
 SOURCE = "klarsyn"
 # A finding about a whole sentence, paragraph or section is drawn on its first words only:

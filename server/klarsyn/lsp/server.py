@@ -63,6 +63,7 @@ class KlarsynServer(LanguageServer):
 
     def _start_io_async(self, stdin: Any = None, stdout: Any = None) -> None:
         self._stop_event = stop = threading.Event()
+        _blocking(stdin or sys.stdin.buffer, stdout or sys.stdout.buffer)
         source = stdin or sys.stdin.buffer
         read = getattr(source, "read1", None) or source.read  # read1: what is there, not a fixed count
         self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
@@ -112,6 +113,18 @@ class KlarsynServer(LanguageServer):
         draft = self.draft(uri)
         self.checker.ensure_current(draft)
         return draft
+
+
+def _blocking(*streams: Any) -> None:
+    """Make the pipes to the editor blocking. An editor that runs on Node (VS Code, code-
+    server) may hand over pipes in non-blocking mode; a 700 KB answer then stopped half
+    written when the pipe was full, the next message began inside it, and the client read
+    broken JSON and gave up on the server (seen once in code-server)."""
+    for stream in streams:
+        try:
+            os.set_blocking(stream.fileno(), True)
+        except (AttributeError, OSError, ValueError):  # not a file descriptor (tests), or closed
+            pass
 
 
 def create_server() -> KlarsynServer:
