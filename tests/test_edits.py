@@ -44,3 +44,15 @@ def test_carry_moves_related_places_in_the_same_file_only() -> None:
     assert [(r.path, r.start, r.end) for r in moved.related] == [("/a.md", 10, 20), ("/a.md", 81, 91), ("/b.md", 80, 90)]
     pointing_into_the_edit = _finding(60, 70, related=[Related("/a.md", 45, 55, "edited")])
     assert carry([pointing_into_the_edit], span, "/a.md") == []
+
+
+def test_a_draft_carries_the_newest_pass_findings_not_an_older_carry() -> None:
+    from klarsyn.lsp.state import Draft
+
+    d = Draft("file:///a.md", "/a.md", "markdown", "Vi vil ha felleskapet.\n")
+    old_text = d.text
+    d.workspace_findings, d.workspace_text = [_finding(10, 21)], old_text
+    d.text = "X" + old_text  # an edit before the word
+    assert [(f.start, f.end) for f in d.cross_file()] == [(11, 22)]
+    d.workspace_findings = [_finding(3, 6)]  # a newer pass, still on the older text, found another
+    assert [(f.start, f.end) for f in d.cross_file()] == [(4, 7)]

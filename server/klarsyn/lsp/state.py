@@ -54,7 +54,8 @@ class Draft:
     disabled: bool = False  # in the disabledFiles setting: no diagnostics of its own, still compared
     checks: int = 0  # per-document checks run so far: identifies a result in view()
     checked_text: str | None = None  # the text ``result`` was computed on
-    _carried: tuple[str, list[Finding]] | None = field(default=None, repr=False)  # cross_file() for one text
+    # cross_file() for one text and one pass's findings
+    _carried: tuple[str, list[Finding], list[Finding]] | None = field(default=None, repr=False)
     rendered: DiagnosticJSON = field(default_factory=DiagnosticJSON, repr=False)  # the JSON of the last answer
 
     @property
@@ -76,11 +77,11 @@ class Draft:
         if self.workspace_text is self.text:
             return self.workspace_findings
         carried = self._carried
-        if carried is not None and carried[0] is self.text:
-            return carried[1]
+        if carried is not None and carried[0] is self.text and carried[1] is self.workspace_findings:
+            return carried[2]
         span = changed_span(self.workspace_text, self.text)
         found = self.workspace_findings if span is None else carry(self.workspace_findings, span, self.path)
-        self._carried = (self.text, found)
+        self._carried = (self.text, self.workspace_findings, found)
         return found
 
     def set_text(self, text: str, encoding: str) -> None:
