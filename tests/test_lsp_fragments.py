@@ -34,3 +34,13 @@ def test_kept_json_equals_a_fresh_conversion_after_random_edits() -> None:
             assert json.loads(got) == json.loads(_render(DiagnosticJSON(), findings, text, encoding))
             reused += cache.reused
     assert reused > 300 * len(findings)  # most diagnostics were not converted again
+
+
+def test_a_finding_that_cannot_be_converted_is_left_out_not_the_others() -> None:
+    from klarsyn.findings import Finding, Severity
+
+    text = "Vi vil herunder bygge.\n"
+    good = Finding("kanselli", Severity.HINT, "m", 7, 15)
+    bad = Finding("kanselli", Severity.HINT, "m", 7, 15, data={}, related=[None])  # type: ignore[list-item]
+    got = json.loads(DiagnosticJSON().render([bad, good], Converter(text), {}, "file:///d.md", "nb", lambda path: None))
+    assert [d["range"]["start"]["character"] for d in got] == [7]

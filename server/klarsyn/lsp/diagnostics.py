@@ -218,7 +218,7 @@ class Checker:
         lang = config.message_language or draft.result.document.language
         try:
             return draft.rendered.render(draft.findings(), conv, rules, draft.uri, lang, self._related_target)
-        except Exception:  # noqa: BLE001 - a finding that cannot be converted must not stop the others
+        except Exception:  # noqa: BLE001 - never seen: a failing conversion must not stop the server
             log.error("could not convert the findings of %s:\n%s", draft.uri, traceback.format_exc())
             draft.rendered = DiagnosticJSON()
             return "[]"

@@ -15,6 +15,8 @@ time: the place they point at may be in another file that changed meanwhile.
 from __future__ import annotations
 
 import json
+import logging
+import traceback
 from bisect import bisect_right
 from typing import Callable
 
@@ -27,6 +29,7 @@ from klarsyn.lsp.wire import diagnostic_dict
 # A path of another file to its uri and positions, or None when it is not known.
 Target = Callable[[str], "tuple[str, Converter] | None"]
 _Key = tuple[object, ...]
+log = logging.getLogger("klarsyn.lsp")
 
 
 def related_dicts(f: Finding, target: Target) -> list[dict[str, object]]:
@@ -70,7 +73,9 @@ class DiagnosticJSON:
         for f in findings:
             rule = rules.get(f.rule)
             if f.related:
-                parts.append(self._fresh(f, conv, rule, uri, lang, target))
+                text = self._fresh(f, conv, rule, uri, lang, target)
+                if text is not None:
+                    parts.append(text)
                 continue
             ident = (f.rule, f.severity, f.message, f.end - f.start, rule.link if rule is not None else "")
             text = None
@@ -81,6 +86,8 @@ class DiagnosticJSON:
                     text = old.get((ident, f.start - span.delta))
             if text is None:
                 text = self._fresh(f, conv, rule, uri, lang, target)
+                if text is None:
+                    continue
             else:
                 self.reused += 1
             items[(ident, f.start)] = text
@@ -89,6 +96,12 @@ class DiagnosticJSON:
         return "[" + ",".join(parts) + "]"
 
     @staticmethod
-    def _fresh(f: Finding, conv: Converter, rule: Rule | None, uri: str, lang: str, target: Target) -> str:
-        related = related_dicts(f, target) if f.related else []
-        return json.dumps(diagnostic_dict(f, conv, rule, related, uri, lang), ensure_ascii=False)
+    def _fresh(f: Finding, conv: Converter, rule: Rule | None, uri: str, lang: str, target: Target) -> str | None:
+        """The diagnostic's JSON, or None (logged) for a finding that cannot be converted:
+        the others are still sent."""
+        try:
+            related = related_dicts(f, target) if f.related else []
+            return json.dumps(diagnostic_dict(f, conv, rule, related, uri, lang), ensure_ascii=False)
+        except Exception:  # noqa: BLE001
+            log.error("could not convert a finding of %s:\n%s", f.rule, traceback.format_exc())
+            return None
