@@ -93,6 +93,23 @@ _PARTICIPLE_VERB = {
     "kommet": "komme", "båret": "bære", "lagd": "legge", "valt": "velje", "teke": "ta",
     "teken": "ta", "gjeve": "gje", "gjeven": "gje",
 }
+# Nynorsk strong participles (-en, plural -ne) and the verbs they belong to, for prefixed
+# forms: innskriven (innskrive), avdrepen, oppteken, fråteken. A grammar table of strong
+# verb classes, not words seen in a text.
+_NN_STRONG = {
+    "skriven": "skrive", "skrivne": "skrive", "riven": "rive", "rivne": "rive", "driven": "drive",
+    "drivne": "drive", "hiven": "hive", "hivne": "hive", "biten": "bite", "bitne": "bite",
+    "gripen": "gripe", "gripne": "gripe",
+    "boren": "bere", "borne": "bere", "stolen": "stele", "stolne": "stele", "komen": "kome",
+    "komne": "kome", "funnen": "finne", "funne": "finne", "bunden": "binde", "bundne": "binde",
+    "vunnen": "vinne", "sprungen": "springe", "broten": "bryte", "brotne": "bryte",
+    "skoten": "skyte", "skotne": "skyte", "frosen": "fryse",
+    "halden": "halde", "haldne": "halde", "fallen": "falle", "teken": "ta", "tekne": "ta",
+    "teke": "ta", "gjeven": "gje", "gjevne": "gje", "gjeve": "gje", "sett": "sjå", "slegen": "slå",
+    "slegne": "slå", "dregen": "dra", "dregne": "dra", "drepen": "drepe", "drepne": "drepe",
+    "lagd": "leggje", "lagt": "leggje", "sagt": "seie", "gjort": "gjere", "vald": "velje",
+    "valt": "velje", "seld": "selje", "selt": "selje", "kvedd": "kvede",
+}
 # Predicative adjectives that look like participles after "bli" ("blir lett", "ble godt").
 _ADJECTIVE_LOOKALIKES = frozenset(
     """lett tett rett godt stort klart flott trett kort svart sterkt svakt høyt lavt dyrt
@@ -101,8 +118,20 @@ _ADJECTIVE_LOOKALIKES = frozenset(
 )
 
 
+# Adjective suffixes: a word in -t on a stem with one of them is an adjective's neuter.
+_ADJECTIVE_SUFFIXES = ("al", "ell", "isk", "leg", "lig", "ig", "sam", "bar", "iv", "øs", "ær", "ent", "ant", "en")
+
+
 # After an article a participle is attributive ("bli ein integrert del"), not passive.
 _ARTICLES = frozenset("en et ei ein eit".split())
+# Nynorsk words the participle of a verte/bli passive never comes after in its clause.
+_NN_STOP = frozenset(
+    """i på til med for frå av om over under gjennom etter ved mot hos utan innom mellom blant
+    rundt langs kring både enten""".split()
+)
+# Degree adverbs: a participle after one of them is an adjective («vart svært overraska»).
+# «meir», «så lite» are left out: «vart meir akseptert» is still a passive.
+_NN_DEGREE = frozenset("svært veldig litt betre best særs ganske nokså temmeleg altfor".split())
 _CLAUSE_EDGE = frozenset("og men eller samt som at om fordi når hvis dersom der hvor mens medan enn".split())
 _DEFINITE_ENDINGS = ("en", "et", "ene", "na", "a")
 
@@ -137,20 +166,59 @@ def _verb(lemma: str, lex: frozenset[str]) -> bool:
     return len(lemma) >= 2 and lemma in lex and lemma[-1] in "aeiouyæøåé"
 
 
+# Verbal prefixes a Nynorsk verb may carry without ordbank listing the compound
+# (utgreie, innarbeide): the verb is then looked up without them.
+_NN_PREFIXES = ("ut", "inn", "opp", "av", "til", "over", "under", "fram", "ned", "om", "på", "bort", "gjennom", "føre", "med", "mis", "sam", "for", "be")
+# Deponents ordbank lists under -ast like passives it also lists (gjerast, takast,
+# skrivast): an -ast lemma counts as a deponent when Bokmål ordbank has its -es verb
+# (finnast/finnes, trivast/trives, møtast/møtes, minnast/minnes, synast/synes). These
+# deponents have another stem in Bokmål (lukkast/lykkes, høyrast/høres), so the
+# cross-check cannot find them.
+_NN_DEPONENTS = frozenset("lukkast mislukkast lykkast mislykkast høyrast".split())
+# Infinitives whose -ast form is not the infinitive plus -st.
+_NN_AST_BASE = {"takast": "ta", "gjevast": "gje", "gjerast": "gjere"}
+
+
+def _nn_base(stem: str, lex: frozenset[str]) -> str | None:
+    for base in (stem + "e", stem + "a", stem):
+        if _verb(base, lex):
+            return base
+    for prefix in _NN_PREFIXES:
+        if stem.startswith(prefix) and len(stem) - len(prefix) >= 3:
+            rest = _nn_base(stem[len(prefix):], lex)
+            if rest is not None:
+                return prefix + rest
+    return None
+
+
+def nn_deponent(word: str, lex: frozenset[str]) -> bool:
+    """An -ast verb that is not a passive: ordbank lists it as a lemma of its own and Bokmål
+    ordbank has the same verb in -es, or it is one of the few with another Bokmål stem."""
+    if word in _NN_DEPONENTS:
+        return True
+    if word not in lex:
+        return False
+    stem = word[:-3]
+    nb = lemmas("nb")
+    return stem + "es" in nb or (stem[-1:] in "aeiouyæøå" and stem + "s" in nb)
+
+
+def _nn_ast_lemma(w: str, lex: frozenset[str]) -> str | None:
+    """The verb of a Nynorsk -ast passive (vurderast: vurdere, gjerast: gjere), or None."""
+    if not w.endswith("ast") or len(w) < 6 or nn_deponent(w, lex):
+        return None
+    for form, verb in _NN_AST_BASE.items():  # takast, vedtakast, overtakast
+        if w.endswith(form) and (w == form or w[: -len(form)] + verb in lex):
+            return w[: -len(form)] + verb
+    return _nn_base(w[:-3], lex)
+
+
 def s_passive_lemma(word: str, lang: str, lex: frozenset[str]) -> str | None:
     """The infinitive of an s-passive form, or None (deponents and non-verbs give None)."""
     w = word.lower()
-    if w in lex or len(w) < 3:
-        return None
     if lang == "nn":
-        if w.endswith("ast") and _verb(w[:-3] + "a", lex):
-            return w[:-3] + "a"
-        if w.endswith("ast") and _verb(w[:-3] + "e", lex):
-            return w[:-3] + "e"
-        if w.endswith("ast") and _verb(w[:-3], lex):
-            return w[:-3]
-        if w.endswith("st") and _verb(w[:-2], lex):  # presens: "vert gjort" aside, "gjerst"
-            return None
+        return _nn_ast_lemma(w, lex)
+    if w in lex or len(w) < 3:
         return None
     if w.endswith("es"):
         if _verb(w[:-1], lex):
@@ -176,6 +244,26 @@ def is_participle(word: str, lang: str, lex: frozenset[str]) -> bool:
         if w.endswith(participle) and len(w) - len(participle) >= 2 and w[: -len(participle)] + verb in lex:
             return True
     if lang == "nn":
+        if word[:1].isupper():
+            return False  # a name (Førde, Molde) that ends like a participle
+        if w in _NN_STRONG:
+            return True
+        for participle, verb in _NN_STRONG.items():
+            if w.endswith(participle) and len(w) - len(participle) >= 2 and w[: -len(participle)] + verb in lex:
+                return True
+        short_word = len(w) < 5 and w in lex  # fart, bygd: a noun as well?
+        for end in ("d", "t", "de", "te"):  # bygd, bygde (byggje), kalt (kalle), stengt
+            stem = w[: -len(end)]
+            if w.endswith(end) and len(stem) >= 3 and stem[-1:] not in "aeiouyæøå" and (
+                (not short_word and _verb(stem + stem[-1] + "e", lex)) or _verb(stem + stem[-1] + "je", lex)
+            ):
+                return True
+        if w.endswith("t") and w[:-1] in lex and w[:-1].endswith(_ADJECTIVE_SUFFIXES):
+            return False  # the neuter of an adjective: internasjonalt, naturleg, kritisk
+        if w.endswith(("dd", "dde")) and _verb(w[: -2 if w.endswith("dd") else -3], lex):  # førebudd(e), sedd
+            return True
+        if len(w) < 5 and w in lex:
+            return False  # fart, bant: a short word of its own, not a weak participle
         if w.endswith("a") and (_verb(w[:-1] + "e", lex) or _verb(w, lex)):  # kasta, fanga
             return True
         if w.endswith(("d", "t")) and (_verb(w[:-1] + "e", lex) or _verb(w[:-1] + "a", lex)):  # stengt, skadd
@@ -225,6 +313,30 @@ def agent_after(toks: list[Token], i: int, lex: frozenset[str]) -> str:
     return ""
 
 
+# Words a Nynorsk -ast passive's modal is not looked for across: the clause ends there.
+_NN_CLAUSE = frozenset("og eller men som at der kor når viss dersom fordi då medan om enn".split())
+
+
+def _nn_governed(toks: list[Token], i: int, modals: frozenset[str], found: list[Passive], lex: frozenset[str]) -> bool:
+    """Is the Nynorsk -ast form at ``i`` an infinitive after a modal or «å» further back
+    in its clause («må i all hovudsak seiast», «bør òg rolla til Stortinget
+    oppgraderast»), or coordinated with an -ast passive just found («kan kjøpast og
+    seljast»)? The -ast form is itself the mark of the passive, so the modal may stand
+    farther off than in Bokmål, where -s is also a genitive."""
+    lower = [t[3] for t in toks]
+    if i >= 2 and lower[i - 1] in ("og", "eller") and found and found[-1].kind == "s" and found[-1].end == toks[i - 2][1]:
+        return True
+    stem = lower[i][:-3]
+    if stem in lex and stem[-1:] not in "aeiouyæøå" and not lower[i].endswith(tuple(_NN_AST_BASE)):
+        return False  # a superlative (klarast, djupast) unless the modal is next to it
+    for k in range(i - 1, max(-1, i - 8), -1):
+        if not toks[k][2][0].isalnum() or lower[k] in _NN_CLAUSE:
+            return False
+        if lower[k] in modals or lower[k] == "å":
+            return True
+    return False
+
+
 def find_passives(text: str, lang: str, sentences: list[list[Token]] | None = None) -> list[Passive]:
     """Passive verbs in one block of text (offsets into ``text``). ``sentences`` are the
     word tokens of each sentence (klarsyn.checks.base.tokens); without them the text is
@@ -244,12 +356,23 @@ def find_passives(text: str, lang: str, sentences: list[list[Token]] | None = No
             if w in bli:
                 # The participle may come after adverbs or, in an inverted clause, after
                 # the subject ("ble de to journalistene likevel dømt"); stop at a clause edge.
+                skip = -1
                 for j in range(i + 1, min(n, i + 7)):
                     word_j = toks[j][2]
+                    if j == skip:
+                        continue
                     if not word_j[0].isalpha() or lower[j] in _CLAUSE_EDGE:
                         break
                     if lower[j] in _BETWEEN or lower[j] in _SUBJECTS:
                         continue
+                    if lang == "nn":
+                        if lower[j] in ("mellom", "blant") and j + 1 < n and lower[j + 1] == "anna":
+                            skip = j + 1  # "vart mellom anna nemnt": an adverbial, not a phrase
+                            continue
+                        if lower[j] in _NN_STOP:
+                            break  # a preposition or conjunction: "har blitt solbrente innom hytta"
+                    if lang == "nn" and lower[j - 1] in _NN_DEGREE:
+                        break  # "vart svært nøgde", "bli litt betre rusta": an adjective
                     if is_participle(word_j, lang, lex) and lower[j - 1] not in _ARTICLES:
                         found.append(Passive(toks[j][0], toks[j][1], "bli", word_j, agent_after(toks, j, lex)))
                         break
@@ -281,7 +404,9 @@ def find_passives(text: str, lang: str, sentences: list[list[Token]] | None = No
                 found.append(Passive(s, e, "s", word, agent_after(toks, i, lex)))
                 continue
             if lang == "nn":
-                continue  # Nynorsk present s-passive (-st) is rare in writing
+                if _nn_governed(toks, i, modals, found, lex):
+                    found.append(Passive(s, e, "s", word, agent_after(toks, i, lex)))
+                continue  # Nynorsk present s-passive is rare in writing and looks like a deponent
             nxt = lower[i + 1] if i + 1 < n else ""
             # A genitive is followed by its noun: never by a function word, a name or a
             # definite noun ("I mellomtiden bestyres departementet").
