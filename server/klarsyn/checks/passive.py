@@ -127,7 +127,7 @@ _ARTICLES = frozenset("en et ei ein eit".split())
 # Nynorsk words the participle of a verte/bli passive never comes after in its clause.
 _NN_STOP = frozenset(
     """i på til med for frå av om over under gjennom etter ved mot hos utan innom mellom blant
-    rundt langs kring både enten""".split()
+    rundt langs kring både enten då viss kor medan""".split()
 )
 # Degree adverbs: a participle after one of them is an adjective («vart svært overraska»).
 # «meir», «så lite» are left out: «vart meir akseptert» is still a passive.
@@ -369,8 +369,8 @@ def find_passives(text: str, lang: str, sentences: list[list[Token]] | None = No
                         if lower[j] in ("mellom", "blant") and j + 1 < n and lower[j + 1] == "anna":
                             skip = j + 1  # "vart mellom anna nemnt": an adverbial, not a phrase
                             continue
-                        if lower[j] in _NN_STOP:
-                            break  # a preposition or conjunction: "har blitt solbrente innom hytta"
+                        if lower[j] in _NN_STOP or lower[j] in _ADJECTIVE_LOOKALIKES:
+                            break  # "har blitt solbrente innom hytta", "vart glad då eg høyrde"
                     if lang == "nn" and lower[j - 1] in _NN_DEGREE:
                         break  # "vart svært nøgde", "bli litt betre rusta": an adjective
                     if is_participle(word_j, lang, lex) and lower[j - 1] not in _ARTICLES:
