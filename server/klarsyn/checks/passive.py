@@ -15,6 +15,15 @@ followed by a word that cannot start a noun phrase's head (a preposition, an adv
 a particle, punctuation) or be preceded by a word that introduces a clause (``som``,
 ``der``). After a modal (``skal``, ``kan``, ``må``) or ``å`` the infinitive passive
 needs no such context. The finding covers the passive verb only.
+
+Nynorsk: ordbank lists many -ast verbs as lemmas, passives (gjerast, takast, skrivast) and
+deponents (finnast, lukkast, møtast) alike, so an -ast lemma is a deponent only when Bokmål
+ordbank has the same verb in -es (finnes, trives, møtes) or it is one of the few deponents
+with another Bokmål stem (lukkast/lykkes, høyrast/høres). The -ast ending marks the passive
+by itself, so its modal or «å» may stand further back in the clause («må i all hovudsak
+seiast», «må Noreg overlatast»). Participles are looked up by Nynorsk morphology: strong
+-en/-ne forms with prefixes (innskriven), double consonants (bygd: byggje). After a degree
+adverb (svært, litt) a participle is an adjective; «er bygd» (a state) is not looked at.
 """
 
 from __future__ import annotations
