@@ -76,9 +76,12 @@ class AcronymRule(Rule):
                         or _explained_earlier(source[max(0, s - _EARLIER) : s], acronym)):
                     seen.add(acronym)
                     continue
-                if acronym not in self.expansions and (_news_source(text, start, end) or _in_short_quote(text, start, end)
-                                                       or _word_in_compound(text, acronym, lexicon)):
-                    continue
+                if acronym not in self.expansions:
+                    if _news_source(text, start, end) or _word_in_compound(text, acronym, lexicon):
+                        seen.add(acronym)  # the paper, the festival: its later uses are the same name
+                        continue
+                    if _in_short_quote(text, start, end):
+                        continue  # «Open MIC»: the title, not a use of the acronym
                 if ba.block.is_heading or _contents_line(source, s, e):
                     continue  # a heading or the table of contents: explained in the text below
                 seen.add(acronym)
@@ -131,12 +134,18 @@ def _named_kind_after(after: str) -> bool:
 _SAYING = regex.compile(r"(?<![\p{L}])(?:seier|sei|sa|seia|sagt|fortel|fortalde|fortalt|forklarer|forklarte|opplyser|opplyste|"
                         r"utdjupar|utdjupa|stadfestar|stadfester|stadfesta|skriv|skreiv|uttaler|uttalar|uttalte|"
                         r"sier|forteller|fortalte|bekrefter|bekreftet|utdyper|utdypet)(?![\p{L}])")
-_SOURCE_END = regex.compile(r"\s*(?:[.,;:!?]|$)")
+_SOURCE_END = regex.compile(r"\s*(?:[.,;:!?]|$|i \d{4})")
+_TO = regex.compile(r"(?<![\p{L}])til\s+$")
+_INTERVIEW = regex.compile(r"(?<![\p{L}])intervju(?:et)?\s+med\s+$")
 
 
 def _news_source(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 160) : start]
-    if not regex.search(r"(?<![\p{L}])til\s+$", before) or not _SOURCE_END.match(text[end : end + 3]):
+    if not _SOURCE_END.match(text[end : end + 8]):
+        return False
+    if _INTERVIEW.search(before):
+        return True  # «i eit intervju med BT i 1996»
+    if not _TO.search(before):
         return False
     sentence = regex.split(r"[.!?]\s", before)[-1]
     return bool(_SAYING.search(sentence))
