@@ -8,6 +8,7 @@ import pytest
 from klarsyn.config import Config
 from klarsyn.document.loader import parse
 from klarsyn.engine.runner import check_document
+from tests.conftest import SHARED
 
 
 def _fixed(text: str, rule: str = "kanselli") -> str | None:
@@ -119,3 +120,51 @@ def _fixed_nn(text: str, catalog) -> str | None:  # type: ignore[no-untyped-def]
 ])
 def test_nynorsk_verb_fix_takes_the_nynorsk_form(text: str, expected: str | None, nn_catalog) -> None:  # type: ignore[no-untyped-def]
     assert _fixed_nn(text, nn_catalog) == expected
+
+
+def test_nynorsk_er_verb_replacement() -> None:
+    from klarsyn.engine.terms import conjugate
+
+    # «vurdere»: present «vurderer», past «vurderte», «har vurdert», passive «vurderast»;
+    # after «vart» the participle agrees (vurdert, vurderte): no form.
+    forms = [conjugate("vurdere", c, "nn") for c in ("pres", "past", "part", "pass", "ppart")]
+    assert forms == ["vurderer", "vurderte", "vurdert", "vurderast", None]
+
+
+_UD_NYNORSK = SHARED / "data" / "ud" / "no_nynorsk-ud-dev.conllu"
+# Where UD Nynorsk dev has the verb in a form other than the table's, and the table's is
+# also right in the 2012 norm (or UD's is a slip).
+_ALSO_RIGHT = {
+    ("gi", "past"),  # «ga» and «gav»
+    ("delta", "part"),  # «deltatt» and «delteke»
+    ("selje", "part"),  # UD «seld» is the adjective; «har selt»
+    ("lage", "past"),  # «lagde» and «laga»
+    ("kontrollere", "pres"),  # UD «kontroller», a slip
+}
+
+
+@pytest.mark.skipif(not _UD_NYNORSK.exists(), reason="the shared UD data is not here")
+def test_the_nynorsk_verb_table_agrees_with_ud_nynorsk() -> None:
+    # Each present, past and participle of the table that UD Nynorsk dev has for the same
+    # verb is one of UD's forms: the table is not Bokmål («startet», «fikk») in disguise.
+    from klarsyn.engine.terms import NN_VERBS
+
+    seen: dict[tuple[str, str], set[str]] = {}
+    for line in _UD_NYNORSK.read_text(encoding="utf-8").splitlines():
+        cols = line.split("\t")
+        if len(cols) < 6 or cols[3] not in ("VERB", "AUX"):
+            continue
+        feats = cols[5]
+        kind = "pres" if "Tense=Pres" in feats else "past" if "Tense=Past" in feats else (
+            "part" if feats == "VerbForm=Part" or "Gender=Neut" in feats else None)
+        if kind:
+            seen.setdefault((cols[2], kind), set()).add(cols[1].lower())
+    checked, wrong = 0, []
+    for verb, forms in NN_VERBS.items():
+        for kind, form in zip(("pres", "past", "part"), forms):
+            ud = seen.get((verb, kind))
+            if ud and form != "-" and (verb, kind) not in _ALSO_RIGHT:
+                checked += 1
+                if form not in ud:
+                    wrong.append((verb, kind, form, sorted(ud)))
+    assert checked > 100 and not wrong

@@ -273,7 +273,7 @@ def _a_verb(inf: str, passive: bool = True) -> tuple[str, str, str, str]:
 def _er_verb(inf: str) -> tuple[str, str, str, str]:
     """vurdere: vurderer, vurderte, vurdert, vurderast."""
     stem = inf[:-1]
-    return (stem + "r", stem + "te", stem + "t", stem + "ast")
+    return (inf + "r", stem + "te", stem + "t", stem + "ast")
 
 
 NN_VERBS: dict[str, tuple[str, str, str, str]] = {
