@@ -66,9 +66,25 @@ def verb_forms(term: Term) -> set[str]:
     head, _, rest = " ".join(term.term.split()).partition(" ")
     tail = f" {rest}" if rest else ""
     heads = {p for p in term.verb if p and p != "-"}
-    if not head.endswith("s"):
-        heads.add(head + "s")
+    passive = nn_passive(head) if is_nynorsk(term) else (head + "s" if not head.endswith("s") else None)
+    if passive:
+        heads.add(passive)
     return {f"{h}{tail}" for h in heads}
+
+
+def is_nynorsk(term: Term) -> bool:
+    """A term of a Nynorsk pack: the loader gives those the Nynorsk noun endings."""
+    return "ane" in term.suffixes
+
+
+def nn_passive(infinitive: str) -> str | None:
+    """The Nynorsk s-passive of a verb, the same in the infinitive and the present
+    («skal startast», «vert startast» is no form, «tiltaket startast no»): the infinitive's
+    final -e or -a swapped for -ast. None for the short verbs (ta, gå, sjå), whose passive
+    the rule does not guess."""
+    if len(infinitive) > 3 and infinitive[-1] in "ea" and not infinitive.endswith("s"):
+        return infinitive[:-1] + "ast"
+    return None
 
 
 def inflected_forms(term: Term) -> set[str]:
@@ -243,6 +259,64 @@ VERBS: dict[str, tuple[str, str, str]] = {
     "vente": ("venter", "ventet", "ventet"), "vise": ("viser", "viste", "vist"),
     "være": ("er", "var", "vært"),
 }
+# The same for Nynorsk (the 2012 norm), for the replacements of Nynorsk packs:
+# infinitive -> (present, past, participle after «har», s-passive). Only verbs whose forms
+# are certain; «-» where the form is not offered (no passive, or one the rule would
+# guess). A replacement verb not here gets no fix for an inflected match, rather than a
+# Bokmål form («startet») in a Nynorsk text.
+def _a_verb(inf: str, passive: bool = True) -> tuple[str, str, str, str]:
+    """kaste: kastar, kasta, kasta, kastast."""
+    stem = inf[:-1]
+    return (stem + "ar", stem + "a", stem + "a", stem + "ast" if passive else "-")
+
+
+def _er_verb(inf: str) -> tuple[str, str, str, str]:
+    """vurdere: vurderer, vurderte, vurdert, vurderast."""
+    stem = inf[:-1]
+    return (inf + "r", stem + "te", stem + "t", stem + "ast")
+
+
+NN_VERBS: dict[str, tuple[str, str, str, str]] = {
+    "vere": ("er", "var", "vore", "-"), "ha": ("har", "hadde", "hatt", "-"),
+    "bli": ("blir", "blei", "blitt", "-"), "verte": ("vert", "vart", "vorte", "-"),
+    "gjere": ("gjer", "gjorde", "gjort", "gjerast"), "avgjere": ("avgjer", "avgjorde", "avgjort", "avgjerast"),
+    "gje": ("gjev", "gav", "gjeve", "-"), "gi": ("gir", "gav", "gitt", "-"),
+    "ta": ("tek", "tok", "teke", "takast"), "delta": ("deltek", "deltok", "delteke", "-"),
+    "få": ("får", "fekk", "fått", "-"), "gå": ("går", "gjekk", "gått", "-"),
+    "gjennomgå": ("gjennomgår", "gjennomgjekk", "gjennomgått", "-"), "stå": ("står", "stod", "stått", "-"),
+    "oppstå": ("oppstår", "oppstod", "oppstått", "-"), "sjå": ("ser", "såg", "sett", "-"),
+    "kome": ("kjem", "kom", "kome", "-"), "komme": ("kjem", "kom", "komme", "-"),
+    "finne": ("finn", "fann", "funne", "-"), "halde": ("held", "heldt", "halde", "haldast"),
+    "skrive": ("skriv", "skreiv", "skrive", "skrivast"), "drive": ("driv", "dreiv", "drive", "drivast"),
+    "gjelde": ("gjeld", "gjaldt", "gjeldt", "-"), "seie": ("seier", "sa", "sagt", "seiast"),
+    "leggje": ("legg", "la", "lagt", "leggjast"), "legge": ("legg", "la", "lagt", "leggast"),
+    "setje": ("set", "sette", "sett", "setjast"), "sette": ("set", "sette", "sett", "settast"),
+    "sitje": ("sit", "sat", "sete", "-"), "falle": ("fell", "fall", "falle", "-"),
+    "sende": ("sender", "sende", "sendt", "sendast"), "føre": ("fører", "førte", "ført", "førast"),
+    "gjennomføre": ("gjennomfører", "gjennomførte", "gjennomført", "gjennomførast"),
+    "fullføre": ("fullfører", "fullførte", "fullført", "fullførast"),
+    "overføre": ("overfører", "overførte", "overført", "overførast"),
+    "kjøpe": ("kjøper", "kjøpte", "kjøpt", "kjøpast"), "vise": ("viser", "viste", "vist", "visast"),
+    "bruke": ("brukar", "brukte", "brukt", "brukast"), "høyre": ("høyrer", "høyrde", "høyrt", "høyrast"),
+    "krevje": ("krev", "kravde", "kravd", "krevjast"), "fortelje": ("fortel", "fortalde", "fortalt", "forteljast"),
+    "selje": ("sel", "selde", "selt", "seljast"), "følgje": ("følgjer", "følgde", "følgt", "følgjast"),
+    "betale": ("betaler", "betalte", "betalt", "betalast"), "dekkje": ("dekkjer", "dekte", "dekt", "dekkjast"),
+    "nemne": ("nemner", "nemnde", "nemnt", "nemnast"), "undersøkje": ("undersøkjer", "undersøkte", "undersøkt", "undersøkjast"),
+    "styrkje": ("styrkjer", "styrkte", "styrkt", "styrkjast"), "hjelpe": ("hjelper", "hjelpte", "hjelpt", "-"),
+    "syte": ("syter", "sytte", "sytt", "-"), "leie": ("leier", "leidde", "leidd", "leiast"),
+    "eige": ("eig", "åtte", "ått", "-"), "arbeide": ("arbeider", "arbeidde", "arbeidd", "-"),
+    "oppnå": ("oppnår", "oppnådde", "oppnådd", "-"),
+    **{v: _a_verb(v) for v in """lage starte varsle ordne skaffe fjerne stanse erstatte tilpasse opne sikre
+        auke kalle støtte hente handsame rette endre""".split()},
+    **{v: _a_verb(v, passive=False) for v in "vente slutte byrje passe".split()},
+    **{v: _er_verb(v) for v in """vurdere informere kontrollere etablere plassere praktisere konsentrere
+        transportere argumentere""".split()},
+    "eksistere": ("eksisterer", "eksisterte", "eksistert", "-"),
+}
+# Nynorsk phrases with no passive («ta slutt», «syte for»).
+_NN_INTRANSITIVE = frozenset(["ta slutt", "høyre til", "høyre inn under", "la vere", "hjelpe til", "gå til", "kome til",
+                              "komme til", "kome fram", "komme fram", "stå for", "syte for", "ta del"])
+
 # Replacements with no s-passive and no passive participle: intransitive verbs and phrases.
 _NO_PASSIVE = frozenset("være bli ha finnes oppstå gå komme bidra delta vente eksistere falle stå slutte".split())
 _INTRANSITIVE = frozenset(["ta slutt", "høre til", "høre inn under", "la være", "bli utsatt", "hjelpe til",
@@ -261,42 +335,58 @@ ADVERBS = frozenset(
 # Subjects after which a past form in -te is a past tense, not a plural participle.
 _SUBJECTS = frozenset("vi jeg han hun man du dere som".split())
 
+# The same words in Nynorsk: «vart» and «vorte» are auxiliaries, «ikkje» an adverb.
+_NN_PERFECT = frozenset("har hadde ha er var vore blir blei blitt bli vere vert vart vorte verte".split())
+_NN_BE = frozenset("er var vore blir blei blitt bli vere vert vart vorte verte".split())
+_NN_ADVERBS = frozenset(
+    """ikkje også berre alltid aldri ofte heller difor då no snart likevel gjerne dessutan
+    framleis allereie alt enno helst kanskje nok vel jo visst neppe truleg altså raskt
+    straks sjølv sjeldan stadig igjen""".split()
+)
+_NN_SUBJECTS = frozenset("vi me eg han ho ein du de dykk dei som".split())
 
-def verb_category(term: Term, head: str, before: list[str], after: str) -> str | None:
+
+def verb_category(term: Term, head: str, before: list[str], after: str, lang: str = "nb") -> str | None:
     """What form of the verb term the matched first word ``head`` is: inf, pres, past,
     part or pass (s-passive), using the words ``before`` it (lower case, nearest last) and
     the word ``after`` it to tell forms apart that look alike. None: not a form we can
     replace with certainty (a present participle, an attributive participle)."""
+    nn = lang == "nn"
+    perfect, be, adverbs, subjects = (_NN_PERFECT, _NN_BE, _NN_ADVERBS, _NN_SUBJECTS) if nn else (PERFECT, _BE, ADVERBS, _SUBJECTS)
     inf = term.term.split()[0].lower()
     pres, past, part = (tuple(term.verb) + ("-", "-", "-"))[:3]
     head = head.lower()
-    prev = next((w for w in reversed(before) if w not in ADVERBS), "")
+    prev = next((w for w in reversed(before) if w not in adverbs), "")
     found = [c for c, f in (("inf", inf), ("pres", pres), ("past", past), ("part", part)) if f == head]
-    if not found and not inf.endswith("s") and head == inf + "s":
+    passive = nn_passive(inf) if nn else (inf + "s" if not inf.endswith("s") else None)
+    if not found and head == passive:
         return "pass"
     if not found:
         return None
     if "inf" in found and "pres" in found:
         return "inf" if prev in MODALS else "pres"
     if "past" in found and "part" in found:
-        found = ["part"] if prev in PERFECT else ["past"]
+        found = ["part"] if prev in perfect else ["past"]
     category = found[0]
-    if category == "part" and prev in _BE:
+    if category == "part" and prev in be:
         return "ppart"
-    if category == "part" and prev not in PERFECT and after not in ("av", ""):
+    if category == "part" and prev not in perfect and after not in ("av", ""):
         return None  # attributive: "et iverksatt tiltak"
-    if category == "past" and part != "-" and past == part + "e" and prev not in _SUBJECTS:
+    if category == "past" and part != "-" and past == part + "e" and prev not in subjects:
         return None  # "de iverksatte tiltakene": a plural participle as often as a past
     return category
 
 
-def conjugate(replacement: str, category: str) -> str | None:
+def conjugate(replacement: str, category: str, lang: str = "nb") -> str | None:
     """``føre til`` in the form ``category`` (``fører til``, ``førte til``, ``ført til``,
-    ``føres til``), or None when the first word is not a verb we know."""
+    ``føres til``), or None when the first word is not a verb we know. ``lang`` is the
+    language of the replacement: «nn» conjugates it the Nynorsk way (NN_VERBS)."""
     head, _, rest = replacement.partition(" ")
     tail = f" {rest}" if rest else ""
     if category == "inf":
         return replacement
+    if lang == "nn":
+        return _conjugate_nn(head, tail, replacement, category)
     parts = VERBS.get(head)
     if parts is None:
         return None
@@ -308,4 +398,26 @@ def conjugate(replacement: str, category: str) -> str | None:
         if head == "få":
             return None  # "søknaden ble mottatt" is not "ble fått"
     form = {"pres": parts[0], "past": parts[1], "part": parts[2], "ppart": parts[2]}[category]
+    return None if form == "-" else f"{form}{tail}"
+
+
+def _conjugate_nn(head: str, tail: str, replacement: str, category: str) -> str | None:
+    """conjugate() for a Nynorsk replacement: None where the form is not certain."""
+    parts = NN_VERBS.get(head)
+    if parts is None:
+        return None
+    present, past, participle, passive = parts
+    if category == "pass":
+        if replacement in _NN_INTRANSITIVE or " seg" in f" {tail}":
+            return None
+        form = passive
+    elif category == "ppart":
+        # After «vart», «er»: the participle agrees with the subject in Nynorsk («brevet
+        # vart skrive», «saka vart skriven», «sakene vart kjøpte»), and the rule does not
+        # know the subject; only an a-verb's «-a» is the same for all («vart starta»).
+        if replacement in _NN_INTRANSITIVE or passive == "-" or not participle.endswith("a"):
+            return None
+        form = participle
+    else:
+        form = {"pres": present, "past": past, "part": participle}[category]
     return None if form == "-" else f"{form}{tail}"

@@ -72,9 +72,16 @@ class AcronymRule(Rule):
                 before = text[:start].rstrip()
                 closes = text[end1 : end1 + 1] == ")" or text[end : end + 1] == ")"  # (NGOs), (UH-sektoren)
                 if (after.startswith("(") or (before.endswith("(") and closes) or _explained_beside(text, start, end, acronym)
-                        or _named_kind(before)):
+                        or _named_kind(before) or (whole == acronym and _named_kind_after(text[end : end + 40]))
+                        or _explained_earlier(source[max(0, s - _EARLIER) : s], acronym)):
                     seen.add(acronym)
                     continue
+                if acronym not in self.expansions:
+                    if _news_source(text, start, end) or _word_in_compound(text, acronym, lexicon):
+                        seen.add(acronym)  # the paper, the festival: its later uses are the same name
+                        continue
+                    if _in_short_quote(text, start, end):
+                        continue  # «Open MIC»: the title, not a use of the acronym
                 if ba.block.is_heading or _contents_line(source, s, e):
                     continue  # a heading or the table of contents: explained in the text below
                 seen.add(acronym)
@@ -98,14 +105,96 @@ def _candidates(text: str) -> tuple[tuple[str, int, int, int, str], ...]:
 
 
 # «EUs energibyrå ACER», «tilsynet PTIL»: a word right before the acronym says what it is.
+# Nynorsk forms too («avtala», «senteret»).
 _KINDS = regex.compile(r"(?:byrå|byrået|tilsyn|tilsynet|direktorat|direktoratet|etat|etaten|organisasjon|organisasjonen|"
                        r"fond|fondet|forbund|forbundet|nemnd|nemnda|institutt|instituttet|selskap|selskapet|"
-                       r"program|programmet|avtale|avtalen|konvensjon|konvensjonen|system|systemet)$")
+                       r"program|programmet|avtale|avtalen|avtala|konvensjon|konvensjonen|system|systemet|"
+                       r"senter|senteret|sentret)$")
 
 
 def _named_kind(before: str) -> bool:
     words = before.split()
     return bool(words) and words[-1].islower() and bool(_KINDS.search(words[-1]))
+
+
+# «HUNT forskingssenter»: a centre or an agency named by the word right after it (a space
+# between, no comma), the way «tilsynet PTIL» names it before. Not after a genitive or a
+# compound: «GPs program» is the party's programme.
+_KIND_AFTER = regex.compile(r"[ \u00a0]+(\p{Ll}+)(?![\p{L}-])")
+
+
+def _named_kind_after(after: str) -> bool:
+    m = _KIND_AFTER.match(after)
+    return bool(m) and bool(_KINDS.search(m.group(1)))
+
+
+# «… seier ho til BT.», «utdjupar Nordbø til VTB.»: the newspaper or broadcaster a
+# statement was given to, named the way the paper's readers know it. A verb of saying
+# before «til» in the same sentence, and the sentence (or clause) ends right after.
+_SAYING = regex.compile(r"(?<![\p{L}])(?:seier|sei|sa|seia|sagt|fortel|fortalde|fortalt|forklarer|forklarte|opplyser|opplyste|"
+                        r"utdjupar|utdjupa|stadfestar|stadfester|stadfesta|skriv|skreiv|uttaler|uttalar|uttalte|"
+                        r"sier|forteller|fortalte|bekrefter|bekreftet|utdyper|utdypet)(?![\p{L}])")
+_SOURCE_END = regex.compile(r"\s*(?:[.,;:!?]|$|i \d{4})")
+_TO = regex.compile(r"(?<![\p{L}])til\s+$")
+_INTERVIEW = regex.compile(r"(?<![\p{L}])intervju(?:et)?\s+med\s+$")
+
+
+def _news_source(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 160) : start]
+    if not _SOURCE_END.match(text[end : end + 8]):
+        return False
+    if _INTERVIEW.search(before):
+        return True  # «i eit intervju med BT i 1996»
+    if not _TO.search(before):
+        return False
+    sentence = regex.split(r"[.!?]\s", before)[-1]
+    return bool(_SAYING.search(sentence))
+
+
+def _in_short_quote(text: str, start: int, end: int) -> bool:
+    """Inside a short quotation, «Open MIC»: a title or a name quoted as it is written."""
+    opened = text.rfind("«", max(0, start - 40), start)
+    if opened < 0 or "»" in text[opened:start]:
+        return False
+    closed = text.find("»", end, end + 40)
+    return closed >= 0 and len(_WORD.findall(text[opened:closed])) <= 4
+
+
+def _word_in_compound(text: str, acronym: str, lexicon: object) -> bool:
+    """«VEKA TjueTi …, seier vekasjef Ida Johanne Ulvik»: the same letters begin a compound
+    in small letters in the paragraph (the rest a word of the lexicon), so it is a name
+    said as a word, written in capitals, not an acronym to spell out. Four letters at
+    least: shorter beginnings are parts of too many words."""
+    if len(acronym) < 4:
+        return False
+    low = acronym.lower()
+    for m in regex.finditer(rf"(?<![\p{{L}}]){regex.escape(low)}(\p{{Ll}}{{3,}})(?![\p{{L}}])", text):
+        if m.group(1) in lexicon:  # type: ignore[operator]
+            return True
+    return False
+
+
+# How far back the written-out name is looked for (about two paragraphs of news).
+_EARLIER = 1500
+_NAME_RUN = regex.compile(r"(?<![\p{L}])\p{Lu}\p{Ll}+(?:[ \u00a0]+(?:(?:og|for|i|av|til|på|med|om|the|of|and|de|la|le|des|und|für)[ \u00a0]+)?\p{Lu}[\p{Ll}\p{Lu}]*)+")
+
+
+@lru_cache(maxsize=4096)
+def _explained_earlier(before: str, acronym: str) -> bool:
+    """The name written out in capitalised words a little before («… klar for Melodi Grand
+    Prix. … MGP er annleis»): the reader has just read what the letters stand for. Three
+    letters at least, all from the name's capitalised words; the letters may come in
+    another order (a misspelling, «MPG» after «Melodi Grand Prix»)."""
+    if len(acronym) < 3:
+        return False
+    letters = sorted(acronym.lower())
+    for m in _NAME_RUN.finditer(before):
+        words = [w for w in _WORD.findall(m.group()) if w[:1].isupper()]
+        for i in range(len(words) - len(acronym) + 1):
+            part = words[i : i + len(acronym)]  # one capitalised word a letter
+            if sorted(w[0].lower() for w in part) == letters:
+                return True
+    return False
 
 
 # Common words written in capitals for emphasis or in a heading: never acronyms.

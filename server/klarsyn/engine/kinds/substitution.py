@@ -126,11 +126,14 @@ class TermRule(Rule):
         out = []
         if term.verb:
             words = matched.split()
-            category = verb_category(term, words[0], before, after)
+            # The replacements are in the rule's language: a Nynorsk pack's are conjugated
+            # the Nynorsk way («startar», «starta», not «starter», «startet»).
+            lang = "nn" if self.languages == ("nn",) else "nb"
+            category = verb_category(term, words[0], before, after, lang)
             if category is None:
                 return []
             for alternative in alternatives:
-                new = conjugate(alternative, category)
+                new = conjugate(alternative, category, lang)
                 if new is None:
                     continue  # a replacement we cannot put in this form: leave it out
                 if " " in new and after.lower() in _SPLITS_PARTICLE:
