@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT / "server"))
 
-from klarsyn.engine.terms import Term, TermMatcher, term_tokens  # noqa: E402
-from klarsyn.text.lexicon import lemmas  # noqa: E402
+from klarsyn.engine.terms import Term, TermMatcher, term_tokens
+from klarsyn.text.lexicon import lemmas
 
 # Stiff words that Norwegian public writing is known for, beyond the two lists (issue 16):
 # each with the irregular forms the generic endings miss.
@@ -129,10 +129,7 @@ def cmd_english() -> None:
     table({w: c for w, c in counts.items()}, "English-looking token")
 
 
-ANGLICISMS = ("implementere implementering stakeholder stakeholdere onfill infill refill mainstream empowerment "
-              "community policy roadmap workshop pilotere pilotering lockdown scaleup scaleups fintech outsource "
-              "outsourcing deal feedback benchmark benchmarking governance compliance startup gründer hub "
-              "cluster klynge mentor coach coaching nudging nudge followup follow-up selfie influencer").split()
+ANGLICISMS = ["implementere", "implementering", "stakeholder", "stakeholdere", "onfill", "infill", "refill", "mainstream", "empowerment", "community", "policy", "roadmap", "workshop", "pilotere", "pilotering", "lockdown", "scaleup", "scaleups", "fintech", "outsource", "outsourcing", "deal", "feedback", "benchmark", "benchmarking", "governance", "compliance", "startup", "gründer", "hub", "cluster", "klynge", "mentor", "coach", "coaching", "nudging", "nudge", "followup", "follow-up", "selfie", "influencer"]
 
 
 def cmd_avloser() -> None:
@@ -142,7 +139,7 @@ def cmd_avloser() -> None:
     words = lemmas("nb")
     entries = {" ".join(regex.sub(r"\(.*?\)", "", e["importord"]).lower().split()) for e in data["avløserord"]}
     entries |= set(ANGLICISMS)
-    terms = [Term(w, inflect=" " not in w) for w in sorted(entries) if w and regex.fullmatch(r"[\p{L} \-]+", w)]
+    terms = [Term(w, inflect=" " not in w) for w in sorted(entries) if len(w) >= 3 and regex.fullmatch(r"[\p{L} \-]+", w)]
     matcher = TermMatcher(terms)
     counts: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for name, text in programmes().items():
