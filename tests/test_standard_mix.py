@@ -63,6 +63,10 @@ def test_regular_derivations_give_the_other_standards_form() -> None:
     assert _found("Det er et særleg viktig spørsmål.\n", "nb") == [("særleg", "særlig")]
     # A definite -heit noun changes gender between the standards: named, no fix.
     assert _found("Vi tenkjer på sikkerheten.\n", "nn") == [("sikkerheten", None)]
+    # A noun's endings differ too («fremtiden» is «framtida»): the message names the lemma.
+    doc = parse("Vi tenkjer på fremtiden.\n", "utkast.md", "markdown", "nn")
+    [finding] = [f for f in check_document(doc, Config(catalog=RULES)).findings if f.rule == "bokmalsord-nn"]
+    assert not finding.fixes and "«framtid»" in finding.message
 
 
 def test_s_passive_after_a_modal_is_flagged_in_nynorsk_only() -> None:

@@ -201,8 +201,9 @@ def _case(new: str, old: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _derived(word: str, source: str, target: str) -> tuple[str, bool] | None:
-    """The target standard's form of ``word`` by a regular derivation, and whether the
-    fix is certain; None when no derivation holds against both lists."""
+    """The target standard's form of ``word`` by a regular derivation and whether it is a
+    certain fix (when not, the form is only named: the lemma, or a form of uncertain
+    gender); None when no derivation holds against both lists."""
     dst = lemmas(target)
     if word in dst:
         return None  # a word of the document's standard; the other list is not even loaded
@@ -225,7 +226,10 @@ def _derived(word: str, source: str, target: str) -> tuple[str, bool] | None:
                 continue
             other = new_pre + base[len(pre):]
             if base in src and base not in dst and other in dst:
-                return new_pre + word[len(pre):], end in _SAME_ENDINGS
+                if end in _SAME_ENDINGS:
+                    return new_pre + word[len(pre):], True
+                # «fremtiden» is «framtida»: nouns' endings differ, so name the lemma.
+                return other, False
     return None
 
 
@@ -307,14 +311,39 @@ def _mix(ba: BlockAnalysis, lang: str, source: str, target: str) -> list[Hit]:
         # quoted) in that standard, such as a law cited in Nynorsk in a Bokmål programme.
         # A function word of the table is the sign; «eit vanlig problem og vanlige folk» is
         # one slip made twice.
-        if len(found) >= 3 or (len(found) >= 2 and tabled >= 1):
+        # A sentence that also has a function word of the document's standard («ikkje»,
+        # «ein», «dei») is that standard with slips in it.
+        if (len(found) >= 3 or (len(found) >= 2 and tabled >= 1)) and not _own_evidence(sentence, source, target):
             continue
         hits += found
     # A paragraph with several such words that reads as the other standard (or English)
     # is a passage in that language, not a slip: the passage-language rule's business.
-    if len(hits) >= 2 and detect_language(text) != target:
-        return []
+    if len(hits) >= 2:
+        found_in = detect_language(text)
+        if found_in == "en" or (found_in != target and not _own_evidence(sentence_tokens_all(ba), source, target)):
+            return []
     return hits
+
+
+def sentence_tokens_all(ba: BlockAnalysis) -> list[tuple[int, int, str, str]]:
+    return [t for sentence in sentence_tokens(ba) for t in sentence]
+
+
+# Function words of each standard alone (articles, pronouns, adverbs): one of them in a
+# sentence says the sentence is written in that standard.
+_OWN_MARKERS = {
+    "nn": frozenset("ein eit dei ho ikkje eg kva korleis kvifor kven noko nokon nokre frå berre meir fleire òg "
+                    "vere vera medan sjølv saman mykje heile eigen eige eigne desse deira dykk dykkar".split()),
+    "nb": frozenset("en et de hun ikke jeg hva hvordan hvorfor hvem noe noen fra bare mer flere også "
+                    "være mens selv sammen mye hele egen eget egne disse deres dere".split()),
+}
+
+
+def _own_evidence(tokens: list[tuple[int, int, str, str]], source: str, target: str) -> bool:
+    """Does one of these tokens say the text is in the document's standard? Function words
+    only: the lemma lists are no evidence («skal» is a lemma of the Nynorsk list alone)."""
+    markers = _OWN_MARKERS[target]
+    return any(t[3] in markers for t in tokens)
 
 
 _DASHES = frozenset("-–—")
