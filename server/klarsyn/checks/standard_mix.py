@@ -148,10 +148,10 @@ _NN_TO_NB: dict[str, tuple[str, str]] = {
 }
 
 # Table words that the other standard's list holds as a different, rare lemma: «være»
-# (nn noun, 'scent'), «bare» (nn form of an adjective written «berr»), «disse» (nn verb,
-# 'to swing'), «ble» (nn noun, 'nappy'), «mens» (nn noun), «hun» (nn noun, 'female'). In running text they are
-# the other standard's function words, so the table wins over the list for these
-# (and «gjekk», listed in the Bokmål list, is the Nynorsk past of «gå»).
+# (nn noun), «bare» (nn, an adjective form), «disse» (nn verb, 'to swing'), «ble» (nn
+# noun), «mens» (nn noun), «hun» (nn noun). In running text they are the other standard's
+# function words, so the table wins over the list for these (and «gjekk», in the Bokmål
+# list, is the Nynorsk past of «gå»).
 _HOMOGRAPHS = frozenset("være bare disse ble mens hun gjekk".split())
 
 # -lig/-leg and -het/-heit: (Bokmål ending, Nynorsk ending, base endings, fix certain).
