@@ -19,6 +19,7 @@ from klarsyn.checks.style import (
     repeated_preposition,
     weak_verb_noun,
 )
+from klarsyn.checks.standard_mix import bokmal_in_nynorsk, nynorsk_in_bokmal
 from klarsyn.metrics.analysis import BlockAnalysis
 
 Analysis = Callable[[BlockAnalysis, str, dict[str, float]], list[Hit]]
@@ -34,6 +35,8 @@ ANALYSES: dict[str, Analysis] = {
     "hyphen-comma": hyphen_comma,
     "missing-hyphen": missing_hyphen,
     "long-sentences-paragraph": paragraph_of_long_sentences,
+    "bokmal-in-nynorsk": bokmal_in_nynorsk,
+    "nynorsk-in-bokmal": nynorsk_in_bokmal,
 }
 
 # Numeric options each analysis reads, with defaults (a project may override them).
