@@ -20,7 +20,6 @@ import sys
 from pathlib import Path
 
 import regex
-
 from klarsyn.text.language import passage_family, passage_standard
 
 ROOT = Path(__file__).resolve().parents[1]

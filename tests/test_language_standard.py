@@ -6,7 +6,6 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-
 from klarsyn.config import Config
 from klarsyn.document.loader import parse
 from klarsyn.engine.runner import check_document
