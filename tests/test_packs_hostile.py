@@ -243,13 +243,13 @@ def test_pack_with_too_many_terms_is_refused_quickly(run_cli, tmp_path: Path) ->
     code, out, err = run_cli("check", "--no-cache", str(draft))
     assert code == 2 and out == ""
     assert _one_line(err) == (
-        f"klarsyn: {(pack / 'mange.yml').resolve()}:11: too many terms: the project's packs may hold 20,000 in all (with this list, 100,000)"
+        f"klarsyn: {(pack / 'mange.yml').resolve()}:11: too many terms: the project's packs may hold 25,000 in all (with this list, 100,000)"
     )
     assert time.monotonic() - started < 10
 
 
 def test_term_limit_counts_all_project_packs_and_term_base_variants(run_cli, tmp_path: Path) -> None:
-    entries = "".join(f"  - preferred: ord{i}\n    variants: [a{i}, b{i}, c{i}]\n" for i in range(6_367))
+    entries = "".join(f"  - preferred: ord{i}\n    variants: [a{i}, b{i}, c{i}]\n" for i in range(8_034))
     body = "terms:\n" + "  - term: herunder\n    forms: [" + ", ".join(f"f{i}" for i in range(900)) + "]\n"
     pack = project(tmp_path, {"a-liste": body}, bad="herunder")
     (pack / "b-base.yml").write_text(
@@ -261,9 +261,9 @@ def test_term_limit_counts_all_project_packs_and_term_base_variants(run_cli, tmp
     draft.write_text("Tekst.\n", encoding="utf-8")
     code, _out, err = run_cli("check", "--no-cache", str(draft))
     assert code == 2
-    # 1 term and its 900 forms, then 6,367 entries of 3 variants each.
+    # 1 term and its 900 forms, then 8,034 entries of 3 variants each.
     assert _one_line(err) == (
-        f"klarsyn: {(pack / 'b-base.yml').resolve()}:8: too many terms: the project's packs may hold 20,000 in all (with this list, 20,002)"
+        f"klarsyn: {(pack / 'b-base.yml').resolve()}:8: too many terms: the project's packs may hold 25,000 in all (with this list, 25,003)"
     )
 
 
