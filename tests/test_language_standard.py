@@ -70,3 +70,11 @@ def test_ud_passages_of_twenty_words_or_more_are_rarely_read_as_the_other_standa
         counts = matrix[(gold, "windows of 30")]
         assert counts[None] <= 0.10 * sum(counts.values()), (gold, counts)
         assert counts[gold] >= 0.88 * sum(counts.values())
+
+
+@pytest.mark.skipif(not (SHARED / "corpus" / "programmes").is_dir(), reason="the programmes are not beside the checkout")
+def test_no_paragraph_of_the_bokmal_programmes_reads_as_nynorsk() -> None:
+    for path in sorted((SHARED / "corpus" / "programmes").glob("*.txt")):
+        paragraphs = [" ".join(p.split()) for p in path.read_text(encoding="utf-8").split("\n\n")]
+        wrong = [p for p in paragraphs if passage_standard(p) == "nn"]
+        assert wrong == [], (path.name, wrong[:3])

@@ -74,6 +74,7 @@ _NN_ENDINGS = (
     "igare", "igast", "ikare",
     "kje", "gje", "kjer", "gjer", "kjast", "gjast",
     "ande", "ane", "aste",
+    # plural definite -ane: kommunane, elevane (not -bane: jernbane, karrierebane)
 )
 _NB_ENDINGS = (
     "lig", "lige", "ligere", "ligst", "ligste",
@@ -88,7 +89,8 @@ _ENDING_EXCEPTIONS = frozenset(
     "hele sele mene ene scene arene gjennom gje kje nede ane plane ukraine "
     "het ret mot ut ig lig ande ande kande ".split()
 )
-_NN_MARKERS = _DISTINCT["nn"] | frozenset(
+# «dersom» is good Bokmål too (and common in programmes): it says nothing here.
+_NN_MARKERS = (_DISTINCT["nn"] - {"dersom"}) | frozenset(
     "meir fleire mykje sidan utan hjå fekk gjekk hennar kvarandre då sjå høg seinare heilt "
     "heile eigen eige eigne eit ein nokre noko nokon tek gjev ligg seier gjer gjere gjera "
     "enno berre no vart vorte vore vere vera korleis kva kvifor kven kvar kvart kvarandre "
@@ -116,7 +118,7 @@ def _word_evidence(word: str) -> tuple[int, int]:
         return 2, 0
     if word in _NN_MARKERS:
         return 0, 2
-    if len(word) < 5 or word in _ENDING_EXCEPTIONS:
+    if len(word) < 5 or word in _ENDING_EXCEPTIONS or word.endswith("bane"):
         return 0, 0
     # The longest ending decides: "-ingane" is Nynorsk though "-ane" and "-ne" are shared.
     for length in _ENDING_LENGTHS:
