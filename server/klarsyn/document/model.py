@@ -70,7 +70,7 @@ class SourceNote:
 class Document:
     path: str
     source: str
-    format: str  # "markdown" | "text" | "docx" | "odt" | "html"
+    format: str  # "markdown" | "text" | "docx" | "odt" | "html" | "pdf"
     blocks: list[Block]
     language: str = "nb"
     # Where the language came from: "config", "front-matter", "detected" or "default".
@@ -84,6 +84,12 @@ class Document:
     raw_digest: str = ""
     # Parts of the source that were not read as prose, for the findings that say so.
     notes: list[SourceNote] = field(default_factory=list)
+    # A PDF's accessibility facts (klarsyn.document.pdf.facts.PdfFacts), for the PDF checks;
+    # None for every other format.
+    pdf: object | None = None
+    # A PDF's pages: the 0-based source line where each page starts, so a position reads
+    # as page and line on the page (``program.pdf:p12:34``). Empty for other formats.
+    page_lines: list[int] = field(default_factory=list)
 
     @cached_property
     def lines(self) -> LineIndex:
