@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from klarsyn.document.pdf.sandbox import LIMITS, _child_env, run_worker
+from klarsyn.document.pdf.sandbox import LIMITS, _child_env, run_worker, worker_command
 from klarsyn.errors import InputError
 
 
@@ -25,8 +25,7 @@ def measure(path: Path, runs: int) -> None:
     data = path.read_bytes()
     best: tuple[float, float, float, str, int, int, int] | None = None
     for _ in range(runs):
-        argv = [sys.executable, "-m", "klarsyn.document.pdf.worker", "--memory-mb", str(LIMITS.memory_mb),
-                "--max-pages", str(LIMITS.max_pages)]
+        argv = worker_command(LIMITS)
         started = time.monotonic()
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                 env=_child_env())

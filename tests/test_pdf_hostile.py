@@ -197,8 +197,8 @@ def test_a_child_that_stops_early_is_an_error_not_a_short_document() -> None:
 def test_library_output_on_stdout_does_not_break_the_protocol() -> None:
     # Noise through Python's print and straight into file descriptor 1, as a C library would.
     code = ("import os, sys\nfrom klarsyn.document.pdf import worker\nreal = worker.run\n"
-            "def noisy(data, channel, max_pages):\n    print('qpdf says hello')\n    os.write(1, b'C says hello\\n')\n"
-            "    return real(data, channel, max_pages)\nworker.run = noisy\nsys.exit(worker.main(sys.argv[1:]))")
+            "def noisy(*args):\n    print('qpdf says hello')\n    os.write(1, b'C says hello\\n')\n"
+            "    return real(*args)\nworker.run = noisy\nsys.exit(worker.main(sys.argv[1:]))")
     command = [sys.executable, "-c", code, "--memory-mb", "300"]
     messages, _ = _run(hostile.valid(), command=command)
     assert isinstance(messages, list), messages
@@ -265,3 +265,21 @@ def test_klarsyn_check_says_why_a_pdf_is_refused(tmp_path: Path) -> None:
                           env=env, timeout=30, cwd=tmp_path)
     assert proc.returncode == 2
     assert "encrypted (password-protected)" in proc.stderr
+
+
+def test_pages_that_would_fill_the_callers_memory_are_refused() -> None:
+    # Each page is 50,000 character boxes: 0.9 MB of JSON, about 9 MB once parsed.
+    code = ('import json\nprint(\'{"kind":"start","pages":1000}\', flush=True)\n'
+            'boxes = [[1.5, 2.5, 3.5, 4.5]] * 50_000\n'
+            'for i in range(1000):\n    print(json.dumps({"kind": "page", "index": i, "boxes": boxes}), flush=True)')
+    result, _ = _run(hostile.valid(), command=_child(code), limits=Limits(max_parent_growth_mb=40, stall_seconds=10, base_seconds=60))
+    assert isinstance(result, InputError)
+    assert result.problem.startswith("holds too much text to check (more than 40 MB in memory by page ")
+
+
+def test_output_past_the_byte_cap_is_refused() -> None:
+    code = ('print(\'{"kind":"start","pages":1000}\', flush=True)\n'
+            'for i in range(1000):\n    print(\'{"kind":"page","index":%d,"text":"%s"}\' % (i, "x" * 100_000), flush=True)')
+    result, _ = _run(hostile.valid(), command=_child(code), limits=Limits(max_output_bytes=2**20, stall_seconds=10, base_seconds=60))
+    assert isinstance(result, InputError)
+    assert result.problem == "holds too much text to check (more than 1 MiB); refused"

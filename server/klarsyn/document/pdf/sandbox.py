@@ -44,7 +44,10 @@ class Limits:
     base_seconds: float = 2.0  # the whole run: this ...
     per_page_seconds: float = 0.1  # ... plus this for each page the file has
     max_line_bytes: int = 16 * 2**20  # one message (one page)
-    max_output_bytes: int = 128 * 2**20  # every message together
+    max_output_bytes: int = 64 * 2**20  # every message together
+    # What the parsed messages may add to this process: JSON of numbers grows about 8 times
+    # as Python objects, so the byte caps alone do not bound it.
+    max_parent_growth_mb: int = 200  # with json.loads' own transient, the peak stays under 300 MB
 
 
 LIMITS = Limits()
@@ -66,12 +69,11 @@ def run_worker(data: bytes, path: str, *, limits: Limits = LIMITS, command: Sequ
     ``command`` replaces the worker's command line (tests substitute a child that stalls
     or crashes); the limits are passed to the real worker only."""
     _precheck(data, path)
-    argv = list(command) if command else [sys.executable, "-m", "klarsyn.document.pdf.worker",
-                                          "--memory-mb", str(limits.memory_mb), "--max-pages", str(limits.max_pages)]
+    argv = list(command) if command else worker_command(limits)
     started = time.monotonic()
     proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env=_child_env(), close_fds=True)
-    lines: queue.Queue[object] = queue.Queue()
+    lines: queue.Queue[object] = queue.Queue(maxsize=4)  # the child waits while we parse: no read-ahead in memory
     stderr_tail = bytearray()
     threads = [threading.Thread(target=_feed, args=(proc, data), daemon=True),
                threading.Thread(target=_read_lines, args=(proc, lines, limits.max_line_bytes), daemon=True),
@@ -91,6 +93,7 @@ def run_worker(data: bytes, path: str, *, limits: Limits = LIMITS, command: Sequ
         # Every path, Ctrl-C included: the child is killed if it still runs, and reaped.
         if proc.returncode is None:
             _kill(proc)
+        _empty(lines)  # a reader blocked on a full queue sees the child's EOF and ends
         for thread in threads:
             thread.join(timeout=1.0)
         for stream in (proc.stdin, proc.stdout, proc.stderr):
@@ -99,6 +102,15 @@ def run_worker(data: bytes, path: str, *, limits: Limits = LIMITS, command: Sequ
                     stream.close()
             except OSError:
                 pass
+
+
+def worker_command(limits: Limits = LIMITS) -> list[str]:
+    # The child's CPU limit sits 2 s above this side's wall-clock ceiling: it only ever
+    # stops a child whose parent is gone (CPU time never runs ahead of wall time here).
+    return [sys.executable, "-m", "klarsyn.document.pdf.worker",
+            "--memory-mb", str(limits.memory_mb), "--max-pages", str(limits.max_pages),
+            "--cpu-seconds", f"{limits.base_seconds + limits.stall_seconds + 2:g}",
+            "--cpu-per-page", f"{limits.per_page_seconds:g}", "--parent", str(os.getpid())]
 
 
 def _precheck(data: bytes, path: str) -> None:
@@ -163,6 +175,7 @@ class _Progress:
 def _collect(proc: subprocess.Popen[bytes], lines: queue.Queue[object], progress: _Progress, limits: Limits) -> list[dict[str, Any]]:
     messages: list[dict[str, Any]] = []
     total = 0
+    memory_at_start = _resident_bytes()
     while True:
         wait = progress.deadline() - time.monotonic()
         try:
@@ -194,6 +207,9 @@ def _collect(proc: subprocess.Popen[bytes], lines: queue.Queue[object], progress
         progress.saw(message)
         if message.get("kind") != "done":
             messages.append(message)
+        if _resident_bytes() - memory_at_start > limits.max_parent_growth_mb * 2**20:
+            _kill(proc)
+            raise _Stop(f"holds too much text to check (more than {limits.max_parent_growth_mb} MB in memory by {progress.where()}); refused")
 
 
 def _timeout_problem(progress: _Progress) -> str:
@@ -246,6 +262,29 @@ def _exit_problem(code: int | None, peak_kb: int | None, progress: _Progress, li
     return f"could not be read (the PDF reader failed with exit code {code}: {' '.join(last[0].split())[:200]})"
 
 
+def _resident_bytes() -> int:
+    """This process's resident memory now (Linux), else its peak so far (other POSIX), else 0."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        pass
+    try:
+        import resource
+    except ImportError:  # Windows: the byte caps are the bound
+        return 0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
+
+
+def _empty(lines: queue.Queue[object]) -> None:
+    try:
+        while True:
+            lines.get_nowait()
+    except queue.Empty:
+        pass
+
+
 # --- the child's pipes (threads, so a silent child cannot block us: works on Windows too) --
 
 def _feed(proc: subprocess.Popen[bytes], data: bytes) -> None:
@@ -265,12 +304,23 @@ def _read_lines(proc: subprocess.Popen[bytes], lines: queue.Queue[object], limit
             if not line:
                 break
             if len(line) > limit and not line.endswith(b"\n"):
-                lines.put(_TOO_LONG)
+                _put(lines, _TOO_LONG)
                 return
-            lines.put(line)
+            if not _put(lines, line):
+                return
     except (OSError, ValueError):
         pass
-    lines.put(_EOF)
+    _put(lines, _EOF)
+
+
+def _put(lines: queue.Queue[object], item: object) -> bool:
+    """Hand a line over; False when nobody has taken one for a long while (the parent has
+    given up and closed our pipe, or is gone), so this thread never blocks for ever."""
+    try:
+        lines.put(item, timeout=60.0)
+        return True
+    except queue.Full:
+        return False
 
 
 def _drain(proc: subprocess.Popen[bytes], tail: bytearray, keep: int = 4096) -> None:

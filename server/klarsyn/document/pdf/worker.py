@@ -16,7 +16,10 @@ descriptor 1 is pointed at stderr, so a library that prints (qpdf warnings, a C 
 cannot break a line.
 
 Options (the parent passes them): ``--memory-mb N`` caps the address space before any PDF
-library is loaded; ``--max-pages N`` refuses a longer document before its pages are read.
+library is loaded; ``--max-pages N`` refuses a longer document before its pages are read;
+``--cpu-seconds S --cpu-per-page P`` set a CPU-time limit of S + P per page (once the pages
+are counted), a backstop just above the parent's own wall-clock ceiling, for a child whose
+parent died without killing it; ``--parent PID`` makes the child die with that parent (Linux).
 """
 
 from __future__ import annotations
@@ -56,6 +59,38 @@ def limit_memory(megabytes: int) -> None:
             return  # one is enough: AS where it exists (Linux), else DATA
         except (ValueError, OSError):
             continue
+
+
+def limit_cpu(seconds: float) -> None:
+    """Soft RLIMIT_CPU (SIGXCPU past it); may be raised again up to the hard limit."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return
+    try:
+        _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        soft = int(seconds) + 1
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def die_with_parent(parent: int) -> None:
+    """Linux: the kernel kills this process when the parent does (a parent killed with
+    SIGKILL cannot kill us itself). If the parent is already gone, end now."""
+    if not parent or not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:
+        os._exit(EXIT_PROBLEM)
 
 
 def _protocol_stream() -> BinaryIO:
@@ -116,7 +151,7 @@ def classify(exc: BaseException) -> tuple[str, str]:
     return "damaged", f"is damaged or not a readable PDF ({text})"
 
 
-def run(data: bytes, channel: Channel, max_pages: int) -> int:
+def run(data: bytes, channel: Channel, max_pages: int, cpu: tuple[float, float] = (0.0, 0.0)) -> int:
     """Parse and send; every failure becomes one error message."""
     page: int | None = None
     try:
@@ -128,6 +163,8 @@ def run(data: bytes, channel: Channel, max_pages: int) -> int:
             channel.send({"kind": "error", "reason": "too-many-pages",
                           "problem": f"has {pages:,} pages (the limit is {max_pages:,}); refused", "pages": pages})
             return EXIT_PROBLEM
+        if cpu[0]:
+            limit_cpu(cpu[0] + cpu[1] * pages)
         channel.send({"kind": "start", "pages": pages})
         page = 0
         for message in extract.page_messages(document):
@@ -154,12 +191,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m klarsyn.document.pdf.worker")
     parser.add_argument("--memory-mb", type=int, default=0)
     parser.add_argument("--max-pages", type=int, default=0)
+    parser.add_argument("--cpu-seconds", type=float, default=0.0)
+    parser.add_argument("--cpu-per-page", type=float, default=0.0)
+    parser.add_argument("--parent", type=int, default=0)
     args = parser.parse_args(argv)
+    die_with_parent(args.parent)
     limit_memory(args.memory_mb)  # before pypdfium2 and pikepdf are imported
+    if args.cpu_seconds:
+        limit_cpu(args.cpu_seconds)
     channel = Channel(_protocol_stream())
     data = sys.stdin.buffer.read()
     try:
-        return run(data, channel, args.max_pages)
+        return run(data, channel, args.max_pages, (args.cpu_seconds, args.cpu_per_page))
     except BrokenPipeError:  # the parent stopped listening (it gave up on us)
         return EXIT_PROBLEM
     except MemoryError:
