@@ -6,6 +6,11 @@ run, the child's peak memory, and the bytes it sent; then the same file through
 sandbox.run_worker, to show it is not refused. Run with the klarsyn under test on PYTHONPATH:
 
     PYTHONPATH=server python scripts/pdf_sandbox_figures.py /work/shared/corpus/programmes/*.pdf
+    PYTHONPATH=server python scripts/pdf_sandbox_figures.py --hostile
+
+``--hostile`` runs every file of tests/pdf_hostile.py through run_worker instead and prints
+the wall time, the child's outcome and the line the user sees. (Until extract.py and
+structure.py exist, put tests/pdf_standins on PYTHONPATH too.)
 """
 
 from __future__ import annotations
@@ -64,11 +69,31 @@ def measure(path: Path, runs: int) -> None:
           f"whole {total:.2f} s (ceiling {ceiling:.1f} s)\tpeak {peak} MiB\tsent {sent / 2**20:.1f} MiB\t{verdict}")
 
 
+def hostile() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests import pdf_hostile
+
+    names = [n for n, f in vars(pdf_hostile).items() if callable(f) and f.__module__ == pdf_hostile.__name__
+             and not n.startswith("_") and n not in ("stream", "raw_pdf", "bomb_layers")]
+    for name in names:
+        data = getattr(pdf_hostile, name)()
+        started = time.monotonic()
+        try:
+            messages = run_worker(data, f"{name}.pdf")
+            line = f"read: {sum(m['kind'] == 'page' for m in messages)} page(s)"
+        except InputError as exc:
+            line = exc.problem
+        print(f"{name}\t{len(data):,} bytes\t{time.monotonic() - started:.2f} s\t{line}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("pdfs", nargs="+", type=Path)
+    parser.add_argument("pdfs", nargs="*", type=Path)
+    parser.add_argument("--hostile", action="store_true", help="the files of tests/pdf_hostile.py instead")
     parser.add_argument("--runs", type=int, default=3, help="runs per file; the slowest is shown (limits must hold for it)")
     ns = parser.parse_args()
+    if ns.hostile:
+        hostile()
     for path in ns.pdfs:
         measure(path, ns.runs)
 

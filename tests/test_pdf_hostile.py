@@ -48,7 +48,10 @@ def _children() -> set[int]:
     """This process's child pids, zombies included (Linux)."""
     found: set[int] = set()
     for task in Path(f"/proc/{os.getpid()}/task").iterdir():
-        found |= {int(pid) for pid in (task / "children").read_text().split()}
+        try:
+            found |= {int(pid) for pid in (task / "children").read_text().split()}
+        except FileNotFoundError:  # a thread (the sandbox's pipe readers) ended meanwhile
+            pass
     return found
 
 
