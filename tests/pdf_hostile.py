@@ -240,3 +240,37 @@ def png_named_pdf() -> bytes:
 
 def empty() -> bytes:
     return b""
+
+
+def form_bomb(megabytes: int = 4096) -> bytes:
+    """The bomb in a form XObject the page draws (a content stream one level down)."""
+    form = stream(bomb_layers(megabytes), b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] "
+                                          b"/Resources << /Font << /F1 5 0 R >> >> /Filter [/FlateDecode /FlateDecode]")
+    content = _CONTENT + b"\n/Fm1 Do"
+    return raw_pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>",
+                    2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                    3: _page(2, extra=b"/XObject << /Fm1 6 0 R >>"),
+                    4: stream(content), 5: _FONT, 6: form})
+
+
+def font_bomb(megabytes: int = 4096) -> bytes:
+    """An embedded TrueType font program that inflates to ``megabytes`` MiB."""
+    font = (b"<< /Type /Font /Subtype /TrueType /BaseFont /Bomb /FirstChar 32 /LastChar 126 "
+            b"/Widths [%s] /FontDescriptor 7 0 R /Encoding /WinAnsiEncoding >>" % b" ".join([b"500"] * 95))
+    descriptor = (b"<< /Type /FontDescriptor /FontName /Bomb /Flags 32 /FontBBox [0 0 1000 1000] "
+                  b"/ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /FontFile2 8 0 R >>")
+    program = stream(bomb_layers(megabytes), b"/Filter [/FlateDecode /FlateDecode]")
+    return raw_pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>",
+                    2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                    3: _page(2), 4: stream(_CONTENT), 5: font, 7: descriptor, 8: program})
+
+
+def glyph_flood(megabytes: int = 64) -> bytes:
+    """A content stream of a few KB that shows ``megabytes`` MiB of characters (millions of
+    glyphs for the text extractor to box)."""
+    line = b"BT /F1 1 Tf 0 0 Td (" + b"a" * 1000 + b") Tj ET\n"
+    body = line * (megabytes * 2**20 // len(line))
+    data = zlib.compress(zlib.compress(body, 9), 9)
+    return raw_pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>",
+                    2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                    3: _page(2), 4: stream(data, b"/Filter [/FlateDecode /FlateDecode]"), 5: _FONT})

@@ -54,6 +54,7 @@ LIMITS = Limits()
 EXIT_PROBLEM = 3  # worker.py: it sent an error message
 EXIT_MEMORY = 4  # worker.py: MemoryError where it could not even send one
 _CRASH_SIGNALS = ("SIGSEGV", "SIGBUS", "SIGABRT", "SIGILL", "SIGTRAP", "SIGFPE")
+_KILLED = -1  # _reap: the child outlived its timeout and was killed here
 _EOF = object()
 _TOO_LONG = object()
 
@@ -83,9 +84,14 @@ def run_worker(data: bytes, path: str, *, limits: Limits = LIMITS, command: Sequ
     progress = _Progress(started, limits)
     try:
         messages = _collect(proc, lines, progress, limits)
-        peak = _reap(proc, timeout=limits.stall_seconds)
-        if progress.done and proc.returncode == 0:
+        if progress.done:
+            # Everything was sent: a child that then lingers, or crashes while closing the
+            # libraries, costs nothing but is still ended and reaped.
+            _reap(proc, timeout=limits.stall_seconds)
             return messages
+        peak = _reap(proc, timeout=limits.stall_seconds)
+        if peak == _KILLED:
+            raise _Stop(f"could not be read (the PDF reader stopped sending on {progress.where()})")
         raise _Stop(_exit_problem(proc.returncode, peak, progress, limits, bytes(stderr_tail)))
     except _Stop as stop:
         raise InputError(path, str(stop)) from None
@@ -205,8 +211,9 @@ def _collect(proc: subprocess.Popen[bytes], lines: queue.Queue[object], progress
             _kill(proc)
             raise _Stop(_error_problem(message, limits))
         progress.saw(message)
-        if message.get("kind") != "done":
-            messages.append(message)
+        if progress.done:
+            return messages  # nothing after "done" is read
+        messages.append(message)
         if _resident_bytes() - memory_at_start > limits.max_parent_growth_mb * 2**20:
             _kill(proc)
             raise _Stop(f"holds too much text to check (more than {limits.max_parent_growth_mb} MB in memory by {progress.where()}); refused")
@@ -345,7 +352,7 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
 
 def _reap(proc: subprocess.Popen[bytes], timeout: float | None) -> int | None:
     """Wait for the child (killing it after ``timeout`` s); its peak memory in KiB where the
-    system says (wait4), else None."""
+    system says (wait4), else None; _KILLED when the timeout ran out."""
     if proc.returncode is not None:
         return None
     if not hasattr(os, "wait4"):  # Windows
@@ -354,16 +361,18 @@ def _reap(proc: subprocess.Popen[bytes], timeout: float | None) -> int | None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+            return _KILLED
         return None
     deadline = None if timeout is None else time.monotonic() + timeout
     flags = os.WNOHANG
+    killed = False
     while True:
         if deadline is not None and time.monotonic() >= deadline:
             try:
                 proc.kill()
             except OSError:
                 pass
-            deadline, flags = None, 0
+            deadline, flags, killed = None, 0, True
         try:
             pid, status, usage = os.wait4(proc.pid, flags if deadline is not None else 0)
         except ChildProcessError:  # reaped elsewhere
@@ -373,6 +382,8 @@ def _reap(proc: subprocess.Popen[bytes], timeout: float | None) -> int | None:
             continue
         if pid:
             proc.returncode = os.waitstatus_to_exitcode(status)
+            if killed:
+                return _KILLED
             # ru_maxrss is in KiB on Linux and in bytes on macOS.
             return usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss
         time.sleep(0.005)
