@@ -306,3 +306,45 @@ def test_a_child_that_lingers_after_done_still_gives_its_result() -> None:
     assert isinstance(result, list)
     assert [m["kind"] for m in result] == ["start", "facts"]
     assert elapsed < 1.5
+
+
+# --- the worker's reading of exceptions, whatever extract.py and structure.py wrap them in ---
+
+class _Wrapper(Exception):
+    """Stands for extract.PdfProblem or structure.StructureProblem."""
+
+
+def _wrapped(inner: BaseException, suppress: bool = False) -> BaseException:
+    try:
+        try:
+            raise inner
+        except BaseException as exc:
+            if suppress:
+                raise _Wrapper("the PDF cannot be opened") from None
+            raise _Wrapper("the PDF cannot be opened") from exc
+    except _Wrapper as outer:
+        return outer
+
+
+@pytest.mark.parametrize("suppress", [False, True])
+def test_a_wrapped_password_error_still_says_encrypted(suppress: bool) -> None:
+    import pikepdf
+    import pypdfium2
+
+    from klarsyn.document.pdf.worker import classify
+
+    pdfium = pypdfium2.PdfiumError("Failed to load document (PDFium: Incorrect password error).", err_code=4)
+    assert classify(_wrapped(pdfium, suppress)) == ("encrypted", "is encrypted (password-protected)")
+    assert classify(_wrapped(pikepdf.PasswordError("invalid password"), suppress))[0] == "encrypted"
+
+
+def test_the_library_s_own_words_name_the_damage() -> None:
+    import pypdfium2
+
+    from klarsyn.document.pdf.worker import classify
+
+    damaged = pypdfium2.PdfiumError("Failed to load document (PDFium: Data format error).", err_code=3)
+    assert classify(_wrapped(damaged)) == ("damaged", "is damaged or not a readable PDF (Failed to load document (PDFium: Data format error))")
+    assert classify(_wrapped(RecursionError("maximum recursion depth exceeded"))) == (
+        "damaged", "is damaged (its objects nest too deep to read)")
+    assert classify(_wrapped(MemoryError()))[0] == "memory"
