@@ -348,3 +348,11 @@ def test_the_library_s_own_words_name_the_damage() -> None:
     assert classify(_wrapped(RecursionError("maximum recursion depth exceeded"))) == (
         "damaged", "is damaged (its objects nest too deep to read)")
     assert classify(_wrapped(MemoryError()))[0] == "memory"
+
+
+def test_modules_in_the_working_directory_are_not_imported_by_the_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `klarsyn check .` in a folder that happens to hold a json.py (or a pypdfium2.py).
+    (tmp_path / "json.py").write_text("raise SystemExit('imported from the checked folder')\n")
+    monkeypatch.chdir(tmp_path)
+    messages, _ = _run(hostile.valid())
+    assert isinstance(messages, list), messages

@@ -3,7 +3,7 @@
 PDFium and qpdf are native code reading untrusted bytes: a loop inside them cannot be
 interrupted from Python, an allocation of gigabytes (a decompression bomb) cannot be
 refused from Python, and a crash takes the whole process with it. So the bytes are parsed
-in a freshly started interpreter (``sys.executable -m klarsyn.document.pdf.worker``: spawned,
+in a freshly started interpreter (``sys.executable -P -m klarsyn.document.pdf.worker``: spawned,
 never a fork of this process's state) that talks JSON lines (see worker.py), and this side
 
 * caps the child's memory (the worker sets RLIMIT_AS before loading the libraries: Linux
@@ -113,7 +113,9 @@ def run_worker(data: bytes, path: str, *, limits: Limits = LIMITS, command: Sequ
 def worker_command(limits: Limits = LIMITS) -> list[str]:
     # The child's CPU limit sits 2 s above this side's wall-clock ceiling: it only ever
     # stops a child whose parent is gone (CPU time never runs ahead of wall time here).
-    return [sys.executable, "-m", "klarsyn.document.pdf.worker",
+    # -P: the working directory (often the folder being checked) is not put on the child's
+    # path, so a json.py or pypdfium2.py lying there is never imported in its place.
+    return [sys.executable, "-P", "-m", "klarsyn.document.pdf.worker",
             "--memory-mb", str(limits.memory_mb), "--max-pages", str(limits.max_pages),
             "--cpu-seconds", f"{limits.base_seconds + limits.stall_seconds + 2:g}",
             "--cpu-per-page", f"{limits.per_page_seconds:g}", "--parent", str(os.getpid())]
