@@ -6,7 +6,7 @@ the same on both when the rule and the flagged words are the same (the first eig
 case and spacing aside), counted as multisets. The script prints, per file and in all:
 
 - findings on both, on the text only and on the PDF only;
-- of the judged text findings: right ones the PDF keeps and loses, wrong ones it keeps and
+- of the judged text findings the text still gives: right ones the PDF keeps and loses, wrong ones it keeps and
   loses (a wrong one lost is an artefact of the text that the PDF reader does not have);
 - with --show-pdf-only, the PDF-only findings with their context, to judge them.
 
@@ -56,6 +56,8 @@ def main() -> int:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--files", nargs="*", help="programme names (default: all six)")
     parser.add_argument("--show-pdf-only", type=int, default=0, metavar="N", help="print up to N PDF-only findings per file")
+    parser.add_argument("--show-judged", type=int, default=0, metavar="N",
+                        help="print up to N judged text findings per file that the PDF loses (right) or keeps (wrong)")
     parser.add_argument("--klarsyn", default=f"{shlex.quote(sys.executable)} -m klarsyn", help="the command to run")
     args = parser.parse_args()
     command = shlex.split(args.klarsyn)
@@ -80,8 +82,13 @@ def main() -> int:
             if j.file != f"programmes/{name}.txt":
                 continue
             k = key(j.rule, text[j.start:j.end])
+            if not text_keys[k]:
+                continue  # the text no longer gives it either (the rule changed since)
             good = "right" if j.verdict in ("right", "debatable") else "wrong"
-            verdicts[f"{good} {'kept' if pdf_keys[k] else 'lost'}"] += 1
+            fate = "kept" if pdf_keys[k] else "lost"
+            verdicts[f"{good} {fate}"] += 1
+            if args.show_judged and (good, fate) in (("right", "lost"), ("wrong", "kept")) and verdicts[f"{good} {fate}"] <= args.show_judged:
+                print(f"  {good} {fate}: {j.rule} «{' '.join(text[j.start:j.end].split())[:160]}»")
         row = {"text": sum(text_keys.values()), "pdf": sum(pdf_keys.values()), "both": sum(both.values()),
                "text only": sum(only_text.values()), "pdf only": sum(only_pdf.values())}
         totals.update(row)

@@ -14,9 +14,10 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 
+from klarsyn.document.layout import BULLETS, LONE_MARKER
 from klarsyn.document.model import Document
 from klarsyn.document.pdf.reading import Page, Segment, furniture, page_from_wire, reading_order
-from klarsyn.document.plaintext import parse_plaintext
+from klarsyn.document.plaintext import _LEAD_IN_ENDS, _SENTENCE_INSIDE, parse_plaintext
 
 _HEADING_ROLES = {"H": 1, "H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6, "Title": 1}
 # Text the tags say is not running prose: the table of contents (its titles and page
@@ -40,14 +41,18 @@ def body_size(pages: list[Page]) -> float:
 
 def _heading_sizes(pages: list[Page], body: float) -> dict[float, int]:
     """Heading levels by font size: the sizes of short lines set larger than the body,
-    largest first."""
-    sizes: set[float] = set()
+    largest first. A size used on fewer than three lines (a cover's title) takes level 1
+    without pushing the real levels down."""
+    counts: Counter[float] = Counter()
     for page in pages:
         for s in page.segments:
             size = round(s.size * 2) / 2
             if size >= body + _HEADING_STEP and len(s.text.split()) <= _MAX_HEADING_WORDS:
-                sizes.add(size)
-    return {size: min(i + 1, _MAX_LEVELS) for i, size in enumerate(sorted(sizes, reverse=True))}
+                counts[size] += 1
+    common = sorted((size for size, n in counts.items() if n >= 3), reverse=True)
+    levels = {size: min(i + 1, _MAX_LEVELS) for i, size in enumerate(common)}
+    levels.update({size: 1 for size, n in counts.items() if n < 3})
+    return levels
 
 
 def _line_size(line: list[Segment]) -> float:
@@ -62,8 +67,11 @@ def _heading_hint(line: list[Segment], tagged: bool, body: float, levels: dict[f
         return _HEADING_ROLES.get(first.role, 0)
     text = " ".join(s.text for s in line)
     size = _line_size(line)
-    if size in levels and len(text.split()) <= _MAX_HEADING_WORDS and not text.rstrip().endswith((".", ",", ";")):
-        return levels[size]
+    words = text.split()
+    if (size in levels and len(words) <= _MAX_HEADING_WORDS and not text.rstrip().endswith((".", ",", ";", ":"))
+            and words[-1].lower() not in _LEAD_IN_ENDS and not _SENTENCE_INSIDE.search(text)
+            and not LONE_MARKER.match(text[:2]) and text[:1] not in BULLETS):
+        return levels[size]  # not a lead-in («Vi vil:», «Partiet Sentrum vil»), a sentence or an item set large
     if abs(size - body) <= 0.5 and not any(s.bold for s in line):
         return 0  # body text in the body font is not a heading, however short
     return None

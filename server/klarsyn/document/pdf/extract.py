@@ -72,6 +72,7 @@ class _Segment:
     x1: float
     y1: float
     first: int  # index of the first character (for its font and marked content)
+    size: float  # the height of its first character's loose box: the font size as set
 
 
 class _Page:
@@ -154,7 +155,7 @@ def _cut_line(page: _Page, text: str, start: int, end: int, out: list[_Segment])
             out.append(current)
             current = None
         if current is None:
-            current = _Segment([word], x0, bottom, x1, top, k)
+            current = _Segment([word], x0, bottom, x1, top, k, y1 - y0)
         else:
             current.text.append(word)
             current.x0, current.x1 = min(current.x0, x0), max(current.x1, x1)
@@ -224,7 +225,9 @@ def page_message(document: pdfium.PdfDocument, index: int, tagged: bool,
             objects = _Objects(textpage) if tagged else None
             lines = []
             for s in segments:
-                size = raw.FPDFText_GetFontSize(textpage.raw, s.first)
+                # The box, not FPDFText_GetFontSize: a file may set its text at size 1 and
+                # scale it with the text matrix (Pages does), which the nominal size ignores.
+                size = s.size
                 weight = raw.FPDFText_GetFontWeight(textpage.raw, s.first)
                 mcid, tag = objects.of_char(s.first) if objects else (-1, "")
                 joined = " ".join(s.text).replace("\x02", "-").replace("\u200b", "")  # PDFium's mark for a hyphen at a line end
