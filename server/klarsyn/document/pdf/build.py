@@ -86,9 +86,9 @@ def _breaks_paragraph(before: list[Segment], line: list[Segment], tagged: bool) 
     gap = min(s.y0 for s in before) - max(s.y1 for s in line)
     height = max(max(s.height for s in before), max(s.height for s in line), 1.0)
     # Lines of a paragraph touch (loose boxes run from descent to ascent); a new paragraph
-    # leaves space. A jump up (the next column) or a large jump down (a frame) is not
-    # decided here: the text's own rules (a small letter continues) decide.
-    return 0.35 * height < gap < 4 * height
+    # leaves space. A jump up (the next column) ends the line's run as a page break does:
+    # the text's own rules then join a sentence that goes on in small letters.
+    return gap > 0.35 * height or gap < -height
 
 
 def build_document(messages: list[dict[str, object]], path: str, data: bytes) -> Document:

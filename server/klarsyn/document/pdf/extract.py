@@ -18,6 +18,7 @@ where a line or a word begins and ends, not for every character.
 from __future__ import annotations
 
 import ctypes
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -116,19 +117,22 @@ def page_text(textpage: pdfium.PdfTextPage) -> str:
     return text
 
 
+# PDFium writes a hyphen it takes for a word break at a line end as U+FFFE (U+0002 from
+# FPDFText_GetUnicode) and joins the two lines without a break: the line ends after it.
+_SOFT_HYPHENS = re.compile("[\ufffe\x02]|\r?\n")
+
+
 def _segments(page: _Page, text: str) -> list[_Segment]:
     """Cut the page's text into segments at PDFium's line breaks and at gutters."""
     segments: list[_Segment] = []
-    n = len(text)
     i = 0
-    while i < n:
-        # One PDFium line: up to "\r\n" (generated) or "\n".
-        end = text.find("\n", i)
-        if end < 0:
-            end = n
-        line_end = end - 1 if end > i and text[end - 1] == "\r" else end
-        _cut_line(page, text, i, line_end, segments)
-        i = end + 1
+    for m in _SOFT_HYPHENS.finditer(text):
+        if m.group() in "\ufffe\x02":
+            _cut_line(page, text, i, m.end(), segments)  # the hyphen stays with its line
+        else:
+            _cut_line(page, text, i, m.start(), segments)
+        i = m.end()
+    _cut_line(page, text, i, len(text), segments)
     return segments
 
 
@@ -230,7 +234,7 @@ def page_message(document: pdfium.PdfDocument, index: int, tagged: bool,
                 size = s.size
                 weight = raw.FPDFText_GetFontWeight(textpage.raw, s.first)
                 mcid, tag = objects.of_char(s.first) if objects else (-1, "")
-                joined = " ".join(s.text).replace("\x02", "-").replace("\u200b", "")  # PDFium's mark for a hyphen at a line end
+                joined = " ".join(s.text).replace("\u200b", "").replace("\ufffe", "-").replace("\x02", "-")
                 role, block = roles.get(mcid, ("", -1))
                 lines.append([joined, round(s.x0, 1), round(s.y0, 1), round(s.x1, 1), round(s.y1, 1),
                               round(size, 1), weight >= 600, mcid, tag, role, block])
