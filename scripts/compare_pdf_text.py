@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import random
 import shlex
 import subprocess
 import sys
@@ -51,6 +52,19 @@ def source_of(path: Path) -> str:
     return load_document(path).source
 
 
+def _row(file: str, d: dict[str, object], source: str) -> list[str]:
+    """A finding as a row to judge (the columns of eval/judged/*.tsv, verdicts empty)."""
+    a, b = d["offset"]  # type: ignore[misc]
+    flagged = " ".join(source[a:b].split())
+    context = " ".join(source[max(0, a - 110):a].split()) + " ⟦" + flagged + "⟧ " + " ".join(source[b:b + 110].split())
+    fixes = d.get("fixes") or []
+    fix = ""
+    if fixes:
+        edits = fixes[0]["edits"]  # type: ignore[index]
+        fix = f"[{fixes[0].get('safety', '')}] " + " | ".join(f"{source[e['offset'][0]:e['offset'][1]]}→{e['new_text']}" for e in edits)  # type: ignore[index,union-attr]
+    return [file, str(a), str(b), str(d["rule"]), str(d["severity"]), flagged[:200], context, " ".join(str(d["message"]).split()), fix, "", "", ""]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -58,6 +72,10 @@ def main() -> int:
     parser.add_argument("--show-pdf-only", type=int, default=0, metavar="N", help="print up to N PDF-only findings per file")
     parser.add_argument("--show-judged", type=int, default=0, metavar="N",
                         help="print up to N judged text findings per file that the PDF loses (right) or keeps (wrong)")
+    parser.add_argument("--sample", type=int, default=0, metavar="N",
+                        help="write N PDF-only findings, drawn at random over all files, to --out for judging")
+    parser.add_argument("--seed", type=int, default=20261202)
+    parser.add_argument("--out", type=Path, help="the TSV to write the sample to (eval/README.md columns)")
     parser.add_argument("--klarsyn", default=f"{shlex.quote(sys.executable)} -m klarsyn", help="the command to run")
     args = parser.parse_args()
     command = shlex.split(args.klarsyn)
@@ -66,6 +84,7 @@ def main() -> int:
     judged = load_judged(sorted((ROOT / "eval" / "judged").glob("*.tsv")))
     totals: collections.Counter[str] = collections.Counter()
     per_rule: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    pool: list[list[str]] = []
     print(f"{'file':32} {'text':>6} {'pdf':>6} {'both':>6} {'text only':>9} {'pdf only':>8} | judged right: kept lost | wrong: kept lost")
     for name in names:
         txt, pdf = folder / f"{name}.txt", folder / f"{name}.pdf"
@@ -101,6 +120,12 @@ def main() -> int:
             per_rule[rule]["both"] += n
         print(f"{name:32} {row['text']:6} {row['pdf']:6} {row['both']:6} {row['text only']:9} {row['pdf only']:8} | "
               f"{verdicts['right kept']:>18} {verdicts['right lost']:4} | {verdicts['wrong kept']:>11} {verdicts['wrong lost']:4}")
+        left = collections.Counter(only_pdf)
+        for d in pdf_found:
+            k = key(str(d["rule"]), pdf_source[d["offset"][0]:d["offset"][1]])  # type: ignore[index]
+            if left[k] > 0:
+                left[k] -= 1
+                pool.append(_row(f"programmes/{name}.pdf", d, pdf_source))
         if args.show_pdf_only:
             shown = 0
             for d in pdf_found:
@@ -114,6 +139,11 @@ def main() -> int:
                 print(f"  {d['rule']} p{d.get('page')}:{d.get('page_line')}  {context}")
     print(f"{'all':32} {totals['text']:6} {totals['pdf']:6} {totals['both']:6} {totals['text only']:9} {totals['pdf only']:8} | "
           f"{totals['right kept']:>18} {totals['right lost']:4} | {totals['wrong kept']:>11} {totals['wrong lost']:4}")
+    if args.sample and args.out:
+        rows = sorted(random.Random(args.seed).sample(pool, min(args.sample, len(pool))), key=lambda r: (r[0], int(r[1])))
+        header = "file start end rule severity flagged context message fix verdict fix_verdict reason".split()
+        args.out.write_text("\t".join(header) + "\n" + "".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
+        print(f"wrote {len(rows)} of {len(pool)} PDF-only findings to {args.out}")
     print("\nper rule (both / text only / pdf only):")
     for rule, c in sorted(per_rule.items(), key=lambda kv: -(kv[1]["text only"] + kv[1]["pdf only"])):
         print(f"  {rule:28} {c['both']:5} {c['text only']:5} {c['pdf only']:5}")
