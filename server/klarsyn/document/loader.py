@@ -161,14 +161,24 @@ def load_document(path: Path, language: str | None = None, fmt: str | None = Non
         document.raw_digest = hashlib.sha256(data).hexdigest()
         return _settle_language(document, language)
     if fmt == "pdf":
-        from klarsyn.document.pdf.build import load_pdf  # pypdfium2 and pikepdf load for PDFs only
-
-        data = _read_bytes(path, MAX_PACKAGE_BYTES)
-        # The header may follow up to 1,024 bytes of junk (as readers accept it).
-        if b"%PDF-" not in data[:1024]:
-            raise InputError(str(path), "is not a PDF file (no %PDF- header)")
-        return _settle_language(load_pdf(data, str(path)), language)
+        return settle_language(read_pdf(path), language)
     return parse(read_source(path), str(path), fmt, language)
+
+
+def read_pdf(path: Path) -> Document:
+    """A PDF's Document, its language not yet settled (the CLI reads PDFs while it loads
+    the rules: the parsing happens in a child process)."""
+    from klarsyn.document.pdf.build import load_pdf  # pypdfium2 and pikepdf load for PDFs only
+
+    data = _read_bytes(path, MAX_PACKAGE_BYTES)
+    # The header may follow up to 1,024 bytes of junk (as readers accept it).
+    if b"%PDF-" not in data[:1024]:
+        raise InputError(str(path), "is not a PDF file (no %PDF- header)")
+    return load_pdf(data, str(path))
+
+
+def settle_language(document: Document, language: str | None) -> Document:
+    return _settle_language(document, language)
 
 
 def _settle_language(document: Document, language: str | None) -> Document:
