@@ -132,7 +132,7 @@ def render_junit(results: list[CheckResult], fail_levels: list[str], out: TextIO
         failures = 0
         for f in result.findings:
             line, col = result.document.lines.position(f.start)
-            where = f"{path}:{line}:{col}"
+            where = f"{path}:{result.document.place(f.start)}"
             message = printable(_one_line(f.message))
             text = f"{f.severity.value} {f.rule} {where}: {message}"
             opening = f'    <testcase classname={quoteattr(path)} name={quoteattr(f"{f.rule} {line}:{col}")}>'

@@ -12,12 +12,17 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from klarsyn import __version__
 from klarsyn.cli.messages import count
 from klarsyn.errors import InputError, KlarsynError, UsageError
 from klarsyn.safeio import one_line, printable
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from klarsyn.document.model import Document
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 _FAIL_LEVELS = ("error", "warning", "info", "hint", "never")
@@ -187,7 +192,7 @@ def _load(args: argparse.Namespace) -> tuple[list, list[tuple[str, str]], object
     """Documents to check, input errors, and the config cache."""
     from klarsyn.config import ConfigCache
     from klarsyn.cli.files import expand_paths
-    from klarsyn.document.loader import load_document
+    from klarsyn.document.loader import load_document, settle_language
 
     configs = ConfigCache(args.config)
     notes: list[tuple[str, str]] = []
@@ -195,14 +200,39 @@ def _load(args: argparse.Namespace) -> tuple[list, list[tuple[str, str]], object
     for path, note in notes:  # links out of a checked folder: skipped, not an error
         print(f"klarsyn: {printable(path)}: {note}", file=sys.stderr)
     documents = []
-    for path in files:
-        config = configs.for_path(path)
-        language = args.lang if args.lang and args.lang != "auto" else config.language
-        try:
-            documents.append((load_document(path, language), config))
-        except InputError as exc:
-            errors.append((exc.path, exc.problem))
+    with _pdf_reads(files) as pdfs:
+        for path in files:
+            config = configs.for_path(path)
+            language = args.lang if args.lang and args.lang != "auto" else config.language
+            try:
+                if path in pdfs:
+                    documents.append((settle_language(pdfs[path].result(), language), config))
+                else:
+                    documents.append((load_document(path, language), config))
+            except InputError as exc:
+                errors.append((exc.path, exc.problem))
     return documents, errors, configs
+
+
+@contextmanager
+def _pdf_reads(files: list[Path]) -> Iterator[dict[Path, Future[Document]]]:
+    """PDFs are parsed in child processes; start them before the rules are loaded (half a
+    second for the built-in packs), so the two overlap. At most as many at once as there
+    are cores, and four: each child may take 300 MB."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from klarsyn.document.loader import format_for, read_pdf
+
+    pdfs = [p for p in files if format_for(p) == "pdf"]
+    if not pdfs:
+        yield {}
+        return
+    pool = ThreadPoolExecutor(max_workers=max(1, min(len(pdfs), os.cpu_count() or 1, 4)), thread_name_prefix="klarsyn-pdf")
+    try:
+        yield {p: pool.submit(read_pdf, p) for p in pdfs}
+    finally:
+        # On Ctrl-C the children stop by their own limits; do not wait for them here.
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _report_errors(errors: list[tuple[str, str]]) -> None:

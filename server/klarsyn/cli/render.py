@@ -22,13 +22,13 @@ def _one_line(message: str) -> str:
 
 
 def render_text(results: list[CheckResult], out: TextIO, ui_lang: str, summary: bool = True) -> None:
-    """``path:line:col: severity rule message``, one per finding, then a summary."""
+    """``path:line:col: severity rule message`` (``path:pPAGE:line:col`` in a PDF), one per
+    finding, then a summary."""
     totals: Counter[Severity] = Counter()
     for result in results:
         doc = result.document
         for f in result.findings:
-            line, col = doc.lines.position(f.start)
-            out.write(f"{printable(doc.path)}:{line}:{col}: {f.severity.value} {f.rule} {_one_line(f.message)}\n")
+            out.write(f"{printable(doc.path)}:{doc.place(f.start)}: {f.severity.value} {f.rule} {_one_line(f.message)}\n")
             totals[f.severity] += 1
     if not summary:
         return
@@ -81,7 +81,11 @@ def finding_to_wire(result: CheckResult, f: Finding, documents: dict[str, object
     if result.document.format in ("docx", "odt"):
         # Word has no line numbers: each paragraph is a line of the extracted text.
         wire["paragraph"] = line
-    if result.document.format in ("docx", "odt", "html"):
+    on_page = result.document.page_position(f.start)
+    if on_page is not None:
+        # A PDF: the page, and the line on the page in reading order.
+        wire["page"], wire["page_line"] = on_page
+    if result.document.format in ("docx", "odt", "html", "pdf"):
         wire["heading_path"] = heading_path(result, f.start)
     return wire
 

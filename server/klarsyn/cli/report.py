@@ -230,8 +230,7 @@ def render_report(results: list[CheckResult], ui_lang: str) -> str:
         counts = Counter(f.rule for f in r.findings)
         grouped: dict[str, list[str]] = defaultdict(list)
         for f in r.findings:
-            line, col = r.document.lines.position(f.start)
-            grouped[f.rule].append(f"{line}:{col} {f.message}")
+            grouped[f.rule].append(f"{r.document.place(f.start)} {f.message}")
         parts.append(f"<h3>{_e(t['by_rule'])}</h3>")
         for rule, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             items = "".join(f"<li>{_e(m)}</li>" for m in grouped[rule])

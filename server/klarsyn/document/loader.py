@@ -12,7 +12,7 @@ from klarsyn.errors import InputError
 from klarsyn.safeio import read_bounded
 from klarsyn.text.language import detect_language, normalize_language
 
-MAX_PACKAGE_BYTES = 100 * 1024 * 1024  # a .docx/.odt on disk (images make them big)
+MAX_PACKAGE_BYTES = 100 * 1024 * 1024  # a .docx/.odt/.pdf on disk (images make them big)
 MAX_BYTES = 20 * 1024 * 1024  # about 3 million words: far beyond any programme
 _BINARY_SIGNATURES = {
     b"PK\x03\x04": "a ZIP archive (a Word or OpenDocument file?)",
@@ -160,7 +160,25 @@ def load_document(path: Path, language: str | None = None, fmt: str | None = Non
         document = parse_docx(data, str(path)) if fmt == "docx" else parse_odt(data, str(path))
         document.raw_digest = hashlib.sha256(data).hexdigest()
         return _settle_language(document, language)
+    if fmt == "pdf":
+        return settle_language(read_pdf(path), language)
     return parse(read_source(path), str(path), fmt, language)
+
+
+def read_pdf(path: Path) -> Document:
+    """A PDF's Document, its language not yet settled (the CLI reads PDFs while it loads
+    the rules: the parsing happens in a child process)."""
+    from klarsyn.document.pdf.build import load_pdf  # pypdfium2 and pikepdf load for PDFs only
+
+    data = _read_bytes(path, MAX_PACKAGE_BYTES)
+    # The header may follow up to 1,024 bytes of junk (as readers accept it).
+    if b"%PDF-" not in data[:1024]:
+        raise InputError(str(path), "is not a PDF file (no %PDF- header)")
+    return load_pdf(data, str(path))
+
+
+def settle_language(document: Document, language: str | None) -> Document:
+    return _settle_language(document, language)
 
 
 def _settle_language(document: Document, language: str | None) -> Document:

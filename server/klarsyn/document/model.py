@@ -87,10 +87,27 @@ class Document:
     # A PDF's accessibility facts (klarsyn.document.pdf.facts.PdfFacts), for the PDF checks;
     # None for every other format.
     pdf: object | None = None
-    # A PDF's pages: the 0-based source line where each page starts, so a position reads
-    # as page and line on the page (``program.pdf:p12:34``). Empty for other formats.
-    page_lines: list[int] = field(default_factory=list)
+    # A PDF's pages: for each source line (0-based), its page and its line on the page
+    # (both 1-based; line 0 for a blank line klarsyn put between paragraphs), so a position
+    # reads as ``program.pdf:p12:34``. Empty for other formats.
+    page_lines: list[tuple[int, int]] = field(default_factory=list)
 
     @cached_property
     def lines(self) -> LineIndex:
         return LineIndex(self.source)
+
+    def page_position(self, offset: int) -> tuple[int, int] | None:
+        """(page, line on the page) of an offset in a PDF's text; None for other formats."""
+        if not self.page_lines:
+            return None
+        line, _ = self.lines.position(offset)
+        return self.page_lines[min(line, len(self.page_lines)) - 1]
+
+    def place(self, offset: int) -> str:
+        """Where an offset is, for people: ``12:5`` (line and column), or ``p3:12:5`` in a
+        PDF (page, line on the page, column)."""
+        line, col = self.lines.position(offset)
+        on_page = self.page_position(offset)
+        if on_page is not None:
+            return f"p{on_page[0]}:{on_page[1]}:{col}"
+        return f"{line}:{col}"

@@ -316,10 +316,13 @@ def _block(unit: _Unit, kind: BlockKind, level: int = 0) -> Block:
 
 
 def parse_plaintext(source: str, path: str = "", seen_heading: bool = False,
-                    layout: FileLayout | None = None) -> Document:
+                    layout: FileLayout | None = None, headings: list[int | None] | None = None) -> Document:
     """``seen_heading``: a heading came earlier in the file (when parsing a piece of it);
-    ``layout``: the file's running headers and such, when ``source`` is a piece of it."""
+    ``layout``: the file's running headers and such, when ``source`` is a piece of it;
+    ``headings``: per source line, what a richer source knows (a PDF's tags or font sizes):
+    a heading level, 0 for "not a heading", None for "no idea" (the guess decides)."""
     lines = _split_lines(source)
+    line_at = {line.start: i for i, line in enumerate(lines)} if headings is not None else {}
     texts = [line.text for line in lines]
     notes: list[SourceNote] = []
     if layout is None:
@@ -331,6 +334,10 @@ def parse_plaintext(source: str, path: str = "", seen_heading: bool = False,
     blocks: list[Block] = []
     for i, unit in enumerate(units):
         level = _heading_level(unit, units[i + 1] if i + 1 < len(units) else None, seen_heading)
+        if headings is not None:
+            known = headings[line_at[unit.lines[0].start]]
+            if known is not None:
+                level = known
         if level:
             blocks.append(_block(unit, BlockKind.HEADING, level))
             seen_heading = True

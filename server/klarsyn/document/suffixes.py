@@ -9,11 +9,11 @@ from __future__ import annotations
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
-RICH_SUFFIXES = {".docx": "docx", ".odt": "odt", ".html": "html", ".htm": "html", ".xhtml": "html"}
+RICH_SUFFIXES = {".docx": "docx", ".odt": "odt", ".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf"}
 SUPPORTED_SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES | frozenset(RICH_SUFFIXES)
 
 # For people: the common form of each format first (.md before .mkd).
-_ORDER = (".md", ".markdown", ".mdown", ".mkd", ".txt", ".text", ".docx", ".odt", ".html", ".htm", ".xhtml")
+_ORDER = (".md", ".markdown", ".mdown", ".mkd", ".txt", ".text", ".docx", ".odt", ".html", ".htm", ".xhtml", ".pdf")
 
 
 def suffix_list() -> str:

@@ -1,0 +1,146 @@
+"""A Document from the worker's messages: the pages' lines in reading order become the
+source text, which the plain-text front end then reads (paragraphs, lists, hyphenation,
+ligatures, the table of contents), told what the PDF knows about headings.
+
+The source is klarsyn's own text of the PDF: one line per line of the page, a blank line
+where a paragraph ends (a new tag-tree element, a gap wider than the line spacing, a
+change of font size), a form feed where a page begins. ``Document.page_lines`` maps each
+source line back to its page and its line on the page, for positions such as
+``program.pdf:p12:34``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+
+from klarsyn.document.layout import BULLETS, LONE_MARKER
+from klarsyn.document.model import Document
+from klarsyn.document.pdf.reading import Page, Segment, furniture, page_from_wire, reading_order
+from klarsyn.document.plaintext import _LEAD_IN_ENDS, _SENTENCE_INSIDE, parse_plaintext
+
+_HEADING_ROLES = {"H": 1, "H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6, "Title": 1}
+# Text the tags say is not running prose: the table of contents (its titles and page
+# numbers), and words drawn inside a figure (a chart's labels; the figure's alternative
+# text stands for it).
+_NOT_PROSE_ROLES = frozenset({"TOCI", "TOC", "Figure", "Formula"})
+# A line set at least this much larger than the body text is a heading (untagged files).
+_HEADING_STEP = 1.0  # points
+_MAX_HEADING_WORDS = 15
+_MAX_LEVELS = 4
+
+
+def body_size(pages: list[Page]) -> float:
+    """The font size of most of the text (weighted by characters)."""
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for s in page.segments:
+            sizes[round(s.size * 2) / 2] += len(s.text)
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def _heading_sizes(pages: list[Page], body: float) -> dict[float, int]:
+    """Heading levels by font size: the sizes of short lines set larger than the body,
+    largest first. A size used on fewer than three lines (a cover's title) takes level 1
+    without pushing the real levels down."""
+    counts: Counter[float] = Counter()
+    for page in pages:
+        for s in page.segments:
+            size = round(s.size * 2) / 2
+            if size >= body + _HEADING_STEP and len(s.text.split()) <= _MAX_HEADING_WORDS:
+                counts[size] += 1
+    common = sorted((size for size, n in counts.items() if n >= 3), reverse=True)
+    levels = {size: min(i + 1, _MAX_LEVELS) for i, size in enumerate(common)}
+    levels.update({size: 1 for size, n in counts.items() if n < 3})
+    return levels
+
+
+def _line_size(line: list[Segment]) -> float:
+    longest = max(line, key=lambda s: len(s.text))
+    return round(longest.size * 2) / 2
+
+
+def _heading_hint(line: list[Segment], tagged: bool, body: float, levels: dict[float, int]) -> int | None:
+    """A heading level, 0 (not a heading) or None (let the text decide)."""
+    first = line[0]
+    if tagged and first.role:
+        return _HEADING_ROLES.get(first.role, 0)
+    text = " ".join(s.text for s in line)
+    size = _line_size(line)
+    words = text.split()
+    if (size in levels and len(words) <= _MAX_HEADING_WORDS and not text.rstrip().endswith((".", ",", ";", ":"))
+            and words[-1].lower() not in _LEAD_IN_ENDS and not _SENTENCE_INSIDE.search(text)
+            and not LONE_MARKER.match(text[:2]) and text[:1] not in BULLETS):
+        return levels[size]  # not a lead-in («Vi vil:», «Partiet Sentrum vil»), a sentence or an item set large
+    if abs(size - body) <= 0.5 and not any(s.bold for s in line):
+        return 0  # body text in the body font is not a heading, however short
+    return None
+
+
+def _breaks_paragraph(before: list[Segment], line: list[Segment], tagged: bool) -> bool:
+    a, b = before[0], line[0]
+    if tagged and a.block >= 0 and b.block >= 0:
+        return a.block != b.block
+    if abs(_line_size(before) - _line_size(line)) > 0.5:
+        return True
+    gap = min(s.y0 for s in before) - max(s.y1 for s in line)
+    height = max(max(s.height for s in before), max(s.height for s in line), 1.0)
+    # Lines of a paragraph touch (loose boxes run from descent to ascent); a new paragraph
+    # leaves space. A jump up (the next column) ends the line's run as a page break does:
+    # the text's own rules then join a sentence that goes on in small letters.
+    return gap > 0.35 * height or gap < -height
+
+
+def build_document(messages: list[dict[str, object]], path: str, data: bytes) -> Document:
+    """The Document of a PDF from the worker's messages (worker.py)."""
+    pages = [page_from_wire(m) for m in messages if m.get("kind") == "page"]
+    facts_message = next((m for m in messages if m.get("kind") == "facts"), None)
+    drop = furniture(pages)
+    body = body_size(pages)
+    levels = _heading_sizes(pages, body)
+    texts: list[str] = []
+    hints: list[int | None] = []
+    where: list[tuple[int, int]] = []
+    for page in pages:
+        tagged = page.tagged
+        lines = [line for line in reading_order(page, drop) if not (tagged and line[0].role in _NOT_PROSE_ROLES)]
+        previous: list[Segment] | None = None
+        previous_hint: int | None = None
+        for number, line in enumerate(lines, start=1):
+            hint = _heading_hint(line, tagged, body, levels)
+            if previous is not None and (_breaks_paragraph(previous, line, tagged) or bool(hint) != bool(previous_hint)):
+                texts.append("")
+                hints.append(None)
+                where.append((page.number, 0))
+            text = " ".join(" ".join(s.text.split()) for s in line)
+            texts.append(text)
+            hints.append(hint)
+            where.append((page.number, number))
+            previous, previous_hint = line, hint
+        if lines:
+            # A page break ends no paragraph by itself; a blank line keeps the next page's
+            # first line from being read as part of a heading.
+            texts.append("")
+            hints.append(None)
+            where.append((page.number, 0))
+    source = "\n".join(texts) + ("\n" if texts else "")
+    document = parse_plaintext(source, path, headings=hints)
+    document.format = "pdf"
+    document.page_lines = where
+    document.raw_digest = hashlib.sha256(data).hexdigest()
+    if facts_message is not None:
+        from klarsyn.document.pdf.facts import PdfFacts
+
+        document.pdf = PdfFacts.from_dict(facts_message["facts"])  # type: ignore[arg-type]
+        lang = getattr(document.pdf, "lang", None) or getattr(document.pdf, "language", None)
+        document.declared_language = str(lang) if lang else None
+    else:
+        document.declared_language = None
+    return document
+
+
+def load_pdf(data: bytes, path: str) -> Document:
+    """Parse in the worker process (sandbox.py: time and memory bounded) and build."""
+    from klarsyn.document.pdf.sandbox import run_worker
+
+    return build_document(list(run_worker(data, path)), path, data)

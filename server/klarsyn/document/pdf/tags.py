@@ -1,0 +1,94 @@
+"""What the tag tree says each marked-content id on a page is: a heading, a paragraph, a
+list item, a table cell … (runs in the worker, with pikepdf).
+
+The content stream's own mark names do not always tell: Word marks every run as /Span and
+puts the paragraph or heading above it in the tree. The parent tree maps a page's
+marked-content ids straight to their elements, so one lookup per page and a few steps up
+per id give each id its running-text element, without walking the whole tree (PDFium's
+per-page walk cost 0.9 s on the 100-page generasjonspartiet.pdf; this costs a few ms).
+"""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+
+# Elements inside running text: an id in one of these belongs to the element above it.
+_INLINE = frozenset(
+    "Span Link Quote Em Strong Reference Annot Ruby Warichu Code Sub Sup BibEntry Lbl Note NonStruct Private Form".split()
+)
+_MAX_STEPS = 32  # up from an id to its running-text element (a loop of /P links stops here)
+_STANDARD = frozenset(
+    "P H H1 H2 H3 H4 H5 H6 L LI LBody Lbl Table TR TH TD THead TBody TFoot Figure Formula Caption TOC TOCI "
+    "Document Part Sect Art Div BlockQuote Index Title Aside FENote".split()
+) | _INLINE
+
+
+def _role(element: pikepdf.Object, rolemap: dict[str, str]) -> str:
+    name = str(element.get("/S", "")).lstrip("/")
+    for _ in range(8):  # a role map may map to another custom name, or loop
+        if name in _STANDARD or name not in rolemap:
+            break
+        name = rolemap[name]
+    return name
+
+
+def page_roles(data: bytes) -> list[dict[int, tuple[str, int]]]:
+    """Per page (0-based), {mcid: (element type, block number)}; the block number is the
+    same for every id of one paragraph, heading or item. Empty when the file has no
+    usable parent tree; never raises for a damaged tree (the tags only refine the text)."""
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except Exception:  # noqa: BLE001 - qpdf's errors are many; PDFium reads the text regardless
+        return []
+    try:
+        return _roles(pdf)
+    except Exception:  # noqa: BLE001
+        return []
+    finally:
+        pdf.close()
+
+
+def _roles(pdf: pikepdf.Pdf) -> list[dict[int, tuple[str, int]]]:
+    root = pdf.Root.get("/StructTreeRoot")
+    if not isinstance(root, pikepdf.Dictionary) or "/ParentTree" not in root:
+        return []
+    rolemap: dict[str, str] = {}
+    raw_map = root.get("/RoleMap")
+    if isinstance(raw_map, pikepdf.Dictionary):
+        for key, value in raw_map.items():
+            rolemap[key.lstrip("/")] = str(value).lstrip("/")
+    tree = pikepdf.NumberTree(root.ParentTree)
+    blocks: dict[tuple[int, int], int] = {}
+    out: list[dict[int, tuple[str, int]]] = []
+    for page in pdf.pages:
+        roles: dict[int, tuple[str, int]] = {}
+        out.append(roles)
+        try:
+            ids = tree[int(page.obj.get("/StructParents"))]
+        except (KeyError, IndexError, TypeError, ValueError):
+            continue  # no /StructParents, or the parent tree lacks the page
+        if not isinstance(ids, pikepdf.Array):
+            continue
+        for mcid, element in enumerate(ids):
+            if not isinstance(element, pikepdf.Dictionary):
+                continue
+            kind, block = _block_of(element, rolemap)
+            if block is not None:
+                roles[mcid] = (kind, blocks.setdefault(block, len(blocks)))
+    return out
+
+
+def _block_of(element: pikepdf.Dictionary, rolemap: dict[str, str]) -> tuple[str, tuple[int, int] | None]:
+    kind = _role(element, rolemap)
+    for _ in range(_MAX_STEPS):
+        if kind not in _INLINE:
+            break
+        parent = element.get("/P")
+        if not isinstance(parent, pikepdf.Dictionary):
+            break
+        element, kind = parent, _role(parent, rolemap)
+    if kind == "LBody":
+        kind = "LI"
+    return kind, element.objgen if element.is_indirect else (id(element), 0)

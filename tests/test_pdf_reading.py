@@ -1,0 +1,124 @@
+"""A PDF read as a reader reads it: columns in order, furniture left out, words whole,
+positions as page and line. PDFs are built here with pikepdf (Helvetica, WinAnsi, so
+æøå work); the text goes through the real extraction (PDFium) in this process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from klarsyn.document.model import BlockKind
+from klarsyn.document.pdf import extract
+from klarsyn.document.pdf.build import build_document
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "programmes"
+
+Line = tuple[float, float, float, str]  # x, y, size, text
+
+
+def make_pdf(pages: list[list[Line]], width: float = 595, height: float = 842) -> bytes:
+    """A PDF whose pages draw the given lines in the given order (the content stream's)."""
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica, Encoding=pikepdf.Name.WinAnsiEncoding))
+    for lines in pages:
+        ops = []
+        for x, y, size, text in lines:
+            escaped = text.encode("cp1252").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+            ops.append(b"BT /F1 %.1f Tf %.1f %.1f Td (" % (size, x, y) + escaped + b") Tj ET")
+        page = pdf.add_blank_page(page_size=(width, height))
+        page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+        page.obj.Contents = pdf.make_stream(b"\n".join(ops))
+    out = __import__("io").BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def read(data: bytes, path: str = "test.pdf"):  # type: ignore[no-untyped-def]
+    source = extract.open_pdf(data)
+    messages = [{"kind": "start", "pages": len(source)}, *extract.page_messages(source), {"kind": "done"}]
+    return build_document(messages, path, data)
+
+
+def texts(document) -> list[str]:  # type: ignore[no-untyped-def]
+    return [b.text for b in document.blocks]
+
+
+LEFT = ["Kommunen skal bygge nye", "skoler i alle bydeler, og", "barnehagene skal få flere", "ansatte innen to år."]
+RIGHT = ["Bussene skal gå oftere", "om kvelden, og prisen", "for barn og unge skal", "bli lavere enn i dag."]
+
+
+def test_two_columns_drawn_across_the_page_are_read_column_by_column() -> None:
+    # The content stream draws each baseline across both columns: left line, right line.
+    lines: list[Line] = [(60, 780, 18, "Tiltak for byen")]
+    for i, (left, right) in enumerate(zip(LEFT, RIGHT)):
+        y = 740 - 14 * i
+        lines += [(60, y, 11, left), (320, y, 11, right)]
+    document = read(make_pdf([lines]))
+    assert texts(document) == ["Tiltak for byen", " ".join(LEFT), " ".join(RIGHT)]
+    assert document.blocks[0].kind is BlockKind.HEADING
+
+
+def test_one_column_keeps_the_content_order_and_joins_hyphenated_words() -> None:
+    lines: list[Line] = [(60, 740, 11, "Vi vil styrke lokalsam-"), (60, 726, 11, "funnet og gi alle barn"),
+                         (60, 712, 11, "en trygg oppvekst.")]
+    document = read(make_pdf([lines]))
+    assert texts(document) == ["Vi vil styrke lokalsamfunnet og gi alle barn en trygg oppvekst."]
+
+
+def test_running_headers_footers_and_page_numbers_are_left_out() -> None:
+    pages = []
+    for n in range(1, 6):
+        pages.append([(60, 810, 9, "Handlingsprogram 2025–2029"), (60, 740, 11, f"Kapittel {n} handler om skolen i kommunen."),
+                      (60, 726, 11, "Vi vil ha flere lærere."), (290, 30, 9, str(n))])
+    document = read(make_pdf(pages))
+    joined = "\n".join(texts(document))
+    assert "Handlingsprogram" not in joined
+    assert not any(t.strip().isdigit() for t in texts(document))
+    assert joined.count("Vi vil ha flere lærere.") == 5
+
+
+def test_positions_are_page_and_line_on_the_page() -> None:
+    pages = [[(60, 740, 11, "Første side har en linje.")],
+             [(60, 740, 11, "Andre side begynner her."), (60, 726, 11, "Her står ordet"), (60, 712, 11, "barnehageplassgarantiordningen i dag.")]]
+    document = read(make_pdf(pages))
+    offset = document.source.index("barnehageplassgarantiordningen")
+    assert document.page_position(offset) == (2, 3)
+    assert document.place(offset) == "p2:3:1"
+    assert document.format == "pdf"
+
+
+def test_a_larger_font_makes_a_heading_and_body_size_text_does_not() -> None:
+    lines: list[Line] = [(60, 780, 20, "Skole og oppvekst"), (60, 750, 11, "Alle barn skal ha en god skole."),
+                         (60, 730, 11, "Kort linje"), (60, 716, 11, "Mer tekst følger her."),
+                         (60, 690, 15, "Barnehage"), (60, 665, 11, "Barnehagen er viktig.")]
+    pages = [lines, [(60, 780, 20, "Helse"), (60, 750, 11, "Fastlegen skal være nær."), (60, 720, 15, "Sykehus"),
+                     (60, 700, 11, "Sykehuset skal bli."), (60, 680, 15, "Tannhelse"), (60, 660, 11, "Tennene teller.")],
+             [(60, 780, 20, "Kultur"), (60, 750, 11, "Biblioteket skal være åpent.")]]
+    document = read(make_pdf(pages))
+    headings = [(b.text, b.level) for b in document.blocks if b.kind is BlockKind.HEADING]
+    assert headings == [("Skole og oppvekst", 1), ("Barnehage", 2), ("Helse", 1), ("Sykehus", 2), ("Tannhelse", 2), ("Kultur", 1)]
+
+
+@pytest.mark.skipif(not (SHARED / "partiet_sentrum.pdf").exists(), reason="needs ../shared")
+def test_two_column_page_of_a_real_programme_reads_left_then_right() -> None:
+    # partiet_sentrum.pdf page 11: a sentence runs from the foot of the left column to the
+    # top of the right one («… Knut Løgstrup. Han | slår fast at nøkkelen …»).
+    document = read((SHARED / "partiet_sentrum.pdf").read_bytes(), "partiet_sentrum.pdf")
+    page11 = [b.text for b in document.blocks if document.page_position(b.source_span(0, 1)[0])[0] == 11]
+    joined = "\n".join(page11)
+    assert "er den danske filosofen Knut Løgstrup. Han slår fast at nøkkelen til å forstå menneskelivet" in joined
+    assert joined.index("Partiet Sentrums verdigrunnlag") < joined.index("Arven fra den europeiske humanismen")
+    assert "PARTIET SENTRUM" not in "\n".join(texts(document))  # the running footer, on every page
+
+
+@pytest.mark.skipif(not (SHARED / "generasjonspartiet.pdf").exists(), reason="needs ../shared")
+def test_tagged_table_of_contents_and_artifacts_make_no_text() -> None:
+    document = read((SHARED / "generasjonspartiet.pdf").read_bytes(), "generasjonspartiet.pdf")
+    joined = "\n".join(texts(document))
+    # The table of contents (TOCI) lists «8.0 Arbeidsliv … 69»; the chapter keeps its heading.
+    assert "8.0 Arbeidsliv 69" not in joined
+    assert any(b.kind is BlockKind.HEADING and b.text.startswith("8.0 Arbeidsliv") for b in document.blocks)
+    assert not any(t.strip().isdigit() for t in texts(document))
