@@ -151,12 +151,27 @@ def classify(exc: BaseException) -> tuple[str, str]:
     return "damaged", f"is damaged or not a readable PDF ({text})"
 
 
+def _structure() -> Any:
+    """structure.py (the accessibility facts), or None while it is not part of klarsyn yet:
+    build.py reads a PDF without facts. A structure.py that exists is imported normally."""
+    import importlib
+    import importlib.util
+
+    name = "klarsyn.document.pdf.structure"
+    if name not in sys.modules and importlib.util.find_spec(name) is None:
+        return None
+    return importlib.import_module(name)
+
+
 def run(data: bytes, channel: Channel, max_pages: int, cpu: tuple[float, float] = (0.0, 0.0)) -> int:
     """Parse and send; every failure becomes one error message."""
+    # Imported outside the try: a broken install is a traceback on stderr (the parent
+    # reports the exit code), never a file "damaged".
+    from klarsyn.document.pdf import extract
+
+    structure = _structure()
     page: int | None = None
     try:
-        from klarsyn.document.pdf import extract, structure
-
         document = extract.open_pdf(data)
         pages = len(document)
         if max_pages and pages > max_pages:
@@ -172,7 +187,8 @@ def run(data: bytes, channel: Channel, max_pages: int, cpu: tuple[float, float] 
             channel.send(message)
             page = (page + 1) if isinstance(page, int) else None  # the next one is being read
         page = None
-        channel.send({"kind": "facts", "facts": structure.read_facts(data).to_dict()})
+        if structure is not None:
+            channel.send({"kind": "facts", "facts": structure.read_facts(data).to_dict()})
     except Exception as exc:  # anything from the libraries on a hostile file: one line
         reason, problem = classify(exc)
         message: dict[str, Any] = {"kind": "error", "reason": reason, "problem": problem}
