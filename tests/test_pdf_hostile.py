@@ -274,13 +274,14 @@ def test_klarsyn_check_says_why_a_pdf_is_refused(tmp_path: Path) -> None:
 
 
 def test_pages_that_would_fill_the_callers_memory_are_refused() -> None:
-    # Each page is 50,000 character boxes: 0.9 MB of JSON, about 9 MB once parsed.
+    # Each page is 50,000 character boxes: 0.9 MB of JSON, about 9 MB once parsed. The
+    # default byte cap stops them before the caller has grown by 300 MB (_run checks it).
     code = ('import json\nprint(\'{"kind":"start","pages":1000}\', flush=True)\n'
             'boxes = [[1.5, 2.5, 3.5, 4.5]] * 50_000\n'
             'for i in range(1000):\n    print(json.dumps({"kind": "page", "index": i, "boxes": boxes}), flush=True)')
-    result, _ = _run(hostile.valid(), command=_child(code), limits=Limits(max_parent_growth_mb=40, stall_seconds=10, base_seconds=60))
+    result, _ = _run(hostile.valid(), command=_child(code), limits=Limits(stall_seconds=10, base_seconds=60))
     assert isinstance(result, InputError)
-    assert result.problem.startswith("holds too much text to check (more than 40 MB in memory by page ")
+    assert result.problem == "holds too much text to check (more than 24 MiB); refused"
 
 
 def test_output_past_the_byte_cap_is_refused() -> None:
