@@ -161,15 +161,42 @@ def title(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
     return _at_start(analysis, {**values, "title": shown, "problem": problem})
 
 
+# Word's own description of a picture, never edited: "Et bilde som inneholder person, tre
+# KI-generert innhold kan være feil." (older versions: "Beskrivelse som er generert automatisk").
+_MACHINE_ALT = re.compile(r"(?i)KI-generert innhold kan være feil|AI-generated content may be incorrect"
+                          r"|beskrivelse (?:som er )?generert automatisk|description automatically generated")
+_IMAGE_NAME = re.compile(r"(?i)^(?:img|dsc|image|bilde|screenshot|skjermbilde)[-_ ]?\d+|\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?)$")
+
+
 def figure_alt(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
+    """Figures (not artifacts) with no alternative text, a file name for one, or Word's
+    automatic description left as it was: one finding that counts each kind."""
     facts = _facts(analysis)
     if facts is None:
         return []
-    missing = [f for f in facts.figures if not f.alt and not f.artifact]
-    if not missing:
+    figures = [f for f in facts.figures if not f.artifact]
+    missing = [f for f in figures if not f.alt]
+    named = [f for f in figures if f.alt and _IMAGE_NAME.search(f.alt_text)]
+    machine = [f for f in figures if f.alt and _MACHINE_ALT.search(f.alt_text)]
+    if not (missing or named or machine):
         return []
-    return _at_start(analysis, {"count": len(missing), **_counted("total", len(facts.figures), "figure"),
-                                **_where([f.page for f in missing])})
+    parts: dict[str, list[str]] = {"nb": [], "nn": [], "en": []}
+    if missing:
+        parts["nb"].append(f"{len(missing)} har ingen"), parts["nn"].append(f"{len(missing)} har ingen")
+        parts["en"].append(f"{len(missing)} {'has' if len(missing) == 1 else 'have'} none")
+    if named:
+        parts["nb"].append(f"{len(named)} har et filnavn"), parts["nn"].append(f"{len(named)} har eit filnamn")
+        parts["en"].append(f"{len(named)} a file name" if parts["en"] else f"{len(named)} {'has' if len(named) == 1 else 'have'} a file name")
+    if machine:
+        parts["nb"].append(f"{len(machine)} har Words automatiske beskrivelse")
+        parts["nn"].append(f"{len(machine)} har den automatiske skildringa frå Word")
+        parts["en"].append(f"{len(machine)} Word's automatic description" if parts["en"]
+                           else f"{len(machine)} {'has' if len(machine) == 1 else 'have'} Word's automatic description")
+    joins = {"nb": " og ", "nn": " og ", "en": " and "}
+    details = {f"detail_{lang}": ", ".join(p[:-1]) + joins[lang] + p[-1] if len(p) > 1 else p[0] for lang, p in parts.items()}
+    bad = missing + named + machine
+    return _at_start(analysis, {"count": len(bad), **_counted("total", len(facts.figures), "figure"), **details,
+                                **_where([f.page for f in bad])})
 
 
 MIN_PARAGRAPHS = 5  # a tagged file this long with no heading tag at all

@@ -17,6 +17,7 @@ class Figure:
     page: int  # 1-based; 0 when the element names no page
     alt: bool  # a non-empty /Alt or /ActualText
     artifact: bool = False  # inside an element marked as an artifact (decoration)
+    alt_text: str = ""  # the /Alt (or /ActualText), its first 200 characters
 
 
 @dataclass(frozen=True, slots=True)
