@@ -110,6 +110,19 @@ def test_dokumentsprak_leaves_pdfs_to_pdf_dokumentsprak() -> None:
     assert [f.rule for f in _findings(document, rules)] == ["pdf-dokumentsprak"]
 
 
+def test_a_wrong_lang_is_one_finding_not_one_per_paragraph() -> None:
+    document = _document(build_pdf(**_good(lang="en-US")))
+    document.declared_language = "en-US"  # as the loader sets it from /Lang
+    findings = _findings(document, ("avsnittsprak", "pdf-feil-sprak"))
+    assert [f.rule for f in findings] == ["pdf-feil-sprak"]
+    # A Norwegian PDF with one English paragraph left unmarked is still avsnittsprak's.
+    english = "We want every child to have a good school close to where they live, and we will build more."
+    texts = ["Skole", *NORWEGIAN, english]
+    document = _document(build_pdf(**_good()), texts)
+    document.declared_language = "nb-NO"
+    assert [f.rule for f in _findings(document, ("avsnittsprak", "pdf-feil-sprak"))] == ["avsnittsprak"]
+
+
 def test_title_missing_a_file_name_or_not_shown() -> None:
     assert _fails(title=None) == {"pdf-tittel"}
     assert _fails(title="Microsoft Word - PROGRAM 2025.docx") == {"pdf-tittel"}

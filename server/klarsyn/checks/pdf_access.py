@@ -111,21 +111,31 @@ MIN_PASSAGES = 5  # paragraphs clear enough to tell their language
 MIN_SHARE = 0.8  # of those, in the other language
 
 
-def wrong_language(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
-    """/Lang says English (or Norwegian) while the text clearly is the other: a screen
-    reader then reads the whole programme with the wrong voice. Only when at least
-    MIN_PASSAGES paragraphs tell their language and MIN_SHARE of them disagree."""
+def language_contradicted(analysis: DocumentAnalysis) -> str | None:
+    """The language family ("no", "en") the text is clearly in when the PDF's /Lang says the
+    other one; None when /Lang is missing, unknown or right. At least MIN_PASSAGES
+    paragraphs must tell their language and MIN_SHARE of them disagree with /Lang."""
     from klarsyn.text.language import language_family, passage_family
 
     facts = _facts(analysis)
     if facts is None or not facts.lang:
-        return []
+        return None
     declared = language_family(facts.lang)
     if declared is None:
-        return []  # German, Sami …: nothing we can weigh the text against
+        return None  # German, Sami …: nothing we can weigh the text against
     found = [f for f in (passage_family(ba.block.text) for ba in analysis.blocks) if f is not None]
     other = "en" if declared == "no" else "no"
     if len(found) < MIN_PASSAGES or found.count(other) < MIN_SHARE * len(found):
+        return None
+    return other
+
+
+def wrong_language(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
+    """/Lang says English (or Norwegian) while the text clearly is the other: a screen
+    reader then reads the whole programme with the wrong voice."""
+    facts = _facts(analysis)
+    other = language_contradicted(analysis)
+    if facts is None or other is None:
         return []
     names = _FAMILY[other]
     return _at_start(analysis, {"declared": facts.lang, "found_nb": names["nb"], "found_nn": names["nn"],

@@ -179,6 +179,11 @@ def passage_language(analysis: DocumentAnalysis, options: dict[str, float]) -> l
     document: Document = analysis.document
     if document.declared_language == "":
         return []
+    if document.format == "pdf":
+        from klarsyn.checks.pdf_access import language_contradicted
+
+        if language_contradicted(analysis) is not None:
+            return []  # the whole file's /Lang is wrong: pdf-feil-sprak says so once
     page = language_family(document.declared_language) or language_family(document.language)
     hits: list[Hit] = []
     for ba in analysis.blocks:
