@@ -4,8 +4,8 @@
     python scripts/pdf_access_report.py --lang en --messages file.pdf
 
 The facts come from klarsyn.document.pdf.structure.read_facts (pikepdf), timed per file.
-The text the language check weighs is read with pypdfium2, one block per page, until the
-PDF loader builds the real Document; the other checks read only the facts.
+The text that pdf-feil-sprak and pdf-lister weigh is read with pypdfium2, one block per
+line, until the PDF loader builds the real Document; the other checks read only the facts.
 """
 
 from __future__ import annotations
@@ -22,12 +22,13 @@ from klarsyn.engine.packs import builtin_rules
 from klarsyn.engine.runner import check_document
 
 
-def _page_texts(data: bytes) -> list[str]:
+def _lines(data: bytes) -> list[str]:
     import pypdfium2
 
     pdf = pypdfium2.PdfDocument(data)
     try:
-        return [" ".join(pdf[i].get_textpage().get_text_range().split()) for i in range(len(pdf))]
+        return [" ".join(line.split()) for i in range(len(pdf)) for line in pdf[i].get_textpage().get_text_range().splitlines()
+                if line.strip()]
     finally:
         pdf.close()
 
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{path.name}: {exc}", file=sys.stderr)
             continue
         seconds = time.perf_counter() - started
-        text = "\n\n".join(t for t in _page_texts(data) if t) + "\n"
+        text = "\n\n".join(_lines(data)) + "\n"
         document = parse(text, str(path), "text", args.lang)
         document.format, document.pdf, document.declared_language = "pdf", facts, facts.lang or None
         config = Config(select=tuple(r.id for r in pdf_rules), catalog=rules)

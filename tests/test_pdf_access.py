@@ -167,6 +167,19 @@ def test_tables_without_header_cells() -> None:
     assert _fails(pages=[Page([Line("Skole", tag="H1"), *[Line(t) for t in NORWEGIAN], *header])]) == set()
 
 
+def test_bullets_in_paragraphs_of_a_tagged_file_without_list_tags() -> None:
+    points = ["• bygge flere skoler", "• ansette flere lærere", "• gi gratis skolemat"]
+    page = Page([Line("Skole", tag="H1"), *[Line(t) for t in NORWEGIAN], *[Line(t) for t in points]])
+    document = _document(build_pdf(**_good(pages=[page])), ["Skole", *NORWEGIAN, *points])
+    findings = _findings(document)
+    assert [f.rule for f in findings] == ["pdf-lister"]
+    assert "3 linjer som begynner med et kulepunkt" in findings[0].message
+    tagged = Page([Line("Skole", tag="H1"), *[Line(t) for t in NORWEGIAN], *[Line(t, tag=f"L/LI#{i}/LBody") for i, t in enumerate(points)]])
+    assert _findings(_document(build_pdf(**_good(pages=[tagged])), ["Skole", *NORWEGIAN, *points])) == []
+    # Two bullets are not yet a pattern; dashes (page numbers, «- 11 -») are never counted.
+    assert _findings(_document(build_pdf(**_good(pages=[page])), ["Skole", *NORWEGIAN, *points[:2], "- 11 -", "- 12 -"])) == []
+
+
 def test_a_page_with_an_image_and_no_text_is_reported_as_scanned() -> None:
     pages = [_good()["pages"][0], Page(figures=[Figure(0, 0, 595, 842, tag=None)])]
     findings = _findings(_document(build_pdf(**_good(pages=pages))))

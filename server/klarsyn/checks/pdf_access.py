@@ -241,6 +241,26 @@ def heading_levels(analysis: DocumentAnalysis, options: dict[str, float]) -> lis
                                 **_where([s[2] for s in skips])})
 
 
+_BULLET = re.compile(r"(?m)^[ \t]*[•●▪◦■►]\s")
+MIN_BULLETS = 3
+
+
+def lists_untagged(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
+    """A tagged file with no list tag (L) at all whose text has lines that start with a
+    bullet (•, ▪ …): the lists are paragraphs to a screen reader, which cannot say how many
+    points there are or skip past them. A dash is no bullet here (it also opens page numbers,
+    «- 11 -», and replies), so lists set with dashes are missed rather than guessed at."""
+    from klarsyn.document.model import BlockKind
+
+    facts = _facts(analysis)
+    if facts is None or not facts.tagged or facts.lists > 0:
+        return []
+    bullets = sum(len(_BULLET.findall(ba.block.text)) or ba.block.kind is BlockKind.LIST_ITEM for ba in analysis.blocks)
+    if bullets < MIN_BULLETS:
+        return []
+    return _at_start(analysis, {"count": bullets})
+
+
 def table_headers(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
     facts = _facts(analysis)
     if facts is None:
@@ -304,6 +324,7 @@ CHECKS: dict[str, Callable[[DocumentAnalysis, dict[str, float]], list[Hit]]] = {
     "pdf-headings-untagged": headings_untagged,
     "pdf-heading-levels": heading_levels,
     "pdf-table-headers": table_headers,
+    "pdf-lists-untagged": lists_untagged,
     "pdf-scanned-pages": scanned_pages,
     "pdf-bookmarks": bookmarks,
     "pdf-fonts-embedded": fonts_embedded,
