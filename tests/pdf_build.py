@@ -88,6 +88,40 @@ def _image(pdf: pikepdf.Pdf) -> pikepdf.Object:
                            ColorSpace=Name.DeviceRGB, BitsPerComponent=8)
 
 
+class _PageTags:
+    """The structure elements of one page: containers stay open for the next line while
+    its path starts the same way; each leaf gets the page's next marked-content id."""
+
+    def __init__(self, pdf: pikepdf.Pdf, page: pikepdf.Object, root: pikepdf.Object) -> None:
+        self.pdf, self.page, self.root = pdf, page, root
+        self.marked: list[pikepdf.Object] = []  # the element of each MCID on this page
+        self.open_path: list[tuple[str, pikepdf.Object]] = []
+
+    def add(self, path: str, lang: str | None = None, alt: str | None = None) -> int:
+        parts = path.split("/")
+        keep = 0
+        while keep < len(self.open_path) and keep < len(parts) - 1 and self.open_path[keep][0] == parts[keep]:
+            keep += 1
+        del self.open_path[keep:]
+        parent = self.open_path[-1][1] if self.open_path else self.root
+        for label in parts[keep:-1]:
+            container = self.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + label.split("#")[0]), P=parent,
+                                                          Pg=self.page, K=Array()))
+            parent.K.append(container)
+            self.open_path.append((label, container))
+            parent = container
+        mcid = len(self.marked)
+        leaf = Dictionary(Type=Name.StructElem, S=Name("/" + parts[-1].split("#")[0]), P=parent, Pg=self.page, K=mcid)
+        if lang:
+            leaf.Lang = String(lang)
+        if alt is not None:
+            leaf.Alt = String(alt)
+        leaf = self.pdf.make_indirect(leaf)
+        parent.K.append(leaf)
+        self.marked.append(leaf)
+        return mcid
+
+
 def build_pdf(pages: list[Page], *, tagged: bool = True, lang: str | None = None, title: str | None = None,
               display_title: bool = False, bookmarks: list[tuple[str, int]] | None = None, font: str = "helvetica",
               link_pages: bool = True) -> bytes:
@@ -106,32 +140,7 @@ def build_pdf(pages: list[Page], *, tagged: bool = True, lang: str | None = None
             resources.XObject = Dictionary(Im1=image)
         page.obj.Resources = resources
         content: list[bytes] = []
-        marked: list[pikepdf.Object] = []  # the element of each MCID on this page
-        open_path: list[tuple[str, pikepdf.Object]] = []  # containers open for the next line
-
-        def element(path: str, lang_code: str | None = None, alt: str | None = None) -> pikepdf.Object:
-            parts = path.split("/")
-            keep = 0
-            while keep < len(open_path) and keep < len(parts) - 1 and open_path[keep][0] == parts[keep]:
-                keep += 1
-            del open_path[keep:]
-            parent = open_path[-1][1] if open_path else doc_elem
-            for label in parts[keep:-1]:
-                container = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + label.split("#")[0]), P=parent,
-                                                         Pg=page.obj, K=Array()))
-                parent.K.append(container)
-                open_path.append((label, container))
-                parent = container
-            leaf = Dictionary(Type=Name.StructElem, S=Name("/" + parts[-1].split("#")[0]), P=parent, Pg=page.obj, K=len(marked))
-            if lang_code:
-                leaf.Lang = String(lang_code)
-            if alt is not None:
-                leaf.Alt = String(alt)
-            leaf = pdf.make_indirect(leaf)
-            parent.K.append(leaf)
-            marked.append(leaf)
-            return leaf
-
+        tags = _PageTags(pdf, page.obj, doc_elem)
         for line in spec.lines:
             draw = b"BT /F1 %g Tf %g %g Td (%s) Tj ET" % (line.size, line.x, line.y, _escape(line.text))
             if not tagged:
@@ -139,8 +148,7 @@ def build_pdf(pages: list[Page], *, tagged: bool = True, lang: str | None = None
             elif line.tag == "Artifact":
                 content.append(b"/Artifact <</Type /Pagination>> BDC " + draw + b" EMC")
             else:
-                mcid = len(marked)
-                element(line.tag, line.lang)
+                mcid = tags.add(line.tag, line.lang)
                 content.append(b"/%s <</MCID %d>> BDC %s EMC" % (line.tag.split("/")[-1].split("#")[0].encode(), mcid, draw))
         for figure in spec.figures:
             draw = b"q %g 0 0 %g %g %g cm /Im1 Do Q" % (figure.w, figure.h, figure.x, figure.y)
@@ -149,13 +157,12 @@ def build_pdf(pages: list[Page], *, tagged: bool = True, lang: str | None = None
             elif figure.tag == "Artifact":
                 content.append(b"/Artifact BMC " + draw + b" EMC")
             else:
-                mcid = len(marked)
-                element(figure.tag, alt=figure.alt)
+                mcid = tags.add(figure.tag, alt=figure.alt)
                 content.append(b"/Figure <</MCID %d>> BDC %s EMC" % (mcid, draw))
         page.obj.Contents = pdf.make_stream(b"\n".join(content))
         if tagged and link_pages:
             page.obj.StructParents = index
-            parent_nums.extend([index, Array(marked)])
+            parent_nums.extend([index, Array(tags.marked)])
     if tagged:
         tree = Dictionary(Type=Name.StructTreeRoot, K=doc_elem)
         if link_pages:
@@ -230,7 +237,6 @@ def document_from_spec(text: str, lang: str = "nb"):  # type: ignore[no-untyped-
     Document is built here from the facts and that text, as the loader will.
     """
     import yaml
-
     from klarsyn.document.loader import parse
     from klarsyn.document.pdf.structure import read_facts
 

@@ -14,15 +14,15 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-
+from klarsyn.checks.pdf_access import page_ranges
 from klarsyn.config import Config
 from klarsyn.document.loader import parse
-from klarsyn.document.pdf.facts import PdfFacts
 from klarsyn.document.pdf import structure
+from klarsyn.document.pdf.facts import PdfFacts
 from klarsyn.document.pdf.structure import MAX_ELEMENTS, StructureProblem, read_facts
-from klarsyn.checks.pdf_access import page_ranges
 from klarsyn.engine.packs import builtin_rules
 from klarsyn.engine.runner import check_document
+
 from tests.pdf_build import Figure, Line, Page, build_pdf, text_page
 
 RULES = builtin_rules()

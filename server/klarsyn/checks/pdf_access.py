@@ -12,7 +12,7 @@ has ``Document.pdf`` None and gets no finding here.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from klarsyn.document.model import Block
 from klarsyn.document.pdf.facts import PdfFacts
