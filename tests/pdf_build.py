@@ -14,6 +14,8 @@ and InDesign write them (``link_pages=False`` leaves out the last two, as macOS 
 A line's ``tag`` may be a path: ``"Table/TR/TH"`` puts a TH in a TR in a Table; consecutive
 lines that share a leading part of the path share those elements (``"TR#2"`` starts a new
 one with the same type). ``tag="Artifact"`` marks a running header or footer as an artifact.
+``Line(order=…)`` puts a line's element elsewhere in the tree than its place in the drawing
+(the reading order a tagged file gives, against the content stream's).
 
 ``document_from_spec`` reads the small YAML spec that PDF rule examples are written in.
 """
@@ -37,6 +39,10 @@ class Line:
     size: float = 11
     tag: str = "P"
     lang: str | None = None  # /Lang on the line's element
+    # Where the line's element stands in the tag tree, when that is not the drawing order
+    # (the tree gives the reading order): top-level elements are sorted by it, those without
+    # one keep their place (their count so far).
+    order: float | None = None
 
 
 @dataclass
@@ -92,12 +98,18 @@ class _PageTags:
     """The structure elements of one page: containers stay open for the next line while
     its path starts the same way; each leaf gets the page's next marked-content id."""
 
-    def __init__(self, pdf: pikepdf.Pdf, page: pikepdf.Object, root: pikepdf.Object) -> None:
+    def __init__(self, pdf: pikepdf.Pdf, page: pikepdf.Object, root: pikepdf.Object, order: list[float]) -> None:
         self.pdf, self.page, self.root = pdf, page, root
         self.marked: list[pikepdf.Object] = []  # the element of each MCID on this page
         self.open_path: list[tuple[str, pikepdf.Object]] = []
+        self.order = order  # the sort key of each of root's kids, shared by all pages
 
-    def add(self, path: str, lang: str | None = None, alt: str | None = None) -> int:
+    def _attach(self, parent: pikepdf.Object, child: pikepdf.Object, order: float | None) -> None:
+        parent.K.append(child)
+        if parent is self.root:
+            self.order.append(order if order is not None else len(self.order))
+
+    def add(self, path: str, lang: str | None = None, alt: str | None = None, order: float | None = None) -> int:
         parts = path.split("/")
         keep = 0
         while keep < len(self.open_path) and keep < len(parts) - 1 and self.open_path[keep][0] == parts[keep]:
@@ -107,7 +119,7 @@ class _PageTags:
         for label in parts[keep:-1]:
             container = self.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + label.split("#")[0]), P=parent,
                                                           Pg=self.page, K=Array()))
-            parent.K.append(container)
+            self._attach(parent, container, order)
             self.open_path.append((label, container))
             parent = container
         mcid = len(self.marked)
@@ -117,7 +129,7 @@ class _PageTags:
         if alt is not None:
             leaf.Alt = String(alt)
         leaf = self.pdf.make_indirect(leaf)
-        parent.K.append(leaf)
+        self._attach(parent, leaf, order)
         self.marked.append(leaf)
         return mcid
 
@@ -131,6 +143,7 @@ def build_pdf(pages: list[Page], *, tagged: bool = True, lang: str | None = None
     image = _image(pdf)
     doc_elem = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
     parent_nums = Array()
+    order: list[float] = []
     for index, spec in enumerate(pages):
         page = pdf.add_blank_page(page_size=(PAGE_W, PAGE_H))
         resources = Dictionary()
@@ -140,7 +153,7 @@ def build_pdf(pages: list[Page], *, tagged: bool = True, lang: str | None = None
             resources.XObject = Dictionary(Im1=image)
         page.obj.Resources = resources
         content: list[bytes] = []
-        tags = _PageTags(pdf, page.obj, doc_elem)
+        tags = _PageTags(pdf, page.obj, doc_elem, order)
         for line in spec.lines:
             draw = b"BT /F1 %g Tf %g %g Td (%s) Tj ET" % (line.size, line.x, line.y, _escape(line.text))
             if not tagged:
@@ -148,7 +161,7 @@ def build_pdf(pages: list[Page], *, tagged: bool = True, lang: str | None = None
             elif line.tag == "Artifact":
                 content.append(b"/Artifact <</Type /Pagination>> BDC " + draw + b" EMC")
             else:
-                mcid = tags.add(line.tag, line.lang)
+                mcid = tags.add(line.tag, line.lang, order=line.order)
                 content.append(b"/%s <</MCID %d>> BDC %s EMC" % (line.tag.split("/")[-1].split("#")[0].encode(), mcid, draw))
         for figure in spec.figures:
             draw = b"q %g 0 0 %g %g %g cm /Im1 Do Q" % (figure.w, figure.h, figure.x, figure.y)
@@ -163,6 +176,9 @@ def build_pdf(pages: list[Page], *, tagged: bool = True, lang: str | None = None
         if tagged and link_pages:
             page.obj.StructParents = index
             parent_nums.extend([index, Array(tags.marked)])
+    if tagged and any(line.order is not None for spec in pages for line in spec.lines):
+        kids = list(doc_elem.K)
+        doc_elem.K = Array([kid for _key, _i, kid in sorted(zip(order, range(len(kids)), kids), key=lambda t: (t[0], t[1]))])
     if tagged:
         tree = Dictionary(Type=Name.StructTreeRoot, K=doc_elem)
         if link_pages:

@@ -81,6 +81,18 @@ def test_facts_survive_the_json_trip_from_the_child_process() -> None:
     assert again.fonts[0].embedded is False and again.fonts[0].name == "Helvetica"
 
 
+def test_the_builder_draws_real_text_and_can_order_the_tags_apart_from_the_drawing() -> None:
+    import pypdfium2
+
+    data = build_pdf([Page([Line("Venstre spalte", 72, 700, order=1), Line("Høyre spalte: æøå", 320, 700, order=0),
+                            Line("Side 1", 280, 40, tag="Artifact")])])
+    text = pypdfium2.PdfDocument(data)[0].get_textpage().get_text_range()
+    assert "Høyre spalte: æøå" in text and "Venstre spalte" in text
+    pdf = pikepdf.open(io.BytesIO(data))
+    assert [int(kid.K) for kid in pdf.Root.StructTreeRoot.K.K] == [1, 0]  # the right column's MCID first
+    assert read_facts(data).paragraphs == 2  # the page number is an artifact, not a tag
+
+
 def test_an_untagged_pdf_is_an_error_and_tag_rules_stay_quiet() -> None:
     findings = _findings(_document(build_pdf(**_good(tagged=False))))
     assert [(f.rule, f.severity.value) for f in findings] == [("pdf-tagger", "error")]
