@@ -96,7 +96,8 @@ def _facts(pdf: Any) -> PdfFacts:
     mark_info = root.get("/MarkInfo")
     facts.marked = isinstance(mark_info, pikepdf.Dictionary) and bool(mark_info.get("/Marked", False) is True)
     lang = root.get("/Lang")
-    facts.lang = _text(lang).strip() if lang is not None else ""
+    # A string by the standard; some writers use a name (/en-US), which readers accept.
+    facts.lang = _text(lang).strip().lstrip("/") if isinstance(lang, (pikepdf.String, pikepdf.Name)) else ""
     facts.title = _title(pdf)
     prefs = root.get("/ViewerPreferences")
     facts.display_doc_title = isinstance(prefs, pikepdf.Dictionary) and prefs.get("/DisplayDocTitle", False) is True
