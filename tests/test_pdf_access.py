@@ -102,6 +102,13 @@ def test_file_level_findings_sit_on_the_first_line() -> None:
     document = _document(build_pdf(**_good(tagged=False)))
     (finding,) = _findings(document)
     assert (finding.start, finding.end) == (0, len("Skole"))
+    # Also when the first line is no block (partiet_sentrum opens with a photo credit).
+    document.blocks = document.blocks[1:]
+    (finding,) = _findings(document)
+    assert (finding.start, finding.end) == (0, len("Skole"))
+    empty = _document(build_pdf(**_good(tagged=False)), [""])
+    empty.source, empty.blocks = "", []
+    assert [(f.start, f.end) for f in _findings(empty)] == [(0, 0)]
 
 
 def test_tags_that_do_not_reach_the_pages() -> None:

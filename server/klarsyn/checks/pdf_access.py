@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from klarsyn.document.model import Block
+from klarsyn.document.model import Block, BlockKind
+from klarsyn.document.offsets import TextBuilder
 from klarsyn.document.pdf.facts import PdfFacts
 from klarsyn.metrics.analysis import DocumentAnalysis
 
@@ -35,11 +36,16 @@ def _facts(analysis: DocumentAnalysis) -> PdfFacts | None:
 
 
 def _at_start(analysis: DocumentAnalysis, values: dict[str, object]) -> list[Hit]:
-    """One finding for the file, on its first line (the start of the extracted text)."""
-    first = next((ba.block for ba in analysis.blocks), None)
-    if first is None:
-        return [(None, 0, 0, values)]
-    return [(first, 0, len(first.text.split("\n", 1)[0]), values)]
+    """One finding for the file, on the first line of its source (the extracted text),
+    whether or not that line is a block: a photo credit or a logo line left out of the
+    prose still starts the document."""
+    source = analysis.document.source
+    end = source.find("\n")
+    end = len(source) if end < 0 else end
+    builder = TextBuilder()
+    builder.add(source[:end], 0)
+    text, offsets = builder.build(anchor=0)
+    return [(Block(kind=BlockKind.PARAGRAPH, text=text, offsets=offsets), 0, len(text), values)]
 
 
 def page_ranges(pages: list[int]) -> str:
@@ -250,8 +256,6 @@ def lists_untagged(analysis: DocumentAnalysis, options: dict[str, float]) -> lis
     bullet (•, ▪ …): the lists are paragraphs to a screen reader, which cannot say how many
     points there are or skip past them. A dash is no bullet here (it also opens page numbers,
     «- 11 -», and replies), so lists set with dashes are missed rather than guessed at."""
-    from klarsyn.document.model import BlockKind
-
     facts = _facts(analysis)
     if facts is None or not facts.tagged or facts.lists > 0:
         return []
