@@ -194,8 +194,7 @@ def build_document(messages: list[dict[str, object]], path: str, data: bytes) ->
         from klarsyn.document.pdf.facts import PdfFacts
 
         document.pdf = PdfFacts.from_dict(facts_message["facts"])  # type: ignore[arg-type]
-        lang = getattr(document.pdf, "lang", None) or getattr(document.pdf, "language", None)
-        document.declared_language = str(lang) if lang else None
+        document.declared_language = document.pdf.lang or None  # type: ignore[attr-defined]
     else:
         document.declared_language = None
     return document
