@@ -1,0 +1,391 @@
+"""The parent side of PDF parsing: run the worker in a child process, within limits.
+
+PDFium and qpdf are native code reading untrusted bytes: a loop inside them cannot be
+interrupted from Python, an allocation of gigabytes (a decompression bomb) cannot be
+refused from Python, and a crash takes the whole process with it. So the bytes are parsed
+in a freshly started interpreter (``sys.executable -P -m klarsyn.document.pdf.worker``: spawned,
+never a fork of this process's state) that talks JSON lines (see worker.py), and this side
+
+* caps the child's memory (the worker sets RLIMIT_AS before loading the libraries: Linux
+  only; see worker.limit_memory for macOS and Windows);
+* gives the child STALL_SECONDS for each message (opening the file, then each page, then the
+  structure facts) and a ceiling for the whole run that grows with the page count, so a real
+  180-page programme is read and a file that hangs on one page is stopped within seconds;
+* refuses a file of more than MAX_PAGES pages before its pages are read;
+* bounds what the child may send (a line, and all lines), since it all stays in memory here;
+* turns every failure into one InputError line, and kills and reaps the child on every path
+  (an error, a timeout, Ctrl-C), so no child outlives the call.
+
+The figures behind the limits are in docs/design.md, "PDF input: containment".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from klarsyn.errors import InputError
+
+
+@dataclass(frozen=True)
+class Limits:
+    memory_mb: int = 300  # the child's address space (RLIMIT_AS); real programmes peak near 60 MB
+    max_pages: int = 5_000  # real programmes have up to a few hundred
+    stall_seconds: float = 2.0  # the longest wait for the next message (startup and open, a page, the facts)
+    base_seconds: float = 2.0  # the whole run: this ...
+    per_page_seconds: float = 0.1  # ... plus this for each page the file has
+    max_line_bytes: int = 16 * 2**20  # one message (one page)
+    max_output_bytes: int = 64 * 2**20  # every message together
+    # What the parsed messages may add to this process: JSON of numbers grows about 8 times
+    # as Python objects, so the byte caps alone do not bound it.
+    max_parent_growth_mb: int = 200  # with json.loads' own transient, the peak stays under 300 MB
+
+
+LIMITS = Limits()
+EXIT_PROBLEM = 3  # worker.py: it sent an error message
+EXIT_MEMORY = 4  # worker.py: MemoryError where it could not even send one
+_CRASH_SIGNALS = ("SIGSEGV", "SIGBUS", "SIGABRT", "SIGILL", "SIGTRAP", "SIGFPE")
+_KILLED = -1  # _reap: the child outlived its timeout and was killed here
+_EOF = object()
+_TOO_LONG = object()
+
+
+class _Stop(Exception):
+    """Raised inside run_worker: the problem for the InputError, after the child is gone."""
+
+
+def run_worker(data: bytes, path: str, *, limits: Limits = LIMITS, command: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """The worker's messages for the PDF ``data`` (start, pages, facts, done), or an
+    InputError naming ``path`` with one line that says what is wrong with the file.
+
+    ``command`` replaces the worker's command line (tests substitute a child that stalls
+    or crashes); the limits are passed to the real worker only."""
+    _precheck(data, path)
+    argv = list(command) if command else worker_command(limits)
+    started = time.monotonic()
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=_child_env(), close_fds=True)
+    lines: queue.Queue[object] = queue.Queue(maxsize=4)  # the child waits while we parse: no read-ahead in memory
+    stderr_tail = bytearray()
+    threads = [threading.Thread(target=_feed, args=(proc, data), daemon=True),
+               threading.Thread(target=_read_lines, args=(proc, lines, limits.max_line_bytes), daemon=True),
+               threading.Thread(target=_drain, args=(proc, stderr_tail), daemon=True)]
+    for thread in threads:
+        thread.start()
+    progress = _Progress(started, limits)
+    try:
+        messages = _collect(proc, lines, progress, limits)
+        if progress.done:
+            # Everything was sent: a child that then lingers, or crashes while closing the
+            # libraries, costs nothing but is still ended and reaped.
+            _reap(proc, timeout=limits.stall_seconds)
+            return messages
+        peak = _reap(proc, timeout=limits.stall_seconds)
+        if peak == _KILLED:
+            raise _Stop(f"could not be read (the PDF reader stopped sending on {progress.where()})")
+        raise _Stop(_exit_problem(proc.returncode, peak, progress, limits, bytes(stderr_tail)))
+    except _Stop as stop:
+        raise InputError(path, str(stop)) from None
+    finally:
+        # Every path, Ctrl-C included: the child is killed if it still runs, and reaped.
+        if proc.returncode is None:
+            _kill(proc)
+        _empty(lines)  # a reader blocked on a full queue sees the child's EOF and ends
+        for thread in threads:
+            thread.join(timeout=1.0)
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            try:
+                if stream:
+                    stream.close()
+            except OSError:
+                pass
+
+
+def worker_command(limits: Limits = LIMITS) -> list[str]:
+    # The child's CPU limit sits 2 s above this side's wall-clock ceiling: it only ever
+    # stops a child whose parent is gone (CPU time never runs ahead of wall time here).
+    # -P: the working directory (often the folder being checked) is not put on the child's
+    # path, so a json.py or pypdfium2.py lying there is never imported in its place.
+    return [sys.executable, "-P", "-m", "klarsyn.document.pdf.worker",
+            "--memory-mb", str(limits.memory_mb), "--max-pages", str(limits.max_pages),
+            "--cpu-seconds", f"{limits.base_seconds + limits.stall_seconds + 2:g}",
+            "--cpu-per-page", f"{limits.per_page_seconds:g}", "--parent", str(os.getpid())]
+
+
+def _precheck(data: bytes, path: str) -> None:
+    """What needs no parser: an empty file, or one that is not a PDF at all. (PDFium, like
+    Acrobat, accepts up to 1,024 bytes of junk before the header.)"""
+    if not data:
+        raise InputError(path, "is empty (0 bytes), not a PDF")
+    if b"%PDF-" not in data[:1024]:
+        raise InputError(path, "is not a PDF file (it does not begin with %PDF-)")
+
+
+def _child_env() -> dict[str, str]:
+    """The parent's environment, with this klarsyn first on the path, so the child runs the
+    same code whether klarsyn is installed or run from a checkout."""
+    env = dict(os.environ)
+    here = str(Path(__file__).resolve().parents[3])  # .../server (the folder holding klarsyn/)
+    env["PYTHONPATH"] = here + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
+
+
+class _Progress:
+    """Where the child is (opening, page i, facts) and when it must next be heard from."""
+
+    def __init__(self, started: float, limits: Limits) -> None:
+        self.started = started
+        self.heard = started
+        self.pages: int | None = None
+        self.next_page = 0
+        self.facts = False
+        self.done = False
+        self.ceiling = started + limits.base_seconds + limits.stall_seconds  # until the page count is known
+        self.limits = limits
+
+    def deadline(self) -> float:
+        return min(self.heard + self.limits.stall_seconds, self.ceiling)
+
+    def where(self) -> str:
+        if self.pages is None:
+            return "opening it"
+        if self.next_page < self.pages:
+            return f"page {self.next_page + 1}"
+        return "reading its structure (tags, fonts)"
+
+    def saw(self, message: dict[str, Any]) -> None:
+        self.heard = time.monotonic()
+        kind = message.get("kind")
+        if kind == "start":
+            pages = message.get("pages")
+            if not isinstance(pages, int) or pages < 0:
+                raise _Stop("could not be read (the PDF reader sent a bad page count)")
+            self.pages = pages
+            self.ceiling = self.started + self.limits.base_seconds + self.limits.per_page_seconds * pages
+        elif kind == "page":
+            index = message.get("index")
+            self.next_page = index + 1 if isinstance(index, int) else self.next_page + 1
+        elif kind == "facts":
+            self.facts = True
+        elif kind == "done":
+            self.done = True
+
+
+def _collect(proc: subprocess.Popen[bytes], lines: queue.Queue[object], progress: _Progress, limits: Limits) -> list[dict[str, Any]]:
+    messages: list[dict[str, Any]] = []
+    total = 0
+    memory_at_start = _resident_bytes()
+    while True:
+        wait = progress.deadline() - time.monotonic()
+        try:
+            item = lines.get(timeout=max(wait, 0.0)) if wait > 0 else lines.get_nowait()
+        except queue.Empty:
+            _kill(proc)
+            raise _Stop(_timeout_problem(progress)) from None
+        if item is _EOF:
+            return messages
+        if item is _TOO_LONG:
+            _kill(proc)
+            raise _Stop(f"holds too much text to check (more than {limits.max_line_bytes // 2**20} MiB on {progress.where()}); refused")
+        assert isinstance(item, bytes)
+        total += len(item)
+        if total > limits.max_output_bytes:
+            _kill(proc)
+            raise _Stop(f"holds too much text to check (more than {limits.max_output_bytes // 2**20} MiB); refused")
+        try:
+            message = json.loads(item)
+        except ValueError:
+            _kill(proc)
+            raise _Stop(f"could not be read (the PDF reader sent a broken message on {progress.where()})") from None
+        if not isinstance(message, dict):
+            _kill(proc)
+            raise _Stop(f"could not be read (the PDF reader sent a broken message on {progress.where()})")
+        if message.get("kind") == "error":
+            _kill(proc)
+            raise _Stop(_error_problem(message, limits))
+        progress.saw(message)
+        if progress.done:
+            return messages  # nothing after "done" is read
+        messages.append(message)
+        if _resident_bytes() - memory_at_start > limits.max_parent_growth_mb * 2**20:
+            _kill(proc)
+            raise _Stop(f"holds too much text to check (more than {limits.max_parent_growth_mb} MB in memory by {progress.where()}); refused")
+
+
+def _timeout_problem(progress: _Progress) -> str:
+    now = time.monotonic()
+    if now >= progress.ceiling - 0.01 and progress.pages is not None:
+        return (f"took too long to read (more than {progress.ceiling - progress.started:.1f} s for "
+                f"{progress.pages:,} pages, stopped at {progress.where()}); refused")
+    return f"took too long to read ({progress.where()} gave no result within {progress.limits.stall_seconds:g} s); refused"
+
+
+def _error_problem(message: dict[str, Any], limits: Limits) -> str:
+    reason = message.get("reason")
+    problem = str(message.get("problem") or "could not be read")
+    page = message.get("page")
+    where = f" (page {page + 1})" if isinstance(page, int) else ""
+    if reason == "damaged" and where and problem.endswith(")"):
+        return f"{problem[:-1]}, on page {page + 1})"  # type: ignore[operator]
+    if reason == "encrypted":
+        return f"{problem}; save a copy without a password to have it checked"
+    if reason == "memory":
+        return f"needs more than {limits.memory_mb} MB of memory to read{where} (a decompression bomb?); refused"
+    if reason == "damaged" and where:
+        return f"{problem}{where}"
+    return problem
+
+
+def _exit_problem(code: int | None, peak_kb: int | None, progress: _Progress, limits: Limits, stderr: bytes) -> str:
+    """The child ended without an error message or without finishing."""
+    where = progress.where()
+    if code is not None and code < 0:  # killed by a signal (POSIX)
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        if name == "SIGXCPU":
+            return f"took too long to read (stopped on {where}); refused"
+        # PDFium aborts when an allocation fails (RLIMIT_AS reached); a kill is the kernel's
+        # OOM killer. The peak tells an allocation failure from a crash in the library.
+        near_limit = peak_kb is not None and peak_kb * 1024 >= limits.memory_mb * 2**20 // 2
+        if name == "SIGKILL" or (name in ("SIGABRT", "SIGILL", "SIGTRAP") and near_limit):
+            return f"needs more than {limits.memory_mb} MB of memory to read ({where}; a decompression bomb?); refused"
+        if name in _CRASH_SIGNALS:
+            return f"crashed the PDF library ({name} on {where}); the file is probably damaged"
+        return f"stopped the PDF reader ({name} on {where})"
+    if code == EXIT_MEMORY:
+        return f"needs more than {limits.memory_mb} MB of memory to read ({where}); refused"
+    if code == 0 and not progress.done:
+        return f"could not be read (the PDF reader stopped early, on {where})"
+    last = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+    return f"could not be read (the PDF reader failed with exit code {code}: {' '.join(last[0].split())[:200]})"
+
+
+def _resident_bytes() -> int:
+    """This process's resident memory now (Linux), else its peak so far (other POSIX), else 0."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        pass
+    try:
+        import resource
+    except ImportError:  # Windows: the byte caps are the bound
+        return 0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
+
+
+def _empty(lines: queue.Queue[object]) -> None:
+    try:
+        while True:
+            lines.get_nowait()
+    except queue.Empty:
+        pass
+
+
+# --- the child's pipes (threads, so a silent child cannot block us: works on Windows too) --
+
+def _feed(proc: subprocess.Popen[bytes], data: bytes) -> None:
+    try:
+        assert proc.stdin is not None
+        proc.stdin.write(data)
+        proc.stdin.close()
+    except (OSError, ValueError):  # the child died or was killed before reading it all
+        pass
+
+
+def _read_lines(proc: subprocess.Popen[bytes], lines: queue.Queue[object], limit: int) -> None:
+    assert proc.stdout is not None
+    try:
+        while True:
+            line = proc.stdout.readline(limit + 1)
+            if not line:
+                break
+            if len(line) > limit and not line.endswith(b"\n"):
+                _put(lines, _TOO_LONG)
+                return
+            if not _put(lines, line):
+                return
+    except (OSError, ValueError):
+        pass
+    _put(lines, _EOF)
+
+
+def _put(lines: queue.Queue[object], item: object) -> bool:
+    """Hand a line over; False when nobody has taken one for a long while (the parent has
+    given up and closed our pipe, or is gone), so this thread never blocks for ever."""
+    try:
+        lines.put(item, timeout=60.0)
+        return True
+    except queue.Full:
+        return False
+
+
+def _drain(proc: subprocess.Popen[bytes], tail: bytearray, keep: int = 4096) -> None:
+    """Read the child's stderr (qpdf warnings) so a full pipe never blocks it; keep the end."""
+    assert proc.stderr is not None
+    try:
+        while chunk := proc.stderr.read1(65536):
+            tail.extend(chunk)
+            del tail[:-keep]
+    except (OSError, ValueError):
+        pass
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    if proc.returncode is None:
+        try:
+            proc.kill()
+        except OSError:
+            pass
+        _reap(proc, timeout=None)
+
+
+def _reap(proc: subprocess.Popen[bytes], timeout: float | None) -> int | None:
+    """Wait for the child (killing it after ``timeout`` s); its peak memory in KiB where the
+    system says (wait4), else None; _KILLED when the timeout ran out."""
+    if proc.returncode is not None:
+        return None
+    if not hasattr(os, "wait4"):  # Windows
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            return _KILLED
+        return None
+    deadline = None if timeout is None else time.monotonic() + timeout
+    flags = os.WNOHANG
+    killed = False
+    while True:
+        if deadline is not None and time.monotonic() >= deadline:
+            try:
+                proc.kill()
+            except OSError:
+                pass
+            deadline, flags, killed = None, 0, True
+        try:
+            pid, status, usage = os.wait4(proc.pid, flags if deadline is not None else 0)
+        except ChildProcessError:  # reaped elsewhere
+            proc.wait()
+            return None
+        except InterruptedError:
+            continue
+        if pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            if killed:
+                return _KILLED
+            # ru_maxrss is in KiB on Linux and in bytes on macOS.
+            return usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss
+        time.sleep(0.005)
