@@ -196,15 +196,9 @@ def _role_map(tree: Any) -> dict[str, str]:
 
 
 def _standard_type(raw: str, roles: dict[str, str]) -> str:
-    """A custom type mapped to a standard one through the RoleMap (chains followed a few
-    steps: a loop in the map ends there)."""
-    kind = raw
-    for _ in range(8):
-        mapped = roles.get(kind)
-        if mapped is None or mapped == kind:
-            break
-        kind = mapped
-    return kind
+    from klarsyn.document.pdf.tags import standard_type
+
+    return standard_type(raw, roles)
 
 
 def _walk_tree(tree: Any, page_numbers: dict[tuple[int, int], int], facts: PdfFacts) -> None:

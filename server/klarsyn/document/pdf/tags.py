@@ -19,19 +19,26 @@ _INLINE = frozenset(
     "Span Link Quote Em Strong Reference Annot Ruby Warichu Code Sub Sup BibEntry Lbl Note NonStruct Private Form".split()
 )
 _MAX_STEPS = 32  # up from an id to its running-text element (a loop of /P links stops here)
-_STANDARD = frozenset(
+STANDARD_TYPES = frozenset(
     "P H H1 H2 H3 H4 H5 H6 L LI LBody Lbl Table TR TH TD THead TBody TFoot Figure Formula Caption TOC TOCI "
     "Document Part Sect Art Div BlockQuote Index Title Aside FENote".split()
 ) | _INLINE
 
 
-def _role(element: pikepdf.Object, rolemap: dict[str, str]) -> str:
-    name = str(element.get("/S", "")).lstrip("/")
-    for _ in range(8):  # a role map may map to another custom name, or loop
-        if name in _STANDARD or name not in rolemap:
+def standard_type(name: str, rolemap: dict[str, str]) -> str:
+    """A structure type with the RoleMap applied: a custom type is followed to the standard
+    one it maps to (a few steps: a loop in the map ends there). A standard type is never
+    remapped, as the PDF reference says readers must do: Word maps /Title to /H1, but a
+    screen reader reads a Title."""
+    for _ in range(8):
+        if name in STANDARD_TYPES or name not in rolemap or rolemap[name] == name:
             break
         name = rolemap[name]
     return name
+
+
+def _role(element: pikepdf.Object, rolemap: dict[str, str]) -> str:
+    return standard_type(str(element.get("/S", "")).lstrip("/"), rolemap)
 
 
 def page_roles(data: bytes) -> list[dict[int, tuple[str, int]]]:
