@@ -22,6 +22,11 @@ def _findings(rule, text: str, lang: str | None = None, fmt: str = "markdown"):
 
         doc = parse_html(text, "example.html")
         doc.language = lang
+    elif fmt == "pdf":
+        # A PDF built from the example's spec (the PDF checks read the file, not its text).
+        from tests.pdf_build import document_from_spec
+
+        doc = document_from_spec(text, lang)
     else:
         doc = parse(text, "example.md", fmt, lang)
     result = check_document(doc, Config(select=(rule.id,), catalog=RULES))

@@ -29,10 +29,12 @@ _IMAGE_FILE = re.compile(r"(?i)^(?:img|dsc|image|bilde|screenshot|skjermbilde)[-
 
 
 def heading_skip(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
-    if analysis.document.format == "text":
+    if analysis.document.format in ("text", "pdf"):
         # Plain text has no heading levels, only klarsyn's guesses from numbering ("2.2.1"),
         # and a guess is no ground for telling the author a level was skipped: all ten such
-        # findings judged on the programmes were wrong (eval/judged/before-b.tsv).
+        # findings judged on the programmes were wrong (eval/judged/before-b.tsv). A PDF's
+        # heading tags are checked by pdf-overskriftsniva (checks/pdf_access.py); its
+        # blocks' levels may be guessed from font size.
         return []
     hits: list[Hit] = []
     previous = 0
@@ -138,6 +140,8 @@ def image_alt(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit
 
 
 def table_header(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
+    if analysis.document.format == "pdf":
+        return []  # a PDF's table tags are checked by pdf-tabelloverskrift
     tables: dict[object, list[Block]] = {}
     for ba in analysis.blocks:
         block = ba.block
@@ -153,6 +157,8 @@ def table_header(analysis: DocumentAnalysis, options: dict[str, float]) -> list[
 
 def document_language(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
     document: Document = analysis.document
+    if document.format == "pdf":
+        return []  # a PDF's /Lang is checked by pdf-dokumentsprak (checks/pdf_access.py)
     if document.declared_language is None:
         first = next((ba.block for ba in analysis.blocks), None)
         return [(first, 0, 0, {"language": document.language})]
@@ -173,6 +179,11 @@ def passage_language(analysis: DocumentAnalysis, options: dict[str, float]) -> l
     document: Document = analysis.document
     if document.declared_language == "":
         return []
+    if document.format == "pdf":
+        from klarsyn.checks.pdf_access import language_contradicted
+
+        if language_contradicted(analysis) is not None:
+            return []  # the whole file's /Lang is wrong: pdf-feil-sprak says so once
     page = language_family(document.declared_language) or language_family(document.language)
     hits: list[Hit] = []
     for ba in analysis.blocks:
@@ -259,3 +270,8 @@ CHECKS: dict[str, Callable[[DocumentAnalysis, dict[str, float]], list[Hit]]] = {
     "mixed-columns": mixed_columns,
     "lost-ligatures": lost_ligatures,
 }
+
+# The PDF accessibility checks read the file's own facts (Document.pdf), not its blocks.
+from klarsyn.checks.pdf_access import CHECKS as _PDF_CHECKS  # noqa: E402
+
+CHECKS.update(_PDF_CHECKS)

@@ -10,7 +10,7 @@ from klarsyn.document.plaintext import parse_plaintext
 from klarsyn.document.suffixes import MARKDOWN_SUFFIXES, RICH_SUFFIXES, SUPPORTED_SUFFIXES, TEXT_SUFFIXES
 from klarsyn.errors import InputError
 from klarsyn.safeio import read_bounded
-from klarsyn.text.language import detect_language, normalize_language
+from klarsyn.text.language import detect_language, language_family, normalize_language
 
 MAX_PACKAGE_BYTES = 100 * 1024 * 1024  # a .docx/.odt/.pdf on disk (images make them big)
 MAX_BYTES = 20 * 1024 * 1024  # about 3 million words: far beyond any programme
@@ -183,12 +183,24 @@ def settle_language(document: Document, language: str | None) -> Document:
 
 def _settle_language(document: Document, language: str | None) -> Document:
     """Given > the file's own declaration (w:lang, dc:language, lang=) > detection > nb."""
+    declared = normalize_language(document.declared_language) if document.declared_language else None
+    # Detected from the prose only: an HTML source also holds tags and attributes.
+    prose = "\n".join(b.text for b in document.blocks[:2_000])
     if language:
         document.language, document.language_source = language, "config"
-    elif document.declared_language and normalize_language(document.declared_language):
-        document.language, document.language_source = normalize_language(document.declared_language) or "nb", "declared"
+    elif declared and not _contradicted(document, declared, prose):
+        document.language, document.language_source = declared, "declared"
     else:
-        # Detected from the prose only: an HTML source also holds tags and attributes.
-        prose = "\n".join(b.text for b in document.blocks[:2_000])
         document.language, document.language_source = resolve_language(prose, "text", None)
     return document
+
+
+def _contradicted(document: Document, declared: str, prose: str) -> bool:
+    """A PDF's /Lang that its text clearly contradicts: exporters write the language of the
+    program's interface, not the text's (generasjonspartiet.pdf says «en», partiet_sentrum.pdf
+    «en-US»; both are Norwegian). Checked with the English pack, every Norwegian rule would
+    be silent; the rule pdf-feil-sprak tells the author to set the right one."""
+    if document.format != "pdf":
+        return False
+    detected = detect_language(prose[:20_000])
+    return detected is not None and language_family(detected) != language_family(declared)

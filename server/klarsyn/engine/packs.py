@@ -275,8 +275,8 @@ def _examples(reader: _Reader) -> tuple[list[Example], list[Example]]:
                     raise reader.fail(item, "an example given as a mapping needs 'text'")
                 if "lang" in fields and fields["lang"] not in LANGUAGES:
                     raise reader.fail(item, f"an example's lang must be nb, nn or en, not '{fields['lang']}'")
-                if fields.get("format", "markdown") not in ("markdown", "text", "html"):
-                    raise reader.fail(item, "an example's format must be markdown, text or html")
+                if fields.get("format", "markdown") not in ("markdown", "text", "html", "pdf"):
+                    raise reader.fail(item, "an example's format must be markdown, text, html or pdf")
                 out[key].append(Example(fields["text"], fields.get("match"), fields.get("lang"), fields.get("format", "markdown"), fields.get("fix")))
     if not out["bad"] or not out["good"]:
         raise reader.fail(node, "examples need at least one 'bad' and one 'good' text")

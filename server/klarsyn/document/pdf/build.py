@@ -19,7 +19,9 @@ from klarsyn.document.model import Document
 from klarsyn.document.pdf.reading import Page, Segment, furniture, page_from_wire, reading_order
 from klarsyn.document.plaintext import _LEAD_IN_ENDS, _SENTENCE_INSIDE, parse_plaintext
 
-_HEADING_ROLES = {"H": 1, "H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6, "Title": 1}
+# Title is the document's title, not a level of its outline (generasjonspartiet.pdf tags a
+# chapter's motto «Vår hovedsak» as Title between H2 and H3).
+_HEADING_ROLES = {"H": 1, "H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
 # Text the tags say is not running prose: the table of contents (its titles and page
 # numbers), and words drawn inside a figure (a chart's labels; the figure's alternative
 # text stands for it).
@@ -77,18 +79,82 @@ def _heading_hint(line: list[Segment], tagged: bool, body: float, levels: dict[f
     return None
 
 
-def _breaks_paragraph(before: list[Segment], line: list[Segment], tagged: bool) -> bool:
+def _breaks_paragraph(before: list[Segment], line: list[Segment], by_tags: bool) -> bool:
+    """Whether a paragraph ends between two lines that follow each other in reading order.
+    ``by_tags``: the file's tag elements are paragraphs (not one element per line)."""
     a, b = before[0], line[0]
-    if tagged and a.block >= 0 and b.block >= 0:
+    if by_tags and a.block >= 0 and b.block >= 0:
         return a.block != b.block
     if abs(_line_size(before) - _line_size(line)) > 0.5:
         return True
+    last, first = before[-1].text.rstrip(), line[0].text.lstrip()
+    if first[:1].islower() and last[-1:] not in _SENTENCE_END:
+        return False  # «… positivt for samfunnet, | ettersom …»: the sentence goes on
     gap = min(s.y0 for s in before) - max(s.y1 for s in line)
     height = max(max(s.height for s in before), max(s.height for s in line), 1.0)
     # Lines of a paragraph touch (loose boxes run from descent to ascent); a new paragraph
     # leaves space. A jump up (the next column) ends the line's run as a page break does:
     # the text's own rules then join a sentence that goes on in small letters.
     return gap > 0.35 * height or gap < -height
+
+
+_SENTENCE_END = ".!?:…»\"”)"
+
+
+def _tags_are_paragraphs(pages: list[Page]) -> bool:
+    """Whether a tagged file's paragraph elements hold paragraphs: Affinity tags every line
+    as a /P of its own (norgesdemokratene.pdf: 1.0 lines per element), Word and Google Docs
+    tag paragraphs."""
+    lines = blocks = 0
+    for page in pages:
+        seen = {s.block for s in page.segments if s.block >= 0}
+        blocks += len(seen)
+        lines += sum(1 for s in page.segments if s.block >= 0)
+    return blocks > 0 and lines >= 1.3 * blocks
+
+
+def _x_overlap(a: list[Segment], b: list[Segment]) -> bool:
+    return min(s.x0 for s in a) < max(s.x1 for s in b) and min(s.x0 for s in b) < max(s.x1 for s in a)
+
+
+def _headings_first(lines: list[list[Segment]], hints: list[int | None]) -> None:
+    """Put a heading before the text under it: InDesign may draw a chapter's text before
+    its heading (partiet_sentrum.pdf, «Utlendingsforvaltningen» after its paragraph). A
+    heading line moves up to the first line before it in reading order that stands below
+    it in the same column; the lines of a wrapped heading move together."""
+    i = 0
+    while i < len(lines):
+        if not hints[i]:
+            i += 1
+            continue
+        end = i + 1
+        while end < len(lines) and hints[end] == hints[i]:
+            end += 1
+        top = min(s.y0 for s in lines[i])
+        target = next((j for j in range(i) if max(s.y1 for s in lines[j]) <= top and _x_overlap(lines[j], lines[i])
+                       and not hints[j]), None)
+        if target is not None:
+            lines[target:end] = lines[i:end] + lines[target:i]
+            hints[target:end] = hints[i:end] + hints[target:i]
+        i = end
+
+
+def _page_lines(page: Page, drop: set[tuple[int, int]], body: float, levels: dict[float, int]) -> tuple[list[list[Segment]], list[int | None]]:
+    tagged = page.tagged
+    lines = [line for line in reading_order(page, drop) if not (tagged and line[0].role in _NOT_PROSE_ROLES)]
+    hints = [_heading_hint(line, tagged, body, levels) for line in lines]
+    # Large text over three lines or more is a pull quote or a cover, not a heading.
+    i = 0
+    while i < len(hints):
+        end = i + 1
+        while end < len(hints) and hints[i] and hints[end] == hints[i] and not (tagged and lines[i][0].role):
+            end += 1
+        if hints[i] and end - i >= 3:
+            hints[i:end] = [0] * (end - i)
+        i = end
+    if not tagged:
+        _headings_first(lines, hints)
+    return lines, hints
 
 
 def build_document(messages: list[dict[str, object]], path: str, data: bytes) -> Document:
@@ -98,25 +164,21 @@ def build_document(messages: list[dict[str, object]], path: str, data: bytes) ->
     drop = furniture(pages)
     body = body_size(pages)
     levels = _heading_sizes(pages, body)
+    by_tags = _tags_are_paragraphs(pages)
     texts: list[str] = []
     hints: list[int | None] = []
     where: list[tuple[int, int]] = []
     for page in pages:
-        tagged = page.tagged
-        lines = [line for line in reading_order(page, drop) if not (tagged and line[0].role in _NOT_PROSE_ROLES)]
-        previous: list[Segment] | None = None
-        previous_hint: int | None = None
-        for number, line in enumerate(lines, start=1):
-            hint = _heading_hint(line, tagged, body, levels)
-            if previous is not None and (_breaks_paragraph(previous, line, tagged) or bool(hint) != bool(previous_hint)):
+        lines, page_hints = _page_lines(page, drop, body, levels)
+        for number, (line, hint) in enumerate(zip(lines, page_hints), start=1):
+            if number > 1 and (_breaks_paragraph(lines[number - 2], line, by_tags and page.tagged)
+                               or bool(hint) != bool(page_hints[number - 2])):
                 texts.append("")
                 hints.append(None)
                 where.append((page.number, 0))
-            text = " ".join(" ".join(s.text.split()) for s in line)
-            texts.append(text)
+            texts.append(" ".join(" ".join(s.text.split()) for s in line))
             hints.append(hint)
             where.append((page.number, number))
-            previous, previous_hint = line, hint
         if lines:
             # A page break ends no paragraph by itself; a blank line keeps the next page's
             # first line from being read as part of a heading.
@@ -132,8 +194,7 @@ def build_document(messages: list[dict[str, object]], path: str, data: bytes) ->
         from klarsyn.document.pdf.facts import PdfFacts
 
         document.pdf = PdfFacts.from_dict(facts_message["facts"])  # type: ignore[arg-type]
-        lang = getattr(document.pdf, "lang", None) or getattr(document.pdf, "language", None)
-        document.declared_language = str(lang) if lang else None
+        document.declared_language = document.pdf.lang or None  # type: ignore[attr-defined]
     else:
         document.declared_language = None
     return document

@@ -250,10 +250,13 @@ def is_tagged(document: pdfium.PdfDocument) -> bool:
     return bool(raw.FPDFCatalog_IsTagged(document.raw))
 
 
-def page_messages(source: PdfSource) -> Iterator[dict[str, object]]:
+def page_messages(source: PdfSource, part: int = 0, parts: int = 1) -> Iterator[dict[str, object]]:
+    """The page messages of every ``parts``-th page from page ``part`` (0-based): two
+    workers, each reading every other page, read a long file in about half the time."""
     from klarsyn.document.pdf.tags import page_roles
 
     tagged = is_tagged(source.document)
-    roles = page_roles(source.data) if tagged else []
-    for index in range(len(source.document)):
-        yield page_message(source.document, index, tagged, roles[index] if index < len(roles) else None)
+    indexes = range(part, len(source.document), parts)
+    roles = page_roles(source.data, set(indexes)) if tagged else {}
+    for index in indexes:
+        yield page_message(source.document, index, tagged, roles.get(index))

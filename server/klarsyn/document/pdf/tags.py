@@ -19,52 +19,62 @@ _INLINE = frozenset(
     "Span Link Quote Em Strong Reference Annot Ruby Warichu Code Sub Sup BibEntry Lbl Note NonStruct Private Form".split()
 )
 _MAX_STEPS = 32  # up from an id to its running-text element (a loop of /P links stops here)
-_STANDARD = frozenset(
+STANDARD_TYPES = frozenset(
     "P H H1 H2 H3 H4 H5 H6 L LI LBody Lbl Table TR TH TD THead TBody TFoot Figure Formula Caption TOC TOCI "
     "Document Part Sect Art Div BlockQuote Index Title Aside FENote".split()
 ) | _INLINE
 
 
-def _role(element: pikepdf.Object, rolemap: dict[str, str]) -> str:
-    name = str(element.get("/S", "")).lstrip("/")
-    for _ in range(8):  # a role map may map to another custom name, or loop
-        if name in _STANDARD or name not in rolemap:
+def standard_type(name: str, rolemap: dict[str, str]) -> str:
+    """A structure type with the RoleMap applied: a custom type is followed to the standard
+    one it maps to (a few steps: a loop in the map ends there). A standard type is never
+    remapped, as the PDF reference says readers must do: Word maps /Title to /H1, but a
+    screen reader reads a Title."""
+    for _ in range(8):
+        if name in STANDARD_TYPES or name not in rolemap or rolemap[name] == name:
             break
         name = rolemap[name]
     return name
 
 
-def page_roles(data: bytes) -> list[dict[int, tuple[str, int]]]:
-    """Per page (0-based), {mcid: (element type, block number)}; the block number is the
-    same for every id of one paragraph, heading or item. Empty when the file has no
-    usable parent tree; never raises for a damaged tree (the tags only refine the text)."""
+def _role(element: pikepdf.Object, rolemap: dict[str, str]) -> str:
+    return standard_type(str(element.get("/S", "")).lstrip("/"), rolemap)
+
+
+def page_roles(data: bytes, wanted: set[int] | None = None) -> dict[int, dict[int, tuple[str, int]]]:
+    """Per page (0-based; the ``wanted`` ones, or all), {mcid: (element type, block
+    number)}; the block number is the same for every id of one paragraph, heading or item
+    (numbers are the elements' object numbers, so two workers reading different pages agree).
+    Empty when the file has no usable parent tree; never raises for a damaged tree (the tags
+    only refine the text)."""
     try:
         pdf = pikepdf.open(io.BytesIO(data))
     except Exception:  # noqa: BLE001 - qpdf's errors are many; PDFium reads the text regardless
-        return []
+        return {}
     try:
-        return _roles(pdf)
+        return _roles(pdf, wanted)
     except Exception:  # noqa: BLE001
-        return []
+        return {}
     finally:
         pdf.close()
 
 
-def _roles(pdf: pikepdf.Pdf) -> list[dict[int, tuple[str, int]]]:
+def _roles(pdf: pikepdf.Pdf, wanted: set[int] | None) -> dict[int, dict[int, tuple[str, int]]]:
     root = pdf.Root.get("/StructTreeRoot")
     if not isinstance(root, pikepdf.Dictionary) or "/ParentTree" not in root:
-        return []
+        return {}
     rolemap: dict[str, str] = {}
     raw_map = root.get("/RoleMap")
     if isinstance(raw_map, pikepdf.Dictionary):
         for key, value in raw_map.items():
             rolemap[key.lstrip("/")] = str(value).lstrip("/")
     tree = pikepdf.NumberTree(root.ParentTree)
-    blocks: dict[tuple[int, int], int] = {}
-    out: list[dict[int, tuple[str, int]]] = []
-    for page in pdf.pages:
+    out: dict[int, dict[int, tuple[str, int]]] = {}
+    for index, page in enumerate(pdf.pages):
+        if wanted is not None and index not in wanted:
+            continue
         roles: dict[int, tuple[str, int]] = {}
-        out.append(roles)
+        out[index] = roles
         try:
             ids = tree[int(page.obj.get("/StructParents"))]
         except (KeyError, IndexError, TypeError, ValueError):
@@ -75,12 +85,11 @@ def _roles(pdf: pikepdf.Pdf) -> list[dict[int, tuple[str, int]]]:
             if not isinstance(element, pikepdf.Dictionary):
                 continue
             kind, block = _block_of(element, rolemap)
-            if block is not None:
-                roles[mcid] = (kind, blocks.setdefault(block, len(blocks)))
+            roles[mcid] = (kind, block)
     return out
 
 
-def _block_of(element: pikepdf.Dictionary, rolemap: dict[str, str]) -> tuple[str, tuple[int, int] | None]:
+def _block_of(element: pikepdf.Dictionary, rolemap: dict[str, str]) -> tuple[str, int]:
     kind = _role(element, rolemap)
     for _ in range(_MAX_STEPS):
         if kind not in _INLINE:
@@ -91,4 +100,5 @@ def _block_of(element: pikepdf.Dictionary, rolemap: dict[str, str]) -> tuple[str
         element, kind = parent, _role(parent, rolemap)
     if kind == "LBody":
         kind = "LI"
-    return kind, element.objgen if element.is_indirect else (id(element), 0)
+    # A direct element has no object number: -1, no block (its lines break by geometry).
+    return kind, element.objgen[0] if element.is_indirect else -1

@@ -131,7 +131,9 @@ class Example:
     text: str
     match: str | None = None  # the text the finding must cover, when given
     lang: str | None = None  # the example's language, when the rule serves several
-    format: str = "markdown"  # markdown, text or html (structure checks need HTML's markup)
+    # markdown, text or html (structure checks need HTML's markup), or pdf: then ``text`` is
+    # a small YAML spec of the PDF the tests build (tests/pdf_build.py, document_from_spec).
+    format: str = "markdown"
     fix: str | None = None  # the first fix's new text, when given; "none": no fix is offered
 
 
