@@ -9,8 +9,7 @@ sandbox.run_worker, to show it is not refused. Run with the klarsyn under test o
     PYTHONPATH=server python scripts/pdf_sandbox_figures.py --hostile
 
 ``--hostile`` runs every file of tests/pdf_hostile.py through run_worker instead and prints
-the wall time, the child's outcome and the line the user sees. (Until extract.py and
-structure.py exist, put tests/pdf_standins on PYTHONPATH too.)
+the wall time, the child's outcome and the line the user sees.
 """
 
 from __future__ import annotations
@@ -51,7 +50,7 @@ def measure(path: Path, runs: int) -> None:
             if line.startswith(b'{"kind":"start"'):
                 pages = int(line.split(b":")[-1].rstrip(b"}\n"))
             last = now
-        _, status, usage = os.wait4(proc.pid, 0)
+        _, _status, usage = os.wait4(proc.pid, 0)
         total = time.monotonic() - started
         row = (total, first, gap, gap_at, usage.ru_maxrss // 1024, sent, pages)
         if best is None or row[0] > best[0]:

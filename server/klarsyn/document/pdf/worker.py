@@ -53,7 +53,7 @@ def limit_memory(megabytes: int) -> None:
         if which is None:
             continue
         try:
-            soft, hard = resource.getrlimit(which)
+            _soft, hard = resource.getrlimit(which)
             cap = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
             resource.setrlimit(which, (cap, hard if hard != resource.RLIM_INFINITY else cap))
             return  # one is enough: AS where it exists (Linux), else DATA
@@ -151,25 +151,12 @@ def classify(exc: BaseException) -> tuple[str, str]:
     return "damaged", f"is damaged or not a readable PDF ({text})"
 
 
-def _structure() -> Any:
-    """structure.py (the accessibility facts), or None while it is not part of klarsyn yet:
-    build.py reads a PDF without facts. A structure.py that exists is imported normally."""
-    import importlib
-    import importlib.util
-
-    name = "klarsyn.document.pdf.structure"
-    if name not in sys.modules and importlib.util.find_spec(name) is None:
-        return None
-    return importlib.import_module(name)
-
-
 def run(data: bytes, channel: Channel, max_pages: int, cpu: tuple[float, float] = (0.0, 0.0)) -> int:
     """Parse and send; every failure becomes one error message."""
     # Imported outside the try: a broken install is a traceback on stderr (the parent
     # reports the exit code), never a file "damaged".
-    from klarsyn.document.pdf import extract
+    from klarsyn.document.pdf import extract, structure
 
-    structure = _structure()
     page: int | None = None
     try:
         document = extract.open_pdf(data)
@@ -187,9 +174,8 @@ def run(data: bytes, channel: Channel, max_pages: int, cpu: tuple[float, float] 
             channel.send(message)
             page = (page + 1) if isinstance(page, int) else None  # the next one is being read
         page = None
-        if structure is not None:
-            channel.send({"kind": "facts", "facts": structure.read_facts(data).to_dict()})
-    except Exception as exc:  # anything from the libraries on a hostile file: one line
+        channel.send({"kind": "facts", "facts": structure.read_facts(data).to_dict()})
+    except Exception as exc:  # noqa: BLE001 - anything from the libraries on a hostile file: one line
         reason, problem = classify(exc)
         message: dict[str, Any] = {"kind": "error", "reason": reason, "problem": problem}
         if page is not None:
