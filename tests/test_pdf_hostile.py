@@ -347,3 +347,33 @@ def test_modules_in_the_working_directory_are_not_imported_by_the_child(tmp_path
     monkeypatch.chdir(tmp_path)
     messages, _ = _run(hostile.valid())
     assert isinstance(messages, list), messages
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_the_worker_dies_with_a_parent_killed_outright() -> None:
+    # A parent killed with SIGKILL cannot end its child; the kernel does. The worker's stdin
+    # stays open here (this test holds the pipe), so only the parent's death can end it.
+    read_end, write_end = os.pipe()
+    parent_code = ("import os, subprocess, sys, time\n"
+                   "from klarsyn.document.pdf.sandbox import worker_command\n"
+                   "child = subprocess.Popen(worker_command(), stdin=int(sys.argv[1]), stdout=subprocess.DEVNULL)\n"
+                   "print(child.pid, flush=True)\ntime.sleep(60)")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "server"))
+    parent = subprocess.Popen([sys.executable, "-c", parent_code, str(read_end)], pass_fds=(read_end,),
+                              stdout=subprocess.PIPE, env=env)
+    os.close(read_end)
+    try:
+        assert parent.stdout is not None
+        worker = int(parent.stdout.readline())
+        time.sleep(0.5)  # the worker is up and waiting for its input
+        parent.kill()
+        parent.wait()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            state = Path(f"/proc/{worker}/stat").read_text().split(")")[-1].split()[0] if Path(f"/proc/{worker}").exists() else "gone"
+            if state in ("Z", "X", "gone"):
+                break
+            time.sleep(0.05)
+        assert state in ("Z", "X", "gone"), f"the worker still runs (state {state})"
+    finally:
+        os.close(write_end)
