@@ -202,6 +202,6 @@ def build_document(messages: list[dict[str, object]], path: str, data: bytes) ->
 
 def load_pdf(data: bytes, path: str) -> Document:
     """Parse in the worker process (sandbox.py: time and memory bounded) and build."""
-    from klarsyn.document.pdf.sandbox import run_worker
+    from klarsyn.document.pdf.sandbox import read_pdf
 
-    return build_document(list(run_worker(data, path)), path, data)
+    return build_document(read_pdf(data, path), path, data)

@@ -66,14 +66,60 @@ class _Stop(Exception):
     """Raised inside run_worker: the problem for the InputError, after the child is gone."""
 
 
-def run_worker(data: bytes, path: str, *, limits: Limits = LIMITS, command: Sequence[str] | None = None) -> list[dict[str, Any]]:
+# A file this big is read by two workers, each reading every other page, when there are two
+# cores or more: generasjonspartiet.pdf (1.4 MB, 100 pages) then takes 0.6 s less. Smaller
+# files are read faster by one worker than two can start. Each of the two gets half the
+# memory, so the file as a whole stays within the limit.
+PARALLEL_BYTES = 512 * 1024
+PARALLEL_WORKERS = 2
+
+
+def read_pdf(data: bytes, path: str, *, limits: Limits = LIMITS) -> list[dict[str, Any]]:
+    """The messages for the PDF ``data`` as one worker sends them (start, pages in order,
+    facts, done), read by one worker or, for a long file, by two at once; the first part's
+    InputError if any part fails."""
+    parts = PARALLEL_WORKERS if len(data) >= PARALLEL_BYTES and (os.cpu_count() or 1) >= 2 else 1
+    if parts == 1:
+        return run_worker(data, path, limits=limits)
+    _precheck(data, path)
+    share = Limits(**{**limits.__dict__, "memory_mb": max(limits.memory_mb // parts, 1)})
+    results: list[list[dict[str, Any]] | BaseException | None] = [None] * parts
+
+    def read(part: int) -> None:
+        try:
+            results[part] = run_worker(data, path, limits=share, part=part, parts=parts)
+        except BaseException as exc:  # noqa: BLE001 - handed to the calling thread below
+            results[part] = exc
+
+    # Daemon threads: on Ctrl-C the calling thread leaves at once; each worker dies with
+    # its own timeouts (and on Linux with this process).
+    threads = [threading.Thread(target=read, args=(k,), daemon=True) for k in range(1, parts)]
+    for thread in threads:
+        thread.start()
+    read(0)  # the first part in this thread
+    for thread in threads:
+        thread.join()
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    first = results[0]
+    assert isinstance(first, list)
+    pages = [m for result in results if isinstance(result, list) for m in result if m.get("kind") == "page"]
+    pages.sort(key=lambda m: m.get("index", 0))
+    return [m for m in first if m.get("kind") == "start"] + pages + [m for m in first if m.get("kind") not in ("start", "page")]
+
+
+def run_worker(data: bytes, path: str, *, limits: Limits = LIMITS, command: Sequence[str] | None = None,
+               part: int = 0, parts: int = 1) -> list[dict[str, Any]]:
     """The worker's messages for the PDF ``data`` (start, pages, facts, done), or an
     InputError naming ``path`` with one line that says what is wrong with the file.
+    ``part`` of ``parts``: the worker reads every ``parts``-th page from page ``part``, and
+    only the first part reads the facts.
 
     ``command`` replaces the worker's command line (tests substitute a child that stalls
     or crashes); the limits are passed to the real worker only."""
     _precheck(data, path)
-    argv = list(command) if command else worker_command(limits)
+    argv = list(command) if command else worker_command(limits) + (["--part", str(part), "--parts", str(parts)] if parts > 1 else [])
     started = time.monotonic()
     proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env=_child_env(), close_fds=True)
@@ -84,7 +130,7 @@ def run_worker(data: bytes, path: str, *, limits: Limits = LIMITS, command: Sequ
                threading.Thread(target=_drain, args=(proc, stderr_tail), daemon=True)]
     for thread in threads:
         thread.start()
-    progress = _Progress(started, limits)
+    progress = _Progress(started, limits, parts)
     try:
         messages = _collect(proc, lines, progress, limits)
         if progress.done:
@@ -145,8 +191,9 @@ def _child_env() -> dict[str, str]:
 class _Progress:
     """Where the child is (opening, page i, facts) and when it must next be heard from."""
 
-    def __init__(self, started: float, limits: Limits) -> None:
+    def __init__(self, started: float, limits: Limits, parts: int = 1) -> None:
         self.started = started
+        self.parts = parts  # the worker reads every parts-th page
         self.heard = started
         self.pages: int | None = None
         self.next_page = 0
@@ -176,7 +223,7 @@ class _Progress:
             self.ceiling = self.started + self.limits.base_seconds + self.limits.per_page_seconds * pages
         elif kind == "page":
             index = message.get("index")
-            self.next_page = index + 1 if isinstance(index, int) else self.next_page + 1
+            self.next_page = index + self.parts if isinstance(index, int) else self.next_page + self.parts
         elif kind == "facts":
             self.facts = True
         elif kind == "done":

@@ -151,8 +151,10 @@ def classify(exc: BaseException) -> tuple[str, str]:
     return "damaged", f"is damaged or not a readable PDF ({text})"
 
 
-def run(data: bytes, channel: Channel, max_pages: int, cpu: tuple[float, float] = (0.0, 0.0)) -> int:
-    """Parse and send; every failure becomes one error message."""
+def run(data: bytes, channel: Channel, max_pages: int, cpu: tuple[float, float] = (0.0, 0.0),
+        part: int = 0, parts: int = 1) -> int:
+    """Parse and send; every failure becomes one error message. ``part`` of ``parts``: read
+    every ``parts``-th page from page ``part``; the facts only in the first part."""
     # Imported outside the try: a broken install is a traceback on stderr (the parent
     # reports the exit code), never a file "damaged".
     from klarsyn.document.pdf import extract, structure
@@ -168,13 +170,14 @@ def run(data: bytes, channel: Channel, max_pages: int, cpu: tuple[float, float] 
         if cpu[0]:
             limit_cpu(cpu[0] + cpu[1] * pages)
         channel.send({"kind": "start", "pages": pages})
-        page = 0
-        for message in extract.page_messages(document):
+        page = part
+        for message in extract.page_messages(document, part, parts):
             page = message.get("index") if isinstance(message, dict) else None
             channel.send(message)
-            page = (page + 1) if isinstance(page, int) else None  # the next one is being read
+            page = (page + parts) if isinstance(page, int) else None  # the next one is being read
         page = None
-        channel.send({"kind": "facts", "facts": structure.read_facts(data).to_dict()})
+        if part == 0:
+            channel.send({"kind": "facts", "facts": structure.read_facts(data).to_dict()})
     except Exception as exc:  # noqa: BLE001 - anything from the libraries on a hostile file: one line
         reason, problem = classify(exc)
         message: dict[str, Any] = {"kind": "error", "reason": reason, "problem": problem}
@@ -196,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cpu-seconds", type=float, default=0.0)
     parser.add_argument("--cpu-per-page", type=float, default=0.0)
     parser.add_argument("--parent", type=int, default=0)
+    parser.add_argument("--part", type=int, default=0)
+    parser.add_argument("--parts", type=int, default=1)
     args = parser.parse_args(argv)
     die_with_parent(args.parent)
     limit_memory(args.memory_mb)  # before pypdfium2 and pikepdf are imported
@@ -204,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     channel = Channel(_protocol_stream())
     data = sys.stdin.buffer.read()
     try:
-        return run(data, channel, args.max_pages, (args.cpu_seconds, args.cpu_per_page))
+        return run(data, channel, args.max_pages, (args.cpu_seconds, args.cpu_per_page), args.part, max(args.parts, 1))
     except BrokenPipeError:  # the parent stopped listening (it gave up on us)
         return EXIT_PROBLEM
     except MemoryError:
