@@ -21,7 +21,8 @@ import pytest
 pytest.importorskip("pypdfium2")
 pytest.importorskip("pikepdf")
 
-from klarsyn.document.pdf.sandbox import Limits, run_worker
+from klarsyn.document.pdf import sandbox
+from klarsyn.document.pdf.sandbox import Limits, read_pdf, run_worker
 from klarsyn.errors import InputError
 
 from tests import pdf_hostile as hostile
@@ -47,12 +48,12 @@ def _children() -> set[int]:
     return found
 
 
-def _run(data: bytes, name: str = "hostile.pdf", **kwargs) -> tuple[list[dict] | InputError, float]:
+def _run(data: bytes, name: str = "hostile.pdf", reader=run_worker, **kwargs) -> tuple[list[dict] | InputError, float]:  # type: ignore[no-untyped-def]
     before = _children() if sys.platform.startswith("linux") else set()
     peak = _peak_rss()
     started = time.monotonic()
     try:
-        result: list[dict] | InputError = run_worker(data, name, **kwargs)
+        result: list[dict] | InputError = reader(data, name, **kwargs)
     except InputError as exc:
         result = exc
     elapsed = time.monotonic() - started
@@ -95,11 +96,19 @@ CASES = {
 }
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_hostile_file_is_one_clear_line_within_budget(case: str) -> None:
+def test_hostile_file_is_one_clear_line_within_budget(case: str, workers: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through one worker, and through two reading every other page (as the CLI reads a
+    long file), each with half the memory."""
     data = getattr(hostile, case)()
-    result, elapsed = _run(data, f"/tmp/{case}.pdf")
+    if workers == 2:
+        monkeypatch.setattr(sandbox, "PARALLEL_BYTES", 0)
+        monkeypatch.setattr(sandbox.os, "cpu_count", lambda: 2)
+    result, elapsed = _run(data, f"/tmp/{case}.pdf", reader=run_worker if workers == 1 else read_pdf)
     expected, _, words = CASES[case].partition(": ")
+    if workers == 2:
+        words = words.replace("300 MB", "MB")  # each of the two has 150 MB
     if isinstance(result, InputError):
         assert expected in ("error", "either"), f"{case} was refused: {result}"
         line = str(result)

@@ -122,3 +122,17 @@ def test_tagged_table_of_contents_and_artifacts_make_no_text() -> None:
     assert "8.0 Arbeidsliv 69" not in joined
     assert any(b.kind is BlockKind.HEADING and b.text.startswith("8.0 Arbeidsliv") for b in document.blocks)
     assert not any(t.strip().isdigit() for t in texts(document))
+
+
+@pytest.mark.skipif(not (SHARED / "generasjonspartiet.pdf").exists(), reason="needs ../shared")
+def test_two_workers_read_the_same_document_as_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from klarsyn.document.pdf import sandbox
+
+    data = (SHARED / "generasjonspartiet.pdf").read_bytes()
+    one = build_document(sandbox.run_worker(data, "g.pdf"), "g.pdf", data)
+    monkeypatch.setattr(sandbox.os, "cpu_count", lambda: 2)
+    assert len(data) >= sandbox.PARALLEL_BYTES
+    two = build_document(sandbox.read_pdf(data, "g.pdf"), "g.pdf", data)
+    assert two.source == one.source
+    assert [(b.kind, b.level, b.text) for b in two.blocks] == [(b.kind, b.level, b.text) for b in one.blocks]
+    assert two.pdf == one.pdf and two.page_lines == one.page_lines

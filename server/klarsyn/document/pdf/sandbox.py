@@ -77,7 +77,7 @@ PARALLEL_WORKERS = 2
 def read_pdf(data: bytes, path: str, *, limits: Limits = LIMITS) -> list[dict[str, Any]]:
     """The messages for the PDF ``data`` as one worker sends them (start, pages in order,
     facts, done), read by one worker or, for a long file, by two at once; the first part's
-    InputError if any part fails."""
+    InputError if any part fails (each part's own list ends with its "done")."""
     parts = PARALLEL_WORKERS if len(data) >= PARALLEL_BYTES and (os.cpu_count() or 1) >= 2 else 1
     if parts == 1:
         return run_worker(data, path, limits=limits)
@@ -102,11 +102,10 @@ def read_pdf(data: bytes, path: str, *, limits: Limits = LIMITS) -> list[dict[st
     for result in results:
         if isinstance(result, BaseException):
             raise result
-    first = results[0]
-    assert isinstance(first, list)
-    pages = [m for result in results if isinstance(result, list) for m in result if m.get("kind") == "page"]
-    pages.sort(key=lambda m: m.get("index", 0))
-    return [m for m in first if m.get("kind") == "start"] + pages + [m for m in first if m.get("kind") not in ("start", "page")]
+    messages = [m for result in results if isinstance(result, list) for m in result]
+    pages = sorted((m for m in messages if m.get("kind") == "page"), key=lambda m: m.get("index", 0))
+    start = next(m for m in messages if m.get("kind") == "start")
+    return [start, *pages, *(m for m in messages if m.get("kind") == "facts"), {"kind": "done"}]
 
 
 def run_worker(data: bytes, path: str, *, limits: Limits = LIMITS, command: Sequence[str] | None = None,
@@ -114,7 +113,7 @@ def run_worker(data: bytes, path: str, *, limits: Limits = LIMITS, command: Sequ
     """The worker's messages for the PDF ``data`` (start, pages, facts, done), or an
     InputError naming ``path`` with one line that says what is wrong with the file.
     ``part`` of ``parts``: the worker reads every ``parts``-th page from page ``part``, and
-    only the first part reads the facts.
+    only the last part reads the facts.
 
     ``command`` replaces the worker's command line (tests substitute a child that stalls
     or crashes); the limits are passed to the real worker only."""

@@ -154,7 +154,8 @@ def classify(exc: BaseException) -> tuple[str, str]:
 def run(data: bytes, channel: Channel, max_pages: int, cpu: tuple[float, float] = (0.0, 0.0),
         part: int = 0, parts: int = 1) -> int:
     """Parse and send; every failure becomes one error message. ``part`` of ``parts``: read
-    every ``parts``-th page from page ``part``; the facts only in the first part."""
+    every ``parts``-th page from page ``part``; the facts only in the last part (the first
+    part has the file's first page, which tends to hold the most text)."""
     # Imported outside the try: a broken install is a traceback on stderr (the parent
     # reports the exit code), never a file "damaged".
     from klarsyn.document.pdf import extract, structure
@@ -176,7 +177,7 @@ def run(data: bytes, channel: Channel, max_pages: int, cpu: tuple[float, float] 
             channel.send(message)
             page = (page + parts) if isinstance(page, int) else None  # the next one is being read
         page = None
-        if part == 0:
+        if part == parts - 1:
             channel.send({"kind": "facts", "facts": structure.read_facts(data).to_dict()})
     except Exception as exc:  # noqa: BLE001 - anything from the libraries on a hostile file: one line
         reason, problem = classify(exc)
