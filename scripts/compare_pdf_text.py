@@ -52,6 +52,18 @@ def source_of(path: Path) -> str:
     return load_document(path).source
 
 
+def _judged_pdf(paths: list[Path]) -> list[tuple[tuple[str, str, str], str]]:
+    out = []
+    for path in paths:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        header = lines[0].split("\t")
+        for line in lines[1:]:
+            row = dict(zip(header, line.split("\t")))
+            if row.get("verdict") in ("right", "wrong", "debatable"):
+                out.append(((row["file"], row["rule"], row["flagged"]), row["verdict"]))
+    return out
+
+
 def _row(file: str, d: dict[str, object], source: str) -> list[str]:
     """A finding as a row to judge (the columns of eval/judged/*.tsv, verdicts empty)."""
     a, b = d["offset"]  # type: ignore[misc]
@@ -82,6 +94,10 @@ def main() -> int:
     folder = args.shared / "corpus" / "programmes"
     names = args.files or sorted(p.stem for p in folder.glob("*.pdf"))
     judged = load_judged(sorted((ROOT / "eval" / "judged").glob("*.tsv")))
+    # PDF-only findings judged on the PDF (eval/pdf/*.tsv): which still come, by verdict.
+    judged_pdf = _judged_pdf(sorted((ROOT / "eval" / "pdf").glob("*.tsv")))
+    pdf_fates: collections.Counter[str] = collections.Counter()
+    judged_keys = {(file, key(rule, flagged)) for (file, rule, flagged), _ in judged_pdf}
     totals: collections.Counter[str] = collections.Counter()
     per_rule: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     pool: list[list[str]] = []
@@ -120,12 +136,17 @@ def main() -> int:
             per_rule[rule]["both"] += n
         print(f"{name:32} {row['text']:6} {row['pdf']:6} {row['both']:6} {row['text only']:9} {row['pdf only']:8} | "
               f"{verdicts['right kept']:>18} {verdicts['right lost']:4} | {verdicts['wrong kept']:>11} {verdicts['wrong lost']:4}")
+        for (file, rule, flagged), verdict in judged_pdf:
+            if file == f"programmes/{name}.pdf":
+                pdf_fates[f"{verdict} {'kept' if pdf_keys[key(rule, flagged)] else 'gone'}"] += 1
         left = collections.Counter(only_pdf)
         for d in pdf_found:
             k = key(str(d["rule"]), pdf_source[d["offset"][0]:d["offset"][1]])  # type: ignore[index]
             if left[k] > 0:
                 left[k] -= 1
-                pool.append(_row(f"programmes/{name}.pdf", d, pdf_source))
+                row = _row(f"programmes/{name}.pdf", d, pdf_source)
+                if (row[0], k) not in judged_keys:  # a new sample leaves out what is judged
+                    pool.append(row)
         if args.show_pdf_only:
             shown = 0
             for d in pdf_found:
@@ -139,6 +160,14 @@ def main() -> int:
                 print(f"  {d['rule']} p{d.get('page')}:{d.get('page_line')}  {context}")
     print(f"{'all':32} {totals['text']:6} {totals['pdf']:6} {totals['both']:6} {totals['text only']:9} {totals['pdf only']:8} | "
           f"{totals['right kept']:>18} {totals['right lost']:4} | {totals['wrong kept']:>11} {totals['wrong lost']:4}")
+    if judged_pdf:
+        kept = {v: pdf_fates[f"{v} kept"] for v in ("right", "debatable", "wrong")}
+        gone = {v: pdf_fates[f"{v} gone"] for v in ("right", "debatable", "wrong")}
+        n = sum(kept.values())
+        points = kept["right"] + 0.5 * kept["debatable"]
+        print(f"\njudged PDF-only findings (eval/pdf): still given {n} (right {kept['right']}, debatable {kept['debatable']}, "
+              f"wrong {kept['wrong']}; precision {100 * points / n if n else 0:.0f} %), gone: right {gone['right']}, "
+              f"debatable {gone['debatable']}, wrong {gone['wrong']}")
     if args.sample and args.out:
         rows = sorted(random.Random(args.seed).sample(pool, min(args.sample, len(pool))), key=lambda r: (r[0], int(r[1])))
         header = "file start end rule severity flagged context message fix verdict fix_verdict reason".split()

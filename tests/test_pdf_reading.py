@@ -136,3 +136,17 @@ def test_two_workers_read_the_same_document_as_one(monkeypatch: pytest.MonkeyPat
     assert two.source == one.source
     assert [(b.kind, b.level, b.text) for b in two.blocks] == [(b.kind, b.level, b.text) for b in one.blocks]
     assert two.pdf == one.pdf and two.page_lines == one.page_lines
+
+
+def test_a_pull_quote_in_large_type_is_read_once_and_is_no_heading() -> None:
+    body = ["Kvinner er oftere utsatt for vold og", "overgrep. Vi har fortsatt langt igjen til et", "likestilt samfunn. Det vil vi endre."]
+    quote = ["Kvinner er oftere utsatt for vold", "og overgrep. Vi har fortsatt langt"]
+    lines: list[Line] = [(60, 780, 20, "Likestilling"), *[(60, 750 - 14 * i, 11, t) for i, t in enumerate(body)],
+                         *[(300, 500 - 30 * i, 24, t) for i, t in enumerate(quote)]]
+    pages = [lines, [(60, 780, 20, "Skole"), (60, 750, 11, "Alle barn skal lære å lese."), (60, 700, 16, "Lærere"),
+                     (60, 680, 11, "Vi trenger flere."), (60, 650, 16, "Bygg"), (60, 630, 11, "Skolene skal pusses opp."),
+                     (60, 600, 16, "Mat"), (60, 580, 11, "Skolemat hver dag.")]]
+    document = read(make_pdf(pages))
+    joined = "\n".join(texts(document))
+    assert joined.count("Kvinner er oftere utsatt for vold") == 1
+    assert not any(b.kind is BlockKind.HEADING and "Kvinner" in b.text for b in document.blocks)

@@ -139,20 +139,46 @@ def _headings_first(lines: list[list[Segment]], hints: list[int | None]) -> None
         i = end
 
 
-def _page_lines(page: Page, drop: set[tuple[int, int]], body: float, levels: dict[float, int]) -> tuple[list[list[Segment]], list[int | None]]:
+def _flat(text: str) -> str:
+    return " ".join(text.replace("-\n", "").split()).casefold()
+
+
+def body_text(pages: list[Page], body: float) -> str:
+    """The text set at body size or smaller, all pages, flattened (for pull quotes)."""
+    return _flat("\n".join(s.text for page in pages for s in page.segments if round(s.size * 2) / 2 < body + _HEADING_STEP))
+
+
+def _without_pull_quotes(lines: list[list[Segment]], body: float, flat_body: str) -> list[list[Segment]]:
+    """Leave out text set larger than the body that repeats the body text: a pull quote
+    (partiet_sentrum.pdf sets «Kvinner er oftere utsatt for vold og overgrep. …» from its
+    paragraph on page 25 again in large type on pages 25 and 40). Read twice, it would be two
+    findings, and a heading."""
+    return [line for line in lines
+            if not (_line_size(line) >= body + _HEADING_STEP and len(line_words := _flat(" ".join(s.text for s in line))) >= 20
+                    and len(line_words.split()) >= 4 and line_words in flat_body)]
+
+
+def _page_lines(page: Page, drop: set[tuple[int, int]], body: float, levels: dict[float, int],
+                flat_body: str) -> tuple[list[list[Segment]], list[int | None]]:
     tagged = page.tagged
     lines = [line for line in reading_order(page, drop) if not (tagged and line[0].role in _NOT_PROSE_ROLES)]
-    hints = [_heading_hint(line, tagged, body, levels) for line in lines]
-    # Large text over three lines or more is a pull quote or a cover, not a heading.
-    i = 0
-    while i < len(hints):
-        end = i + 1
-        while end < len(hints) and hints[i] and hints[end] == hints[i] and not (tagged and lines[i][0].role):
-            end += 1
-        if hints[i] and end - i >= 3:
-            hints[i:end] = [0] * (end - i)
-        i = end
     if not tagged:
+        lines = _without_pull_quotes(lines, body, flat_body)
+    hints = [_heading_hint(line, tagged, body, levels) for line in lines]
+    if not tagged:
+        # Large text over three lines or more, or holding a sentence, is a pull quote or a
+        # cover, not a heading (judged on partiet_sentrum.pdf).
+        i = 0
+        while i < len(lines):
+            size = _line_size(lines[i])
+            end = i + 1
+            while end < len(lines) and _line_size(lines[end]) == size:
+                end += 1
+            if size >= body + _HEADING_STEP:
+                joined = " ".join(s.text for line in lines[i:end] for s in line).strip()
+                if end - i >= 3 or _SENTENCE_INSIDE.search(joined) or joined.endswith((".", "!", "?")):
+                    hints[i:end] = [0] * (end - i)
+            i = end
         _headings_first(lines, hints)
     return lines, hints
 
@@ -165,11 +191,12 @@ def build_document(messages: list[dict[str, object]], path: str, data: bytes) ->
     body = body_size(pages)
     levels = _heading_sizes(pages, body)
     by_tags = _tags_are_paragraphs(pages)
+    flat_body = body_text(pages, body)
     texts: list[str] = []
     hints: list[int | None] = []
     where: list[tuple[int, int]] = []
     for page in pages:
-        lines, page_hints = _page_lines(page, drop, body, levels)
+        lines, page_hints = _page_lines(page, drop, body, levels, flat_body)
         for number, (line, hint) in enumerate(zip(lines, page_hints), start=1):
             if number > 1 and (_breaks_paragraph(lines[number - 2], line, by_tags and page.tagged)
                                or bool(hint) != bool(page_hints[number - 2])):
