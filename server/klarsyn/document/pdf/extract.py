@@ -283,12 +283,13 @@ def is_tagged(document: pdfium.PdfDocument) -> bool:
 
 
 def page_messages(source: PdfSource, part: int = 0, parts: int = 1) -> Iterator[dict[str, object]]:
-    """The page messages of every ``parts``-th page from page ``part`` (0-based): two
-    workers, each reading every other page, read a long file in about half the time."""
+    """The page messages of the pages worker ``part`` of ``parts`` reads (parts.py): two
+    workers at once read a long file in well under the time of one."""
+    from klarsyn.document.pdf.parts import pages_of
     from klarsyn.document.pdf.tags import page_roles
 
     tagged = is_tagged(source.document)
-    indexes = range(part, len(source.document), parts)
+    indexes = pages_of(part, parts, len(source.document))
     roles = page_roles(source.data, set(indexes)) if tagged else {}
     for index in indexes:
         yield page_message(source.document, index, tagged, roles.get(index))

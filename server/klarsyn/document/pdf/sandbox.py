@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from klarsyn.document.pdf.parts import next_page
 from klarsyn.errors import InputError
 
 
@@ -66,8 +67,8 @@ class _Stop(Exception):
     """Raised inside run_worker: the problem for the InputError, after the child is gone."""
 
 
-# A file this big is read by two workers, each reading every other page, when there are two
-# cores or more: generasjonspartiet.pdf (1.4 MB, 100 pages) then takes 0.6 s less. Smaller
+# A file this big is read by two workers at once (parts.py deals out the pages) when there
+# are two cores or more. Smaller
 # files are read faster by one worker than two can start. Each of the two gets half the
 # memory, so the file as a whole stays within the limit.
 PARALLEL_BYTES = 512 * 1024
@@ -112,8 +113,8 @@ def run_worker(data: bytes, path: str, *, limits: Limits = LIMITS, command: Sequ
                part: int = 0, parts: int = 1) -> list[dict[str, Any]]:
     """The worker's messages for the PDF ``data`` (start, pages, facts, done), or an
     InputError naming ``path`` with one line that says what is wrong with the file.
-    ``part`` of ``parts``: the worker reads every ``parts``-th page from page ``part``, and
-    only the last part reads the facts.
+    ``part`` of ``parts``: the worker reads the pages parts.py gives it, and only the last
+    part reads the facts.
 
     ``command`` replaces the worker's command line (tests substitute a child that stalls
     or crashes); the limits are passed to the real worker only."""
@@ -129,7 +130,7 @@ def run_worker(data: bytes, path: str, *, limits: Limits = LIMITS, command: Sequ
                threading.Thread(target=_drain, args=(proc, stderr_tail), daemon=True)]
     for thread in threads:
         thread.start()
-    progress = _Progress(started, limits, parts)
+    progress = _Progress(started, limits, part, parts)
     try:
         messages = _collect(proc, lines, progress, limits)
         if progress.done:
@@ -190,9 +191,9 @@ def _child_env() -> dict[str, str]:
 class _Progress:
     """Where the child is (opening, page i, facts) and when it must next be heard from."""
 
-    def __init__(self, started: float, limits: Limits, parts: int = 1) -> None:
+    def __init__(self, started: float, limits: Limits, part: int = 0, parts: int = 1) -> None:
         self.started = started
-        self.parts = parts  # the worker reads every parts-th page
+        self.part, self.parts = part, parts  # which pages the worker reads (parts.py)
         self.heard = started
         self.pages: int | None = None
         self.next_page = 0
@@ -219,10 +220,12 @@ class _Progress:
             if not isinstance(pages, int) or pages < 0:
                 raise _Stop("could not be read (the PDF reader sent a bad page count)")
             self.pages = pages
+            self.next_page = next_page(-1, self.part, self.parts, pages)
             self.ceiling = self.started + self.limits.base_seconds + self.limits.per_page_seconds * pages
         elif kind == "page":
             index = message.get("index")
-            self.next_page = index + self.parts if isinstance(index, int) else self.next_page + self.parts
+            self.next_page = (next_page(index, self.part, self.parts, self.pages or 0) if isinstance(index, int)
+                              else self.next_page + 1)
         elif kind == "facts":
             self.facts = True
         elif kind == "done":

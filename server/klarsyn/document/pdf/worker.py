@@ -154,11 +154,11 @@ def classify(exc: BaseException) -> tuple[str, str]:
 def run(data: bytes, channel: Channel, max_pages: int, cpu: tuple[float, float] = (0.0, 0.0),
         part: int = 0, parts: int = 1) -> int:
     """Parse and send; every failure becomes one error message. ``part`` of ``parts``: read
-    every ``parts``-th page from page ``part``; the facts only in the last part (the first
-    part has the file's first page, which tends to hold the most text)."""
+    the pages parts.py gives this part; the facts only in the last part."""
     # Imported outside the try: a broken install is a traceback on stderr (the parent
     # reports the exit code), never a file "damaged".
     from klarsyn.document.pdf import extract, structure
+    from klarsyn.document.pdf.parts import next_page
 
     page: int | None = None
     try:
@@ -171,11 +171,11 @@ def run(data: bytes, channel: Channel, max_pages: int, cpu: tuple[float, float] 
         if cpu[0]:
             limit_cpu(cpu[0] + cpu[1] * pages)
         channel.send({"kind": "start", "pages": pages})
-        page = part
+        page = next_page(-1, part, parts, pages)
         for message in extract.page_messages(document, part, parts):
             page = message.get("index") if isinstance(message, dict) else None
             channel.send(message)
-            page = (page + parts) if isinstance(page, int) else None  # the next one is being read
+            page = next_page(page, part, parts, pages) if isinstance(page, int) else None  # the next one is being read
         page = None
         if part == parts - 1:
             channel.send({"kind": "facts", "facts": structure.read_facts(data).to_dict()})
