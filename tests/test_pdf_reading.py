@@ -150,3 +150,30 @@ def test_a_pull_quote_in_large_type_is_read_once_and_is_no_heading() -> None:
     joined = "\n".join(texts(document))
     assert joined.count("Kvinner er oftere utsatt for vold") == 1
     assert not any(b.kind is BlockKind.HEADING and "Kvinner" in b.text for b in document.blocks)
+
+
+@pytest.mark.skipif(not (SHARED / "partiet_sentrum.pdf").exists(), reason="needs ../shared")
+@pytest.mark.parametrize("name", ["fred_og_rettferdighet", "generasjonspartiet", "industri_og_næringspartiet",
+                                  "konservativt", "norgesdemokratene", "partiet_sentrum"])
+def test_no_block_of_a_real_programme_is_page_furniture(name: str) -> None:
+    """No paragraph or heading of the six programmes is a page number, a running header or
+    footer, or a table-of-contents line: the reader of the PDF sees none of them as text."""
+    from klarsyn.document.layout import is_page_number
+    from klarsyn.document.pdf.reading import furniture, page_from_wire
+
+    data = (SHARED / f"{name}.pdf").read_bytes()
+    source = extract.open_pdf(data)
+    messages = [{"kind": "start", "pages": len(source)}, *extract.page_messages(source), {"kind": "done"}]
+    document = build_document(messages, f"{name}.pdf", data)
+    pages = [page_from_wire(m) for m in messages if m["kind"] == "page"]
+    # The headers and footers that recur on many pages (digits aside), as the reader finds them.
+    recurring = {" ".join(p.segments[i].text.split()) for p in pages for (n, i) in furniture(pages) if n == p.number}
+    recurring = {t for t in recurring if len(t) >= 8 and not is_page_number(t)}
+    for block in document.blocks:
+        text = block.text.strip()
+        assert not is_page_number(text), (name, text)
+        # The cover may show the slogan that later pages carry as their header
+        # (norgesdemokratene: «Norge Først», tagged as a paragraph on page 1).
+        if document.page_position(block.source_span(0, 1)[0])[0] > 1:
+            assert text not in recurring, (name, text)
+        assert "....." not in text and "…………" not in text, (name, text[:80])  # dot leaders of a TOC
