@@ -17,7 +17,6 @@ regression fails it.
 from __future__ import annotations
 
 import argparse
-import io
 import resource
 import statistics
 import subprocess
@@ -31,27 +30,19 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "programmes"
 
 
 def build_sample_pdf(path: Path, pages: int = 100) -> None:
-    """A plain one-column PDF of the sample draft's paragraphs, about 400 words a page."""
-    import pikepdf
+    """A plain one-column PDF of the sample draft's words, 50 lines of 12 words a page."""
+    sys.path.insert(0, str(ROOT))
+    from tests.pdf_build import Line, Page, build_pdf
 
     words = (ROOT / "examples" / "lokalvalg-2023-utkast.txt").read_text(encoding="utf-8").split()
-    pdf = pikepdf.new()
-    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
-                                                BaseFont=pikepdf.Name.Helvetica, Encoding=pikepdf.Name.WinAnsiEncoding))
-    at = 0
+    out, at = [], 0
     for _ in range(pages):
-        ops = []
+        lines = []
         for row in range(50):
-            line = " ".join(words[(at + k) % len(words)] for k in range(12))
+            lines.append(Line(" ".join(words[(at + k) % len(words)] for k in range(12)), 60, 780 - 14 * row, size=10))
             at += 12
-            text = line.encode("cp1252", "replace").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
-            ops.append(b"BT /F1 10 Tf 60 %d Td (" % (780 - 14 * row) + text + b") Tj ET")
-        page = pdf.add_blank_page(page_size=(595, 842))
-        page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
-        page.obj.Contents = pdf.make_stream(b"\n".join(ops))
-    out = io.BytesIO()
-    pdf.save(out)
-    path.write_bytes(out.getvalue())
+        out.append(Page(lines))
+    path.write_bytes(build_pdf(out, tagged=False))
 
 
 def page_count(path: Path) -> int:

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from eval_precision import load_judged  # noqa: E402
+from eval_precision import load_judged, tsv_rows  # noqa: E402
 
 _WORDS = 8
 
@@ -53,15 +53,8 @@ def source_of(path: Path) -> str:
 
 
 def _judged_pdf(paths: list[Path]) -> list[tuple[tuple[str, str, str], str]]:
-    out = []
-    for path in paths:
-        lines = path.read_text(encoding="utf-8").splitlines()
-        header = lines[0].split("\t")
-        for line in lines[1:]:
-            row = dict(zip(header, line.split("\t")))
-            if row.get("verdict") in ("right", "wrong", "debatable"):
-                out.append(((row["file"], row["rule"], row["flagged"]), row["verdict"]))
-    return out
+    return [((row["file"], row["rule"], row["flagged"]), row["verdict"])
+            for path in paths for row in tsv_rows(path) if row.get("verdict") in ("right", "wrong", "debatable")]
 
 
 def _row(file: str, d: dict[str, object], source: str) -> list[str]:

@@ -142,13 +142,17 @@ class Judged:
     fix: str = ""  # the first fix as judged ("[safety] old→new")
 
 
+def tsv_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a judged TSV file, by column name."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    return [dict(zip(header, line.split("\t"))) for line in lines[1:]]
+
+
 def load_judged(paths: list[Path]) -> list[Judged]:
     rows = []
     for path in paths:
-        lines = path.read_text(encoding="utf-8").splitlines()
-        header = lines[0].split("\t")
-        for line in lines[1:]:
-            row = dict(zip(header, line.split("\t")))
+        for row in tsv_rows(path):
             verdict = (row.get("verdict") or "").strip()
             if verdict not in ("right", "wrong", "debatable"):
                 continue  # not judged yet

@@ -184,22 +184,21 @@ def bomb_layers(megabytes: int = 4096) -> bytes:
     return zlib.compress(_bomb_deflate(megabytes), 9)
 
 
-def content_bomb(megabytes: int = 4096) -> bytes:
-    """A page whose content stream inflates (FlateDecode twice) to ``megabytes`` MiB."""
-    bomb = bomb_layers(megabytes)
+def _one_page(contents: bytes) -> bytes:
+    """A one-page PDF whose content stream object is ``contents``."""
     return raw_pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>",
                     2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-                    3: _page(2),
-                    4: stream(bomb, b"/Filter [/FlateDecode /FlateDecode]"), 5: _FONT})
+                    3: _page(2), 4: contents, 5: _FONT})
+
+
+def content_bomb(megabytes: int = 4096) -> bytes:
+    """A page whose content stream inflates (FlateDecode twice) to ``megabytes`` MiB."""
+    return _one_page(stream(bomb_layers(megabytes), b"/Filter [/FlateDecode /FlateDecode]"))
 
 
 def content_bomb_single(megabytes: int = 1024) -> bytes:
     """The same with one FlateDecode (about 1 MB stored for each GB)."""
-    bomb = _bomb_deflate(megabytes)
-    return raw_pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>",
-                    2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-                    3: _page(2),
-                    4: stream(bomb, b"/Filter /FlateDecode"), 5: _FONT})
+    return _one_page(stream(_bomb_deflate(megabytes), b"/Filter /FlateDecode"))
 
 
 def image_bomb(side: int = 40_000) -> bytes:

@@ -1,39 +1,28 @@
 """A PDF read as a reader reads it: columns in order, furniture left out, words whole,
-positions as page and line. PDFs are built here with pikepdf (Helvetica, WinAnsi, so
+positions as page and line. PDFs are built with tests/pdf_build.py (Helvetica, WinAnsi, so
 æøå work); the text goes through the real extraction (PDFium) in this process."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pikepdf
 import pytest
 
 from klarsyn.document.model import BlockKind
 from klarsyn.document.pdf import extract
 from klarsyn.document.pdf.build import build_document
+from tests.pdf_build import Line as PdfLine
+from tests.pdf_build import Page, build_pdf
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "programmes"
 
 Line = tuple[float, float, float, str]  # x, y, size, text
 
 
-def make_pdf(pages: list[list[Line]], width: float = 595, height: float = 842) -> bytes:
-    """A PDF whose pages draw the given lines in the given order (the content stream's)."""
-    pdf = pikepdf.new()
-    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
-                                                BaseFont=pikepdf.Name.Helvetica, Encoding=pikepdf.Name.WinAnsiEncoding))
-    for lines in pages:
-        ops = []
-        for x, y, size, text in lines:
-            escaped = text.encode("cp1252").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
-            ops.append(b"BT /F1 %.1f Tf %.1f %.1f Td (" % (size, x, y) + escaped + b") Tj ET")
-        page = pdf.add_blank_page(page_size=(width, height))
-        page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
-        page.obj.Contents = pdf.make_stream(b"\n".join(ops))
-    out = __import__("io").BytesIO()
-    pdf.save(out)
-    return out.getvalue()
+def make_pdf(pages: list[list[Line]]) -> bytes:
+    """An untagged PDF whose pages draw the given lines in the given order (the content
+    stream's), with the shared test builder."""
+    return build_pdf([Page([PdfLine(text, x, y, size=size) for x, y, size, text in lines]) for lines in pages], tagged=False)
 
 
 def read(data: bytes, path: str = "test.pdf"):  # type: ignore[no-untyped-def]
