@@ -45,7 +45,7 @@ _MAX_HEADING_WORDS = 12
 # A line that ends in one of these leads into what follows («Partiet Sentrum vil» before
 # its list, «Vi ønsker å» before a wrapped line): a heading does not end in a modal verb,
 # an infinitive marker, a conjunction or a preposition.
-_LEAD_IN_ENDS = frozenset(
+LEAD_IN_ENDS = frozenset(
     "vil skal må kan bør ønsker mener går jobbe jobber arbeide arbeider å at og eller samt men "
     "for til om med som av i på fra ved mot etter under over blant ".split()
 )
@@ -227,7 +227,7 @@ def _dash_aside(text: str, unit: _Unit) -> bool:
             and not unit.is_list)  # under a list item, a dash line is the next item
 
 
-_SENTENCE_INSIDE = regex.compile(r"[.!?:]\s+[\p{Lu}«\"]")
+SENTENCE_INSIDE = regex.compile(r"[.!?:]\s+[\p{Lu}«\"]")
 
 
 def _ended_early(unit: _Unit, next_content: str) -> bool:
@@ -239,7 +239,7 @@ def _ended_early(unit: _Unit, next_content: str) -> bool:
     last = unit.lines[-1].content
     if not last or last[-1] in _TERMINAL or last[-1] in "-–(":
         return False
-    if _SENTENCE_INSIDE.search(last):
+    if SENTENCE_INSIDE.search(last):
         return False  # «… familiens behov. Partiet⏎Sentrum ønsker»: a sentence began on the line
     width = max(len(line.content) for line in unit.lines)
     first_word = next_content.split(maxsplit=1)[0]
@@ -264,7 +264,7 @@ def _looks_like_heading_line(unit: _Unit) -> bool:
     if content[:1].isdigit() and not numbered:
         return False
     words = content.split()
-    if words[-1].lower() in _LEAD_IN_ENDS:
+    if words[-1].lower() in LEAD_IN_ENDS:
         return False
     return 0 < len(words) <= _MAX_HEADING_WORDS
 

@@ -4,7 +4,7 @@ ligatures, the table of contents), told what the PDF knows about headings.
 
 The source is klarsyn's own text of the PDF: one line per line of the page, a blank line
 where a paragraph ends (a new tag-tree element, a gap wider than the line spacing, a
-change of font size), a form feed where a page begins. ``Document.page_lines`` maps each
+change of font size) and after each page. ``Document.page_lines`` maps each
 source line back to its page and its line on the page, for positions such as
 ``program.pdf:p12:34``.
 """
@@ -17,7 +17,7 @@ from collections import Counter
 from klarsyn.document.layout import BULLETS, LONE_MARKER
 from klarsyn.document.model import Document
 from klarsyn.document.pdf.reading import Page, Segment, furniture, page_from_wire, reading_order
-from klarsyn.document.plaintext import _LEAD_IN_ENDS, _SENTENCE_INSIDE, parse_plaintext
+from klarsyn.document.plaintext import LEAD_IN_ENDS, SENTENCE_INSIDE, parse_plaintext
 
 # Title is the document's title, not a level of its outline (generasjonspartiet.pdf tags a
 # chapter's motto «Vår hovedsak» as Title between H2 and H3).
@@ -71,7 +71,7 @@ def _heading_hint(line: list[Segment], tagged: bool, body: float, levels: dict[f
     size = _line_size(line)
     words = text.split()
     if (size in levels and len(words) <= _MAX_HEADING_WORDS and not text.rstrip().endswith((".", ",", ";", ":"))
-            and words[-1].lower() not in _LEAD_IN_ENDS and not _SENTENCE_INSIDE.search(text)
+            and words[-1].lower() not in LEAD_IN_ENDS and not SENTENCE_INSIDE.search(text)
             and not LONE_MARKER.match(text[:2]) and text[:1] not in BULLETS):
         return levels[size]  # not a lead-in («Vi vil:», «Partiet Sentrum vil»), a sentence or an item set large
     if abs(size - body) <= 0.5 and not any(s.bold for s in line):
@@ -176,7 +176,7 @@ def _page_lines(page: Page, drop: set[tuple[int, int]], body: float, levels: dic
                 end += 1
             if size >= body + _HEADING_STEP:
                 joined = " ".join(s.text for line in lines[i:end] for s in line).strip()
-                if end - i >= 3 or _SENTENCE_INSIDE.search(joined) or joined.endswith((".", "!", "?")):
+                if end - i >= 3 or SENTENCE_INSIDE.search(joined) or joined.endswith((".", "!", "?")):
                     hints[i:end] = [0] * (end - i)
             i = end
         _headings_first(lines, hints)
