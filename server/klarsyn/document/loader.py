@@ -127,7 +127,7 @@ def parse(source: str, path: str, fmt: str, language: str | None = None) -> Docu
     if fmt == "html":
         from klarsyn.document.html import parse_html
 
-        return _settle_language(parse_html(source, path), language)
+        return settle_language(parse_html(source, path), language)
     if fmt == "markdown":
         from klarsyn.document.markdown import parse_markdown  # markdown-it loads for Markdown only
 
@@ -159,7 +159,7 @@ def load_document(path: Path, language: str | None = None, fmt: str | None = Non
             raise InputError(str(path), f"is not a {fmt.upper()} file (no zip signature)")
         document = parse_docx(data, str(path)) if fmt == "docx" else parse_odt(data, str(path))
         document.raw_digest = hashlib.sha256(data).hexdigest()
-        return _settle_language(document, language)
+        return settle_language(document, language)
     if fmt == "pdf":
         return settle_language(read_pdf(path), language)
     return parse(read_source(path), str(path), fmt, language)
@@ -167,28 +167,22 @@ def load_document(path: Path, language: str | None = None, fmt: str | None = Non
 
 def read_pdf(path: Path) -> Document:
     """A PDF's Document, its language not yet settled (the CLI reads PDFs while it loads
-    the rules: the parsing happens in a child process)."""
+    the rules: the parsing happens in child processes, which also refuse what is no PDF)."""
     from klarsyn.document.pdf.build import load_pdf  # pypdfium2 and pikepdf load for PDFs only
 
-    data = _read_bytes(path, MAX_PACKAGE_BYTES)
-    # The header may follow up to 1,024 bytes of junk (as readers accept it).
-    if b"%PDF-" not in data[:1024]:
-        raise InputError(str(path), "is not a PDF file (no %PDF- header)")
-    return load_pdf(data, str(path))
+    return load_pdf(_read_bytes(path, MAX_PACKAGE_BYTES), str(path))
 
 
 def settle_language(document: Document, language: str | None) -> Document:
-    return _settle_language(document, language)
-
-
-def _settle_language(document: Document, language: str | None) -> Document:
-    """Given > the file's own declaration (w:lang, dc:language, lang=) > detection > nb."""
+    """Given > the file's own declaration (w:lang, dc:language, lang=, a PDF's /Lang unless
+    its text clearly contradicts it) > detection > nb."""
+    if language:
+        document.language, document.language_source = language, "config"
+        return document
     declared = normalize_language(document.declared_language) if document.declared_language else None
     # Detected from the prose only: an HTML source also holds tags and attributes.
     prose = "\n".join(b.text for b in document.blocks[:2_000])
-    if language:
-        document.language, document.language_source = language, "config"
-    elif declared and not _contradicted(document, declared, prose):
+    if declared and not _contradicted(document, declared, prose):
         document.language, document.language_source = declared, "declared"
     else:
         document.language, document.language_source = resolve_language(prose, "text", None)
