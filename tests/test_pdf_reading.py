@@ -7,10 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from klarsyn.document.model import BlockKind
 from klarsyn.document.pdf import extract
 from klarsyn.document.pdf.build import build_document
+
 from tests.pdf_build import Line as PdfLine
 from tests.pdf_build import Page, build_pdf
 

@@ -190,8 +190,8 @@ def _fewer_collections(wanted: bool) -> Iterator[None]:
 
 def _load(args: argparse.Namespace) -> tuple[list, list[tuple[str, str]], object]:
     """Documents to check, input errors, and the config cache."""
-    from klarsyn.config import ConfigCache
     from klarsyn.cli.files import expand_paths
+    from klarsyn.config import ConfigCache
     from klarsyn.document.loader import load_document, settle_language
 
     configs = ConfigCache(args.config)

@@ -16,7 +16,13 @@ from collections import Counter
 
 from klarsyn.document.layout import BULLETS, LONE_MARKER
 from klarsyn.document.model import Document
-from klarsyn.document.pdf.reading import Page, Segment, furniture, page_from_wire, reading_order
+from klarsyn.document.pdf.reading import (
+    Page,
+    Segment,
+    furniture,
+    page_from_wire,
+    reading_order,
+)
 from klarsyn.document.plaintext import LEAD_IN_ENDS, SENTENCE_INSIDE, parse_plaintext
 
 # Title is the document's title, not a level of its outline (generasjonspartiet.pdf tags a
