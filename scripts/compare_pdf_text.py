@@ -129,9 +129,12 @@ def main() -> int:
             per_rule[rule]["both"] += n
         print(f"{name:32} {row['text']:6} {row['pdf']:6} {row['both']:6} {row['text only']:9} {row['pdf only']:8} | "
               f"{verdicts['right kept']:>18} {verdicts['right lost']:4} | {verdicts['wrong kept']:>11} {verdicts['wrong lost']:4}")
+        pdf_rules = collections.Counter(str(d["rule"]) for d in pdf_found)
         for (file, rule, flagged), verdict in judged_pdf:
             if file == f"programmes/{name}.pdf":
-                pdf_fates[f"{verdict} {'kept' if pdf_keys[key(rule, flagged)] else 'gone'}"] += 1
+                # A file-level finding (pdf-*) has no flagged words: its rule is the finding.
+                kept = pdf_rules[rule] if not flagged else pdf_keys[key(rule, flagged)]
+                pdf_fates[f"{verdict} {'kept' if kept else 'gone'}"] += 1
         left = collections.Counter(only_pdf)
         for d in pdf_found:
             k = key(str(d["rule"]), pdf_source[d["offset"][0]:d["offset"][1]])  # type: ignore[index]
