@@ -149,6 +149,17 @@ def test_sample_round_trip_comments_on_the_flagged_words_and_safe_fixes_as_chang
     diagnostics, source = _check_round_trip(run_cli, original, annotated, tmp_path)
     assert len(diagnostics) > 30 and sum(d["fixes"][0]["safety"] == "safe" for d in diagnostics if d["fixes"]) >= 3
     assert hashlib.sha256(original.read_bytes()).hexdigest() == before  # the original is untouched
+    with zipfile.ZipFile(original) as a, zipfile.ZipFile(annotated) as b:
+        assert "word/comments.xml" not in a.namelist() and b.namelist() == a.namelist() + ["word/comments.xml"]
+        for name in a.namelist():
+            if name not in MAY_CHANGE:
+                assert a.read(name) == b.read(name), name
+        # The new part is named in the relationships and the content types; nothing there is lost.
+        rels_a, rels_b = (etree.fromstring(z.read("word/_rels/document.xml.rels")) for z in (a, b))
+        assert [etree.tostring(r) for r in rels_b][: len(rels_a)] == [etree.tostring(r) for r in rels_a]
+        assert [r.get("Target") for r in rels_b][len(rels_a) :] == ["comments.xml"]
+        types_a, types_b = (etree.fromstring(z.read("[Content_Types].xml")) for z in (a, b))
+        assert len(types_b) == len(types_a) + 1 and types_b[-1].get("PartName") == "/word/comments.xml"
     # Accepting every tracked change gives exactly the text the safe fixes give; rejecting
     # them all gives the original text back.
     fixed = _safe_fixed(source, diagnostics)
@@ -277,6 +288,9 @@ def test_unusual_file_keeps_everything_it_had(run_cli, tmp_path: Path) -> None:
         for name in names_a:
             if name not in MAY_CHANGE:
                 assert a.read(name) == b.read(name), name
+        # The comments part was there already: its relationship and content type too.
+        for name in ("word/_rels/document.xml.rels", "[Content_Types].xml"):
+            assert a.read(name) == b.read(name), name
         before = etree.fromstring(a.read("word/document.xml"))
         after = etree.fromstring(b.read("word/document.xml"))
     # Kari's comment and her tracked changes are still there, as are the fields, the footnote
@@ -325,3 +339,26 @@ def test_libreoffice_opens_the_annotated_file_and_converts_it(run_cli, tmp_path:
     plain, commented = _pdf(original, tmp_path), _pdf(annotated, tmp_path)
     # The comments come out as PDF annotations; the original has none.
     assert b"/Annot" not in plain and commented.count(b"/Annot") >= len(list(WordDocument(str(annotated)).comments))
+
+
+def test_hostile_files_fail_cleanly_and_write_nothing(run_cli, tmp_path: Path) -> None:
+    from tests.test_rich import _hostile
+
+    files = _hostile(tmp_path)
+    # A good document whose comments part declares entities: refused before it is parsed.
+    laughing = unusual_docx(tmp_path / "kommentarer.docx")
+    buffer = BytesIO(laughing.read_bytes())
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(laughing, "w") as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/comments.xml":
+                data = data.replace(b"?>", b'?><!DOCTYPE c [<!ENTITY a "aaaaaaaaaa">]>', 1)
+            out.writestr(info, data)
+    files["entities in the comments"] = (laughing, "word/comments.xml declares a DTD or entities; refused")
+    for name, (path, expected) in files.items():
+        target = tmp_path / f"{path.stem}-kommentert.docx"
+        code, out, err = run_cli("annotate", str(path), "-o", str(target))
+        assert code == 2, name
+        [line] = err.splitlines()
+        assert line.startswith(f"klarsyn: {path}:") and expected in line, (name, line)
+        assert not target.exists(), name
