@@ -189,6 +189,24 @@ def test_options_select_severity_no_changes_and_language(run_cli, tmp_path: Path
     assert len(list(WordDocument(str(only)).comments)) == sum(d["severity"] in ("warning", "error") for d in warnings) < len(comments)
 
 
+def test_lix_comments_on_the_headings_when_asked(run_cli, tmp_path: Path) -> None:
+    from klarsyn.document.loader import load_document
+    from klarsyn.metrics.analysis import analyze
+
+    original = sample_docx(tmp_path / "utkast.docx")
+    out = tmp_path / "lix.docx"
+    assert run_cli("annotate", str(original), "-o", str(out), "--select", "kanselli", "--lix-comments")[0] == 0
+    analysis = analyze(load_document(original))
+    headings = {s.title: s.counts.lix for s in analysis.sections if s.heading is not None and s.counts.lix is not None}
+    anchors = anchored_texts(out)
+    lix = {anchors[str(c.comment_id)]: c.text for c in WordDocument(str(out)).comments if c.text.endswith("[lix]")}
+    assert set(lix) == set(headings) and len(headings) > 5
+    title, value = next(iter(headings.items()))
+    assert lix[title].startswith(f"LIX {value:.0f} (")
+    _, _, plain = run_cli("annotate", str(original), "-o", str(tmp_path / "uten.docx"), "--select", "kanselli")
+    assert not [c for c in WordDocument(str(tmp_path / "uten.docx")).comments if c.text.endswith("[lix]")]
+
+
 def test_refuses_to_write_over_the_original_and_unreadable_input(run_cli, tmp_path: Path) -> None:
     original = sample_docx(tmp_path / "utkast.docx")
     before = original.read_bytes()
@@ -339,6 +357,18 @@ def test_libreoffice_opens_the_annotated_file_and_converts_it(run_cli, tmp_path:
     plain, commented = _pdf(original, tmp_path), _pdf(annotated, tmp_path)
     # The comments come out as PDF annotations; the original has none.
     assert b"/Annot" not in plain and commented.count(b"/Annot") >= len(list(WordDocument(str(annotated)).comments))
+    # LibreOffice reads every comment (author, initials) and every tracked change.
+    done = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "odt",
+                           "--outdir", str(tmp_path / "odt"), str(annotated)], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    content = zipfile.ZipFile(tmp_path / "odt" / "utkast-kommentert.odt").read("content.xml").decode("utf-8")
+    root = etree.fromstring(zipfile.ZipFile(annotated).read("word/document.xml"))
+    comments = list(WordDocument(str(annotated)).comments)
+    changes = len(root.findall(f".//{_q('del')}")) + len(root.findall(f".//{_q('ins')}"))
+    assert content.count("<office:annotation ") == len(comments) == content.count("<dc:creator>klarsyn</dc:creator>") - changes
+    assert content.count("<meta:creator-initials>KS</meta:creator-initials>") == len(comments)
+    assert content.count("<text:deletion>") == len(root.findall(f".//{_q('del')}")) > 0
+    assert content.count("<text:insertion>") == len(root.findall(f".//{_q('ins')}")) > 0
 
 
 def test_hostile_files_fail_cleanly_and_write_nothing(run_cli, tmp_path: Path) -> None:

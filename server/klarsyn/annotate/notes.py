@@ -147,3 +147,28 @@ def apply_changes(source: str, changes: list[Change]) -> str:
         at = c.end
     parts.append(source[at:])
     return "".join(parts)
+
+
+_LIX_TEXT = {
+    "nb": "LIX {lix:.0f} ({band}) i denne delen: {words} ord, {sentences} setninger, {long:.0f} % lange ord.",
+    "nn": "LIX {lix:.0f} ({band}) i denne delen: {words} ord, {sentences} setningar, {long:.0f} % lange ord.",
+    "en": "LIX {lix:.0f} ({band}) in this section: {words} words, {sentences} sentences, {long:.0f} % long words.",
+}
+LIX_RULE = "lix"  # the label in the comment; no rule of that id exists
+
+
+def lix_notes(analysis: object, lang: str) -> list[Note]:
+    """A note on each heading with the readability of its section (as `klarsyn stats` gives it)."""
+    from klarsyn.metrics.lix import band
+
+    notes: list[Note] = []
+    for section in getattr(analysis, "sections", []):
+        lix = section.counts.lix
+        if section.heading is None or lix is None:
+            continue
+        block = section.heading.block
+        start, end = block.source_span(0, len(block.text))
+        text = _LIX_TEXT.get(lang, _LIX_TEXT["nb"]).format(lix=lix, band=band(lix, lang), words=section.counts.words,
+                                                         sentences=section.counts.sentences, long=100 * section.counts.long_word_share)
+        notes.append(Note(start, end, (f"{text} [{LIX_RULE}]",), LIX_RULE))
+    return notes

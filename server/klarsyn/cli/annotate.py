@@ -37,6 +37,7 @@ def add_parser(sub: argparse._SubParsersAction, language: object, rule_list: obj
     p.add_argument("--min-severity", choices=("error", "warning", "info", "hint"), default="hint",
                    help="leave out findings below this severity (default: hint, all)")
     p.add_argument("--no-changes", action="store_true", help="comments only: no tracked changes for the safe fixes")
+    p.add_argument("--lix-comments", action="store_true", help="also a comment on each heading with its section's LIX")
     p.add_argument("--lang", type=language, help="language of the comments: nb, nn or en (default: the document's)")
     p.add_argument("--config", type=Path, help="use this config file instead of looking for klarsyn.yml")
 
@@ -96,6 +97,10 @@ def run(args: argparse.Namespace) -> int:
                     for f in findings]
     descriptions = {r.id: r.description for r in config.all_rules()}
     the_plan = plan(findings, document.source, descriptions, lang, changes=not args.no_changes)
+    if args.lix_comments:
+        from klarsyn.annotate.notes import lix_notes
+
+        the_plan.notes.extend(lix_notes(result.analysis, lang))
     out, summary = annotate_docx(data, str(path), source, the_plan)
     write_output(args.output, out, "the annotated copy")
     words = _WORDS.get(lang, _WORDS["en"])
