@@ -172,6 +172,68 @@ def test_sample_round_trip_comments_on_the_flagged_words_and_safe_fixes_as_chang
     assert err.strip() == f"klarsyn: {len(diagnostics)} comments and {safe} tracked changes added to {tmp_path / 'again.docx'}"
 
 
+def _shredded(source: Path, target: Path, seed: int) -> Path:
+    """The file with every run cut into up to thirteen runs at random places, some bold, some
+    italic, with bookmarks and proofing marks between them: the text is the same."""
+    import random
+
+    rng = random.Random(seed)
+    with zipfile.ZipFile(source) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+        for run in list(root.iter(_q("r"))):
+            t = run.find(_q("t"))
+            if t is None or not t.text or len(t.text) < 2:
+                continue
+            text = t.text
+            cuts = sorted(rng.sample(range(1, len(text)), min(len(text) - 1, rng.randint(0, 12))))
+            pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)])]
+            previous = run
+            for n, piece in enumerate(pieces):
+                twin = etree.Element(_q("r"))
+                rpr = etree.SubElement(twin, _q("rPr"))
+                if rng.random() < 0.3:
+                    etree.SubElement(rpr, _q(rng.choice(["b", "i", "u"])))
+                new_t = etree.SubElement(twin, _q("t"))
+                new_t.text = piece
+                new_t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                previous.addnext(twin)
+                previous = twin
+                if rng.random() < 0.15:
+                    mark = etree.Element(_q(rng.choice(["proofErr", "bookmarkEnd"])))
+                    mark.set(_q("id" if mark.tag == _q("bookmarkEnd") else "type"), "7000" if mark.tag == _q("bookmarkEnd") else "spellStart")
+                    previous.addnext(mark)
+                    previous = mark
+            run.getparent().remove(run)
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in z.infolist():
+                out.writestr(info, etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+                             if info.filename == "word/document.xml" else z.read(info))
+    return target
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_runs_cut_anywhere_still_give_exact_anchors_and_changes(run_cli, tmp_path: Path, seed: int) -> None:
+    original = _shredded(sample_docx(tmp_path / "utkast.docx"), tmp_path / "oppdelt.docx", seed)
+    annotated = tmp_path / "oppdelt-kommentert.docx"
+    diagnostics, source = _check_round_trip(run_cli, original, annotated, tmp_path)
+    assert _text(_resolved(annotated, tmp_path / "accepted.docx", accept=True)) == _safe_fixed(source, diagnostics)
+    assert _text(_resolved(annotated, tmp_path / "rejected.docx", accept=False)) == source
+    # Every piece of text kept the formatting it had: the formatted characters are the same
+    # before and after (a deleted character counted where it was).
+    def formatted(path: Path) -> list[tuple[str, str]]:
+        root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
+        out = []
+        for t in root.iter(_q("t"), _q("delText")):
+            if _ours(t, "ins"):
+                continue
+            rpr = t.getparent().find(_q("rPr"))
+            marks = "".join(sorted(etree.QName(c).localname for c in rpr)) if rpr is not None else ""
+            out += [(ch, marks) for ch in t.text or ""]
+        return out
+
+    assert formatted(annotated) == formatted(original)
+
+
 def test_options_select_severity_no_changes_and_language(run_cli, tmp_path: Path) -> None:
     original = sample_docx(tmp_path / "utkast.docx")
     out = tmp_path / "kun-kommentarer.docx"
