@@ -19,13 +19,13 @@ import re
 import zipfile
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from io import BytesIO
 
 from lxml import etree
 
 from klarsyn.annotate.notes import Change, Note, Plan
-from klarsyn.document.docx import PKG, W, DocxSource
+from klarsyn.document.docx import PKG, DocxSource, W
 from klarsyn.document.rich import LineTrace
 from klarsyn.document.safexml import _UNPACK_ERRORS, parse_xml, read_part
 from klarsyn.errors import InputError
@@ -406,7 +406,7 @@ def annotate_docx(data: bytes, path: str, source: DocxSource, plan: Plan, now: d
     summary = Summary(overlapping=plan.overlapping, unplaced=plan.unsuited)
     if not plan.notes and not plan.changes:
         return data, summary
-    date = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    date = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     package = source.package
     rels_data = read_part(package, RELS, path, required=False)
     rels = parse_xml(rels_data, RELS, path) if rels_data else None
