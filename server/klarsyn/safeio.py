@@ -245,8 +245,8 @@ def _write_atomic(target: str, data: bytes) -> None:
         raise
 
 
-def write_output(path: str | os.PathLike[str], text: str, what: str = "the output") -> None:
-    """Write ``text`` (UTF-8) to the file the user named, or raise one clear UsageError.
+def write_output(path: str | os.PathLike[str], text: str | bytes, what: str = "the output") -> None:
+    """Write ``text`` (UTF-8; bytes as they are) to the file the user named, or raise one clear UsageError.
 
     - a regular file, or a name that does not exist yet: atomically (write aside, rename);
     - a symbolic link: what it points to is written (atomically if that is a regular file);
@@ -257,7 +257,7 @@ def write_output(path: str | os.PathLike[str], text: str, what: str = "the outpu
     - a folder, a socket or a block device (a disk): refused.
     """
     name = str(path)
-    data = text.encode("utf-8")
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     try:
         fd = _open_fd_name(name) if os.name == "posix" else None
         if fd is not None:

@@ -88,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="write a self-contained HTML readability report")
     common(report)
     report.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the HTML file to write")
+    from klarsyn.cli import annotate
+
+    annotate.add_parser(sub, _language, _rule_list)
     baseline = sub.add_parser("baseline", help="record today's findings so later checks show only new ones")
     baseline_sub = baseline.add_subparsers(dest="baseline_command", metavar="write", parser_class=_Parser)
     write = baseline_sub.add_parser("write", help="write FILE with the findings of PATH...")
@@ -130,6 +133,10 @@ def _run(args: argparse.Namespace) -> int:
             return _baseline(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "annotate":
+            from klarsyn.cli.annotate import run
+
+            return run(args)
         if args.command == "explain":
             return _explain(args.rule)
         if args.command == "lsp":

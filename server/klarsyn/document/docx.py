@@ -8,12 +8,13 @@ document's language from the default run language."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from lxml import etree
 
 from klarsyn.document.model import BlockKind, Document, Link
-from klarsyn.document.rich import Piece, RichBuilder, TooMuchText, small_int, too_much_text
-from klarsyn.document.safexml import open_zip, parse_xml, read_part
+from klarsyn.document.rich import LineTrace, Piece, RichBuilder, TooMuchText, small_int, too_much_text
+from klarsyn.document.safexml import Package, open_zip, parse_xml, read_part
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -67,6 +68,22 @@ class _Styles:
 
 
 def parse_docx(data: bytes, path: str) -> Document:
+    return read_docx(data, path)[0]
+
+
+@dataclass
+class DocxSource:
+    """What a writer needs beside the Document: the opened package, the parsed
+    word/document.xml (the very tree the text was read from) and one LineTrace per line of
+    the extracted text."""
+
+    package: Package
+    root: etree._Element
+    lines: list[LineTrace]
+
+
+def read_docx(data: bytes, path: str, traced: bool = False) -> tuple[Document, DocxSource | None]:
+    """The Document, and with ``traced`` the source it was read from (see DocxSource)."""
     archive = open_zip(data, path)
     # Every part is unpacked (and its size checked) before any is parsed: the limit on all
     # parts together is met before lxml spends memory on the first.
@@ -80,28 +97,29 @@ def parse_docx(data: bytes, path: str) -> Document:
     if rels_data:
         for rel in parse_xml(rels_data, "word/_rels/document.xml.rels", path).iter(f"{{{PKG}}}Relationship"):
             targets[rel.get("Id") or ""] = rel.get("Target") or ""
-    builder = RichBuilder(path, "docx")
+    builder = RichBuilder(path, "docx", traced)
     body = document.find(_w("body"))
     if body is not None:
         try:
             _container(body, builder, styles, targets, table_index=[0])
         except TooMuchText:
             raise too_much_text(path) from None
-    return builder.document(styles.default_language)
+    source = DocxSource(archive, document, builder.traces) if builder.traces is not None else None
+    return builder.document(styles.default_language), source
 
 
 def _container(element: etree._Element, builder: RichBuilder, styles: _Styles, targets: dict[str, str], table_index: list[int]) -> None:
     for child in element:
         tag = etree.QName(child).localname if isinstance(child.tag, str) else ""
         if tag == "p":
-            builder.finish(_paragraph(child, styles, targets))
+            builder.finish(_paragraph(child, builder.piece(), styles, targets))
         elif tag == "tbl":
             table_index[0] += 1
             for r, row in enumerate(child.findall(_w("tr"))):
                 header = _on(row.find(f"{_w('trPr')}/{_w('tblHeader')}"))
                 for cell in row.findall(_w("tc")):
                     for p in cell.iter(_w("p")):
-                        piece = _paragraph(p, styles, targets)
+                        piece = _paragraph(p, builder.piece(), styles, targets)
                         piece.kind = BlockKind.TABLE_CELL
                         piece.attrs.update({"table": table_index[0], "row": r, "table_header": header})
                         builder.finish(piece)
@@ -109,8 +127,8 @@ def _container(element: etree._Element, builder: RichBuilder, styles: _Styles, t
             _container(child, builder, styles, targets, table_index)
 
 
-def _paragraph(p: etree._Element, styles: _Styles, targets: dict[str, str]) -> Piece:
-    piece = Piece()
+def _paragraph(p: etree._Element, piece: Piece, styles: _Styles, targets: dict[str, str]) -> Piece:
+    piece.element = p
     ppr = p.find(_w("pPr"))
     style = ""
     if ppr is not None:
@@ -157,13 +175,13 @@ def _run(r: etree._Element, piece: Piece, underline_ok: bool) -> None:
             continue
         tag = etree.QName(child).localname
         if tag == "t":
-            piece.add(child.text or "", bold, underline)
+            piece.add(child.text or "", bold, underline, child)
         elif tag == "tab":
-            piece.add("\t", bold)
+            piece.add("\t", bold, origin=child)
         elif tag in ("br", "cr"):
-            piece.add(" ", bold)
+            piece.add(" ", bold, origin=child)
         elif tag == "noBreakHyphen":
-            piece.add("-", bold)
+            piece.add("-", bold, origin=child)
         elif tag == "drawing":
             for doc_pr in child.iter(f"{{{WP}}}docPr"):
                 alt = (doc_pr.get("descr") or doc_pr.get("title") or "").strip()

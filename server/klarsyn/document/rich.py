@@ -49,12 +49,19 @@ class Piece:
     # it inherits the document's; letters per marked language decide the passage's language.
     lang: str | None = None
     lang_letters: dict[str | None, int] = field(default_factory=dict)
+    # Only when a writer asked for it (klarsyn annotate): where each added piece of text came
+    # from, as (offset in the paragraph's text, length, source element); and the paragraph's
+    # own element. The reader and the writer share this one walk, so they cannot drift.
+    trace: list[tuple[int, int, object]] | None = None
+    element: object = None
 
-    def add(self, text: str, bold: bool = False, underline: bool = False) -> None:
+    def add(self, text: str, bold: bool = False, underline: bool = False, origin: object = None) -> None:
         if not text:
             return
         if self.length + len(text) > MAX_TEXT_CHARS:
             raise TooMuchText
+        if self.trace is not None:
+            self.trace.append((self.length, len(text), origin))
         if underline:
             self.underlined.append((self.length, self.length + len(text)))
         if text.strip():
@@ -81,19 +88,38 @@ def structure_attrs(base: dict[str, object], bold: list[bool], underlined: list[
     return attrs
 
 
+@dataclass(slots=True)
+class LineTrace:
+    """Where one line of the extracted text came from: its paragraph element and, in order,
+    (offset in the line, length, element) for every piece of its text."""
+
+    element: object
+    pieces: list[tuple[int, int, object]]
+    length: int
+
+
 class RichBuilder:
-    def __init__(self, path: str, fmt: str) -> None:
+    def __init__(self, path: str, fmt: str, traced: bool = False) -> None:
         self.path = path
         self.fmt = fmt
         self.lines: list[str] = []
         self.blocks: list[Block] = []
         self.offset = 0
+        # One LineTrace per line when a writer needs to map offsets back to the file.
+        self.traces: list[LineTrace] | None = [] if traced else None
+
+    def piece(self) -> Piece:
+        """A new paragraph being read, traced when this builder is."""
+        return Piece(trace=[] if self.traces is not None else None)
 
     def finish(self, piece: Piece) -> None:
-        # One paragraph, one line: line breaks inside it become spaces.
+        # One paragraph, one line: line breaks inside it become spaces (the same length, so
+        # the trace's offsets hold for the line).
         text = "".join(piece.parts).replace("\r", " ").replace("\n", " ").replace("\u2028", " ")
         start = self.offset
         self.lines.append(text)
+        if self.traces is not None:
+            self.traces.append(LineTrace(piece.element, piece.trace or [], len(text)))
         self.offset += len(text) + 1
         if self.offset > MAX_TEXT_CHARS:
             raise TooMuchText
