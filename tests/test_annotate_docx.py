@@ -279,8 +279,8 @@ def test_refuses_to_write_over_the_original_and_unreadable_input(run_cli, tmp_pa
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     code, _, err = run_cli("annotate", str(broken), "-o", str(tmp_path / "ut.docx"))
     assert code == 2 and err.startswith(f"klarsyn: {broken}:") and not (tmp_path / "ut.docx").exists()
-    code, _, err = run_cli("annotate", str(tmp_path / "x.odt"), "-o", str(tmp_path / "y.odt"))
-    assert code == 2 and ".odt is not supported yet" in err
+    code, _, err = run_cli("annotate", str(tmp_path / "x.html"), "-o", str(tmp_path / "y.html"))
+    assert code == 2 and "not a Word or OpenDocument text file" in err
 
 
 # --- a Word file with everything an editor's file may hold -------------------------------------

@@ -1,5 +1,5 @@
-"""``klarsyn annotate utkast.docx -o utkast-kommentert.docx``: the findings as Word comments on
-the flagged words, the safe fixes as tracked changes, in a copy of the author's own file."""
+"""``klarsyn annotate utkast.docx -o utkast-kommentert.docx`` (or .odt): the findings as comments
+on the flagged words, the safe fixes as tracked changes, in a copy of the author's own file."""
 
 from __future__ import annotations
 
@@ -29,8 +29,8 @@ _WORDS = {
 
 
 def add_parser(sub: argparse._SubParsersAction, language: object, rule_list: object) -> None:
-    p = sub.add_parser("annotate", help="write the findings into a copy of a Word file as comments and tracked changes")
-    p.add_argument("path", type=Path, metavar="FILE", help="the .docx to annotate (it is never changed)")
+    p = sub.add_parser("annotate", help="write the findings into a copy of a Word or OpenDocument file as comments and tracked changes")
+    p.add_argument("path", type=Path, metavar="FILE", help="the .docx or .odt to annotate (it is never changed)")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the annotated copy to write")
     p.add_argument("--select", type=rule_list, action="extend", default=[], metavar="RULE[,RULE]", help="only these rules (ids or globs such as 'lix-*')")
     p.add_argument("--ignore", type=rule_list, action="extend", default=[], metavar="RULE[,RULE]", help="skip these rules")
@@ -62,9 +62,8 @@ def run(args: argparse.Namespace) -> int:
 
     path: Path = args.path
     fmt = format_for(path)
-    if fmt != "docx":
-        what = "an OpenDocument file (.odt is not supported yet)" if fmt == "odt" else "not a Word file"
-        raise UsageError(f"{printable(str(path))}: {what}; `klarsyn annotate` writes into .docx files")
+    if fmt not in ("docx", "odt"):
+        raise UsageError(f"{printable(str(path))}: not a Word or OpenDocument text file; `klarsyn annotate` writes into .docx and .odt files")
     if args.lang == "auto":
         args.lang = None
     if _same_file(path, args.output):
@@ -73,8 +72,13 @@ def run(args: argparse.Namespace) -> int:
     config = configs.for_path(path)
     data = read_bounded(path, MAX_PACKAGE_BYTES)
     if not data.startswith(b"PK"):
-        raise InputError(str(path), "is not a DOCX file (no zip signature; a password-protected file cannot be annotated)")
-    document, source = read_docx(data, str(path), traced=True)
+        raise InputError(str(path), f"is not a {fmt.upper()} file (no zip signature; a password-protected file cannot be annotated)")
+    if fmt == "odt":
+        from klarsyn.document.odt import read_odt
+
+        document, source = read_odt(data, str(path), traced=True)
+    else:
+        document, source = read_docx(data, str(path), traced=True)
     assert source is not None
     document.raw_digest = hashlib.sha256(data).hexdigest()
     settle_language(document, config.language)
@@ -101,7 +105,12 @@ def run(args: argparse.Namespace) -> int:
         from klarsyn.annotate.notes import lix_notes
 
         the_plan.notes.extend(lix_notes(result.analysis, lang))
-    out, summary = annotate_docx(data, str(path), source, the_plan)
+    if fmt == "odt":
+        from klarsyn.annotate.odt import annotate_odt
+
+        out, summary = annotate_odt(data, str(path), source, the_plan)  # type: ignore[arg-type]
+    else:
+        out, summary = annotate_docx(data, str(path), source, the_plan)  # type: ignore[arg-type]
     write_output(args.output, out, "the annotated copy")
     words = _WORDS.get(lang, _WORDS["en"])
 

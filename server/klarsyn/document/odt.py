@@ -5,11 +5,13 @@ annotations left out; the language from meta.xml (dc:language) or the default st
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from lxml import etree
 
 from klarsyn.document.model import BlockKind, Document, Link
-from klarsyn.document.rich import Piece, RichBuilder, TooMuchText, small_int, too_much_text
-from klarsyn.document.safexml import open_zip, parse_xml, read_part
+from klarsyn.document.rich import LineTrace, Piece, RichBuilder, TooMuchText, small_int, too_much_text
+from klarsyn.document.safexml import Package, open_zip, parse_xml, read_part
 
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -20,6 +22,10 @@ DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
 SVG = "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
 XLINK = "http://www.w3.org/1999/xlink"
 DC = "http://purl.org/dc/elements/1.1/"
+# Where a traced piece of text came from: (element, TEXT_OF) is element.text, (element,
+# TAIL_OF) its tail, (element, WHOLE) an element that stands for its characters (text:s,
+# text:tab, text:line-break).
+TEXT_OF, TAIL_OF, WHOLE = 0, 1, 2
 
 
 def _ln(element: etree._Element) -> tuple[str, str]:
@@ -59,6 +65,22 @@ class _Styles:
 
 
 def parse_odt(data: bytes, path: str) -> Document:
+    return read_odt(data, path)[0]
+
+
+@dataclass
+class OdtSource:
+    """What a writer needs beside the Document: the opened package, the parsed content.xml
+    (the very tree the text was read from) and one LineTrace per line of the extracted text,
+    whose pieces' origins are (element, TEXT_OF | TAIL_OF | WHOLE)."""
+
+    package: Package
+    root: etree._Element
+    lines: list[LineTrace]
+
+
+def read_odt(data: bytes, path: str, traced: bool = False) -> tuple[Document, OdtSource | None]:
+    """The Document, and with ``traced`` the source it was read from (see OdtSource)."""
     archive = open_zip(data, path)
     # All parts unpacked (and their sizes checked) before any is parsed.
     content_data = read_part(archive, "content.xml", path) or b""
@@ -71,14 +93,15 @@ def parse_odt(data: bytes, path: str) -> Document:
     if meta_data:
         lang = parse_xml(meta_data, "meta.xml", path).find(f".//{{{DC}}}language")
         language = lang.text.strip() if lang is not None and lang.text else None
-    builder = RichBuilder(path, "odt")
+    builder = RichBuilder(path, "odt", traced)
     body = content.find(f"{{{OFFICE}}}body/{{{OFFICE}}}text")
     if body is not None:
         try:
             _container(body, builder, styles, [0], in_list=False)
         except TooMuchText:
             raise too_much_text(path) from None
-    return builder.document(language or styles.language)
+    source = OdtSource(archive, content, builder.traces) if builder.traces is not None else None
+    return builder.document(language or styles.language), source
 
 
 def _container(element: etree._Element, builder: RichBuilder, styles: _Styles, tables: list[int], in_list: bool) -> None:
@@ -87,7 +110,8 @@ def _container(element: etree._Element, builder: RichBuilder, styles: _Styles, t
             continue
         ns, tag = _ln(child)
         if ns == TEXT and tag in ("p", "h"):
-            piece = Piece()
+            piece = builder.piece()
+            piece.element = child
             style = child.get(f"{{{TEXT}}}style-name") or ""
             if tag == "h":
                 level = child.get(f"{{{TEXT}}}outline-level") or "1"
@@ -115,7 +139,8 @@ def _container(element: etree._Element, builder: RichBuilder, styles: _Styles, t
                 for row in rows:
                     for cell in row.iter(f"{{{TABLE}}}table-cell"):
                         for p in cell.iter(f"{{{TEXT}}}p", f"{{{TEXT}}}h"):
-                            piece = Piece(kind=BlockKind.TABLE_CELL)
+                            piece = builder.piece()
+                            piece.kind, piece.element = BlockKind.TABLE_CELL, p
                             piece.attrs.update({"table": tables[0], "row": row_number, "table_header": ptag == "table-header-rows"})
                             _inline(p, piece, styles, False, False, False)
                             builder.finish(piece)
@@ -124,10 +149,11 @@ def _container(element: etree._Element, builder: RichBuilder, styles: _Styles, t
 
 
 def _inline(element: etree._Element, piece: Piece, styles: _Styles, bold: bool, underline: bool, link: bool) -> None:
-    piece.add(element.text or "", bold, underline and not link)
+    traced = piece.trace is not None  # the origins are built only for a writer
+    piece.add(element.text or "", bold, underline and not link, (element, TEXT_OF) if traced else None)
     for child in element:
         if not isinstance(child.tag, str):
-            piece.add(child.tail or "", bold, underline and not link)
+            piece.add(child.tail or "", bold, underline and not link, (child, TAIL_OF) if traced else None)
             continue
         ns, tag = _ln(child)
         if ns == TEXT and tag == "span":
@@ -143,11 +169,11 @@ def _inline(element: etree._Element, piece: Piece, styles: _Styles, bold: bool, 
         elif ns == TEXT and tag == "s":
             count = child.get(f"{{{TEXT}}}c") or "1"
             # text:c="1000000000" would build a gigabyte of spaces: a run of spaces is short.
-            piece.add(" " * small_int(count, 1, limit=1000), bold)
+            piece.add(" " * small_int(count, 1, limit=1000), bold, origin=(child, WHOLE) if traced else None)
         elif ns == TEXT and tag == "tab":
-            piece.add("\t", bold)
+            piece.add("\t", bold, origin=(child, WHOLE) if traced else None)
         elif ns == TEXT and tag == "line-break":
-            piece.add(" ", bold)
+            piece.add(" ", bold, origin=(child, WHOLE) if traced else None)
         elif ns == DRAW and tag == "frame":
             title = child.find(f"{{{SVG}}}title")
             desc = child.find(f"{{{SVG}}}desc")
@@ -161,4 +187,4 @@ def _inline(element: etree._Element, piece: Piece, styles: _Styles, bold: bool, 
             pass
         else:
             _inline(child, piece, styles, bold, underline, link)
-        piece.add(child.tail or "", bold, underline and not link)
+        piece.add(child.tail or "", bold, underline and not link, (child, TAIL_OF) if traced else None)
