@@ -22,10 +22,18 @@ from tests.test_annotate_docx import _expected_anchor, _safe_fixed
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 DC = "http://purl.org/dc/elements/1.1/"
-T = lambda tag: f"{{{TEXT}}}{tag}"  # noqa: E731
-O = lambda tag: f"{{{OFFICE}}}{tag}"  # noqa: E731
+
+
+def T(tag: str) -> str:  # short, as the XML prefix
+    return f"{{{TEXT}}}{tag}"
+
+
+def O(tag: str) -> str:
+    return f"{{{OFFICE}}}{tag}"
+
+
 # Parts that are not text: never read for paragraphs.
-_SKIP = {O("annotation"), T("tracked-changes"), T("note"), f"{{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}}frame"}
+_SKIP = {O("annotation"), T("tracked-changes"), T("note"), "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}frame"}
 
 
 def _content(path: Path) -> etree._Element:
@@ -61,7 +69,7 @@ def _walk(element: etree._Element, ours: dict, accept: bool, out: list[str], sta
         elif tag == T("line-break"):
             add(" ")
         elif tag == T("change") and not accept and child.get(T("change-id")) in ours:
-            kind, change = ours[child.get(T("change-id"))]
+            _kind, change = ours[child.get(T("change-id"))]
             for p in change.iter(T("p")):
                 _walk(p, ours, True, out, {})
         elif tag == T("change-start") and child.get(T("change-id")) in ours:
@@ -391,7 +399,7 @@ def test_hostile_files_fail_cleanly_and_write_nothing(run_cli, tmp_path: Path) -
     }
     for name, (path, expected) in files.items():
         target = tmp_path / f"{path.stem}-kommentert.odt"
-        code, out, err = run_cli("annotate", str(path), "-o", str(target))
+        code, _out, err = run_cli("annotate", str(path), "-o", str(target))
         assert code == 2, (name, err)
         [line] = err.splitlines()
         assert line.startswith(f"klarsyn: {path}:") and expected in line, (name, line)
