@@ -293,6 +293,13 @@ def test_options_select_no_changes_and_language(run_cli, tmp_path: Path) -> None
     assert texts and {t.split("\n")[0].rpartition("[")[2] for t in texts} == {"forkortelser]", "kanselli]"}
     assert any("Framlegg: «for eksempel»" in t for t in texts)
     assert "kommentarar og 0 spora endringar" in err
+    # --lix-comments: the section's LIX on each heading, as for Word.
+    lix = tmp_path / "lix.odt"
+    assert run_cli("annotate", str(original), "-o", str(lix), "--select", "kanselli", "--lix-comments")[0] == 0
+    anchors = anchored_texts(lix)
+    on_headings = {anchors[n] for n, c in _comments(lix).items() if "".join(c.find(T("p")).itertext()).endswith("[lix]")}
+    headings = {"".join(h.itertext()) for h in _content(original).iter(T("h"))}
+    assert len(on_headings) > 5 and on_headings <= headings
 
 
 def test_refuses_to_write_over_the_original(run_cli, tmp_path: Path) -> None:
@@ -425,3 +432,14 @@ def test_libreoffice_opens_the_annotated_file_and_converts_it(run_cli, tmp_path:
     assert len(_comments(again)) == len(_comments(annotated)) > 0
     assert sorted(k for k, _ in ours.values()) == sorted(k for k, _ in theirs.values()) and ours
     assert text_of(again, accept=True) == text_of(annotated, accept=True)
+    # The file with everything too: LibreOffice keeps all of ours and Kari's.
+    unusual = unusual_odt(tmp_path / "kapittel.odt")
+    marked = tmp_path / "kapittel-kommentert.odt"
+    assert run_cli("annotate", str(unusual), "-o", str(marked))[0] == 0
+    _pdf(marked, tmp_path)
+    done = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "odt",
+                           "--outdir", str(tmp_path / "lo-odt"), str(marked)], check=False, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    before, after = _content(marked), _content(tmp_path / "lo-odt" / marked.name)
+    for tag in (O("annotation"), O("annotation-end"), T("deletion"), T("insertion")):
+        assert len(list(after.iter(tag))) == len(list(before.iter(tag))) > 0, tag

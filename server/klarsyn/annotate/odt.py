@@ -401,11 +401,12 @@ def annotate_odt(data: bytes, path: str, source: OdtSource, plan: Plan, now: dat
     writer.place_all()
     writer.by_element = {m.element: m for m in writer.marks if m.element is not None}
     if change_marks:
+        had = body.find(_t("tracked-changes")) is not None
         regions = _tracked_changes(body)
         ids = {r.get(_t("id")) or "" for r in source.root.iter(_t("changed-region"))}
         summary.changes, left = writer.changes(change_marks, regions, ids)
         summary.unplaced += left
-        if not len(regions) and regions.get(_t("track-changes")) == "false" and regions.getparent() is body and not summary.changes:
+        if not had and not len(regions):  # none of the fixes could be a change: add nothing
             _detach(regions)
     names = {a.get(_o("name")) for a in source.root.iter(_o("annotation"))}
     n = 0
