@@ -51,12 +51,16 @@ if [ "$libs" = 1 ] || [ ! -d bundled/libs ]; then
   "$PYTHON" -m pip install "${PIP_QUIET[@]}" --no-warn-script-location --no-compile --target bundled/libs .. "${PINS[@]}"
   # Not needed at run time: textstat (a dependency for English formulas, not imported by the
   # checker yet) and what it pulls in; the compiled packages go to bundled/abi per target.
+  # The PDF libraries (pypdfium2, pikepdf with Pillow and packaging) are left out too: they
+  # are compiled per platform, and the editor never reads a PDF (the language server checks
+  # the drafts an author edits; `klarsyn check program.pdf` is the CLI's, installed with pip).
   for unused in textstat nltk joblib click setuptools pyphen tqdm cloudpickle defusedxml _distutils_hack tests bin \
-                lxml regex yaml _yaml; do
+                lxml regex yaml _yaml pypdfium2 pypdfium2_raw pypdfium2_cfg pypdfium2_cli pikepdf pikepdf.libs PIL \
+                pillow.libs packaging; do
     rm -rf "bundled/libs/$unused"
   done
   rm -rf bundled/libs/{textstat,nltk,joblib,click,setuptools,pyphen,tqdm,cloudpickle,defusedxml,lxml,regex,pyyaml,PyYAML}-*.dist-info \
-         bundled/libs/distutils-precedence.pth
+         bundled/libs/{pypdfium2,pikepdf,pillow,packaging}-*.dist-info bundled/libs/distutils-precedence.pth
   find bundled/libs -name "__pycache__" -type d -prune -exec rm -rf {} +
   find bundled/libs -name "*.dist-info" -type d -exec rm -f {}/RECORD \;
 fi
