@@ -15,20 +15,17 @@ from __future__ import annotations
 
 import copy
 import posixpath
-import re
-import zipfile
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from io import BytesIO
 
 from lxml import etree
 
-from klarsyn.annotate.notes import Change, Note, Plan
+from klarsyn.annotate.notes import Change, Note, Plan, line_starts
+from klarsyn.annotate.package import NOT_XML, rezip
 from klarsyn.document.docx import PKG, DocxSource, W
 from klarsyn.document.rich import LineTrace
-from klarsyn.document.safexml import _UNPACK_ERRORS, parse_xml, read_part
-from klarsyn.errors import InputError
+from klarsyn.document.safexml import parse_xml, read_part
 
 AUTHOR, INITIALS = "klarsyn", "KS"
 COMMENTS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
@@ -37,7 +34,6 @@ CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 DOCUMENT, RELS, TYPES = "word/document.xml", "word/_rels/document.xml.rels", "[Content_Types].xml"
 # Characters XML 1.0 cannot hold: a message never has them, but a quoted word might.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Run children that hold the text the reader reads, and how many characters each gives.
 _ONE_CHAR = frozenset({"tab", "br", "cr", "noBreakHyphen"})
 # What may sit in a run that a tracked deletion wraps; anything else (a drawing, a field
@@ -47,7 +43,6 @@ _DELETABLE = frozenset({"rPr", "t", "tab", "br", "cr", "noBreakHyphen", "lastRen
 _CHANGE_PARENTS = frozenset({"p", "hyperlink", "smartTag", "sdtContent", "customXml"})
 # Marks between the runs of a deletion, moved into the w:del with them (allowed there).
 _MARKS = frozenset({"proofErr", "bookmarkStart", "bookmarkEnd", "commentRangeStart", "commentRangeEnd"})
-_CHUNK = 1024 * 1024
 
 
 def _w(tag: str) -> str:
@@ -83,11 +78,7 @@ class _Writer:
         self.root = source.root
         self.lines = source.lines
         self.date = date
-        self.starts: list[int] = []
-        at = 0
-        for line in self.lines:
-            self.starts.append(at)
-            at += line.length + 1
+        self.starts = line_starts(self.lines)
         self._piece_starts: dict[int, list[int]] = {}
         self.next_id = 0
         self.cuts: dict[etree._Element, set[int]] = {}  # run -> unit offsets to split at
@@ -277,7 +268,7 @@ class _Writer:
                 twin.remove(change)
             run.append(twin)
         t = etree.SubElement(run, _w("t"))
-        t.text = _NOT_XML.sub("", text)
+        t.text = NOT_XML.sub("", text)
         t.set(XML_SPACE, "preserve")
         return run
 
@@ -381,7 +372,7 @@ class _Writer:
             if i == 0:  # the mark Word shows at the start of a comment
                 etree.SubElement(etree.SubElement(p, _w("r")), _w("annotationRef"))
             t = etree.SubElement(etree.SubElement(p, _w("r")), _w("t"))
-            t.text = _NOT_XML.sub("", text)
+            t.text = NOT_XML.sub("", text)
             t.set(XML_SPACE, "preserve")
 
 
@@ -452,44 +443,4 @@ def annotate_docx(data: bytes, path: str, source: DocxSource, plan: Plan, now: d
         override.set("PartName", name)
         override.set("ContentType", COMMENTS_TYPE)
         replaced[TYPES] = _xml(types)
-    return _rezip(package.archive, replaced, path), summary
-
-
-def _twin_info(info: zipfile.ZipInfo, compress_type: int) -> zipfile.ZipInfo:
-    twin = zipfile.ZipInfo(info.filename, info.date_time)
-    twin.compress_type = compress_type
-    twin.external_attr = info.external_attr
-    twin.create_system = info.create_system
-    twin.comment = info.comment
-    return twin
-
-
-def _rezip(archive: zipfile.ZipFile, replaced: dict[str, bytes], path: str) -> bytes:
-    """Every member in its order: the replaced ones with their new bytes, the others copied
-    as they are (unpacked and packed again, their content unchanged); new parts at the end."""
-    out = BytesIO()
-    pending = dict(replaced)
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in archive.infolist():
-            if info.filename in pending:
-                target.writestr(_twin_info(info, zipfile.ZIP_DEFLATED), pending.pop(info.filename))
-                continue
-            if info.flag_bits & 0x1:
-                raise InputError(path, f"{info.filename} is encrypted; save a copy without a password to have it annotated")
-            method = info.compress_type if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) else zipfile.ZIP_DEFLATED
-            twin = _twin_info(info, method)
-            size = 0
-            try:
-                with archive.open(info) as src, target.open(twin, "w", force_zip64=info.file_size >= 2**31) as dst:
-                    while chunk := src.read(_CHUNK):
-                        size += len(chunk)
-                        if size > info.file_size:  # the declared sizes were checked when the file was opened
-                            raise InputError(path, f"{info.filename} unpacks to more than it claims; refusing a possible zip bomb")
-                        dst.write(chunk)
-            except _UNPACK_ERRORS as exc:
-                raise InputError(path, f"{info.filename} cannot be unpacked (damaged file: {exc})") from None
-        for name, data in pending.items():
-            info = zipfile.ZipInfo(name, datetime.now().timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, data)
-    return out.getvalue()
+    return rezip(package.archive, replaced, path), summary

@@ -48,6 +48,16 @@ class Plan:
     unsuited: int = 0  # safe fixes that cannot be a tracked change (across paragraphs)
 
 
+def line_starts(lines: list) -> list[int]:  # type: ignore[type-arg]
+    """Where each line of the extracted text starts (each line is ``length`` characters and
+    a line break): both writers map offsets to lines with it."""
+    starts, at = [], 0
+    for line in lines:
+        starts.append(at)
+        at += line.length + 1
+    return starts
+
+
 def short_reason(description: str) -> str:
     """The first sentences of a rule's description, at most about _REASON_CHARS."""
     text = " ".join(description.split())

@@ -22,8 +22,9 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
-from klarsyn.annotate.docx import _NOT_XML, AUTHOR, INITIALS, Summary, _rezip
-from klarsyn.annotate.notes import Change, Note, Plan
+from klarsyn.annotate.docx import AUTHOR, INITIALS, Summary
+from klarsyn.annotate.notes import Change, Note, Plan, line_starts
+from klarsyn.annotate.package import NOT_XML, rezip
 from klarsyn.document.odt import DC, OFFICE, TAIL_OF, TEXT, TEXT_OF, WHOLE, OdtSource
 
 META = "urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
@@ -97,11 +98,7 @@ class _Writer:
         self.root = source.root
         self.lines = source.lines
         self.date = date
-        self.starts: list[int] = []
-        at = 0
-        for line in self.lines:
-            self.starts.append(at)
-            at += line.length + 1
+        self.starts = line_starts(self.lines)
         self.marks: list[_Mark] = []
         self._piece_starts: dict[int, list[int]] = {}
         self.by_element: dict[etree._Element, _Mark] = {}
@@ -333,7 +330,7 @@ class _Writer:
         begin.set(_t("change-id"), ident)
         finish = etree.Element(_t("change-end"))
         finish.set(_t("change-id"), ident)
-        text = _NOT_XML.sub("", c.new_text)
+        text = NOT_XML.sub("", c.new_text)
         if style_like is not None:
             span = etree.Element(style_like.tag, attrib=dict(style_like.attrib))
             span.text = text
@@ -355,7 +352,7 @@ class _Writer:
         etree.SubElement(s, f"{{{DC}}}date", nsmap={"dc": DC}).text = self.date
         etree.SubElement(s, f"{{{META}}}creator-initials", nsmap={"meta": META}).text = INITIALS
         for text in note.paragraphs:
-            etree.SubElement(s, _t("p")).text = _NOT_XML.sub("", text)
+            etree.SubElement(s, _t("p")).text = NOT_XML.sub("", text)
         if end is not None and end.element is not None:
             end.element.tag = _o("annotation-end")
             end.element.set(_o("name"), name)
@@ -419,4 +416,4 @@ def annotate_odt(data: bytes, path: str, source: OdtSource, plan: Plan, now: dat
     for leftover in list(source.root.iter(_MARK)):
         _detach(leftover)
     content = etree.tostring(source.root, xml_declaration=True, encoding="UTF-8")
-    return _rezip(source.package.archive, {CONTENT: content}, path), summary
+    return rezip(source.package.archive, {CONTENT: content}, path), summary
