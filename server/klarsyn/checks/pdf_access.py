@@ -296,26 +296,24 @@ def _font_names(fonts: list) -> str:  # type: ignore[type-arg]
     return ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
 
 
-def fonts_embedded(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
+def _font_hit(analysis: DocumentAnalysis, failing) -> list[Hit]:  # type: ignore[no-untyped-def]
+    """One finding for the fonts that fail ``failing``: how many, their names, their pages."""
     facts = _facts(analysis)
     if facts is None:
         return []
-    loose = [f for f in facts.fonts if not f.embedded]
-    if not loose:
+    bad = [f for f in facts.fonts if failing(f)]
+    if not bad:
         return []
-    return _at_start(analysis, {"count": len(loose), **_counted("n", len(loose), "font"), "fonts": _font_names(loose),
-                                **_where([p for f in loose for p in f.pages])})
+    return _at_start(analysis, {"count": len(bad), **_counted("n", len(bad), "font"), "fonts": _font_names(bad),
+                                **_where([p for f in bad for p in f.pages])})
+
+
+def fonts_embedded(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
+    return _font_hit(analysis, lambda f: not f.embedded)
 
 
 def text_unicode(analysis: DocumentAnalysis, options: dict[str, float]) -> list[Hit]:
-    facts = _facts(analysis)
-    if facts is None:
-        return []
-    opaque = [f for f in facts.fonts if not f.extractable]
-    if not opaque:
-        return []
-    return _at_start(analysis, {"count": len(opaque), **_counted("n", len(opaque), "font"), "fonts": _font_names(opaque),
-                                **_where([p for f in opaque for p in f.pages])})
+    return _font_hit(analysis, lambda f: not f.extractable)
 
 
 CHECKS: dict[str, Callable[[DocumentAnalysis, dict[str, float]], list[Hit]]] = {
