@@ -117,8 +117,16 @@ async def own_diagnostics(client: LanguageClient, uri: str) -> list[types.Diagno
     if client.pulls:  # type: ignore[attr-defined]
         report = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(types.TextDocumentIdentifier(uri)))
         return list(report.items)
-    while uri not in client.diagnostics:
-        await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), TIMEOUT)
+
+    async def publish() -> None:
+        # The test and the registration of the waiter run without a pause between them,
+        # so a publish cannot slip past: wrapping wait_for_notification itself in
+        # asyncio.wait_for made it a task that started one loop turn later, and a publish
+        # handled in that turn was never seen (a 60 s timeout in CI under load).
+        while uri not in client.diagnostics:
+            await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+
+    await asyncio.wait_for(publish(), TIMEOUT)
     return list(client.diagnostics[uri])
 
 
