@@ -15,7 +15,8 @@ class Hit:
 
     start: int
     end: int
-    values: dict[str, object] = field(default_factory=dict)  # for the message template
+    # For the message template; a value worded per message language is a dict keyed nb/nn/en.
+    values: dict[str, object] = field(default_factory=dict)
     replacement: str | None = None  # the fix: new text for [start, end)
     fix_start: int | None = None  # when the fix covers a different range than the finding
     fix_end: int | None = None

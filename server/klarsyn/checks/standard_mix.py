@@ -248,7 +248,7 @@ def _quoted(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _QUOTE.finditer(text)] if any(q in text for q in "«“\"„") else []
 
 
-def _mix(ba: BlockAnalysis, lang: str, source: str, target: str) -> list[Hit]:
+def _mix(ba: BlockAnalysis, source: str, target: str) -> list[Hit]:
     """Words of ``source`` standard in a text of ``target`` standard."""
     table = _NB_TO_NN if source == "nb" else _NN_TO_NB
     own = lemmas(target)
@@ -294,19 +294,19 @@ def _mix(ba: BlockAnalysis, lang: str, source: str, target: str) -> list[Hit]:
             entry = table.get(low)
             if entry is not None and (low not in own or low in _HOMOGRAPHS):
                 fix, names = entry
-                found.append(_hit(start, end, word, fix, names, lang))
+                found.append(_hit(start, end, word, fix, names))
                 tabled += 1
                 continue
             if target == "nn" and prev in _MODALS and low.endswith("es"):
                 passive = _s_passive(low, prev)
                 if passive is not None:
-                    found.append(_hit(start, end, word, "", passive, lang))
+                    found.append(_hit(start, end, word, "", passive))
                     continue
             # Most words have no derivable shape: test the endings in C before the lists.
             derived = _derived(low, source, target) if low.endswith(_ENDS[source]) or low.startswith(_STARTS[source]) else None
             if derived is not None:
                 form, certain = derived
-                found.append(_hit(start, end, word, form if certain else "", form, lang))
+                found.append(_hit(start, end, word, form if certain else "", form))
         # Several words of the other standard alone in one sentence: a clause written (or
         # quoted) in that standard, such as a law cited in Nynorsk in a Bokmål programme.
         # A function word of the table is the sign; «eit vanlig problem og vanlige folk» is
@@ -351,17 +351,18 @@ _SPEAKER = regex.compile(r",\s+(?:seier|sa|sier|fortel|forteller|skriv|skriver|h
 _SAYS = frozenset("seier sa sier fortel forteller skriv skriver hugsar husker meiner mener legg legger svarer svarar".split())
 
 
-def _hit(start: int, end: int, word: str, fix: str, names: str, lang: str) -> Hit:
-    values = {"match": word, "forms": _or(names, lang)}
+def _hit(start: int, end: int, word: str, fix: str, names: str) -> Hit:
+    # The forms are quoted in each message language (the text's standard is not the reader's).
+    values = {"match": word, "forms": {m: _or(names, m) for m in ("nb", "nn", "en")}}
     return Hit(start, end, values, _case(fix, word) if fix else None)
 
 
 def bokmal_in_nynorsk(ba: BlockAnalysis, lang: str, options: dict[str, float]) -> list[Hit]:
-    return _mix(ba, lang, "nb", "nn")
+    return _mix(ba, "nb", "nn")
 
 
 def nynorsk_in_bokmal(ba: BlockAnalysis, lang: str, options: dict[str, float]) -> list[Hit]:
-    return _mix(ba, lang, "nn", "nb")
+    return _mix(ba, "nn", "nb")
 
 
 def table(source: str) -> dict[str, tuple[str, str]]:

@@ -33,10 +33,10 @@ _PASSIVE_EFFECT = {
 
 
 def passive_voice(ba: BlockAnalysis, lang: str, options: dict[str, float]) -> list[Hit]:
-    effects = _PASSIVE_EFFECT.get(lang, _PASSIVE_EFFECT["nb"])
     hits = []
     for p in find_passives(ba.block.text, lang, _sentence_tokens(ba)):
-        effect = effects[1].format(agent=p.agent) if p.agent else effects[0]
+        # Worded in every language: ``lang`` is the text's, the message may be in another.
+        effect = {m: e[1].format(agent=p.agent) if p.agent else e[0] for m, e in _PASSIVE_EFFECT.items()}
         hits.append(Hit(p.start, p.end, {"match": p.word, "effect": effect, "agent": p.agent}))
     return hits
 
@@ -303,7 +303,6 @@ def lengre_lenger(ba: BlockAnalysis, lang: str, options: dict[str, float]) -> li
     if lang not in _NORWEGIAN or "leng" not in ba.block.text.lower():
         return []
     lex = lemmas(lang)
-    text = ba.block.text
     hits = []
     for toks in _sentence_tokens(ba):
         for i, (s, e, word, low) in enumerate(toks):
@@ -409,7 +408,6 @@ def missing_hyphen(ba: BlockAnalysis, lang: str, options: dict[str, float]) -> l
     if lang not in _NORWEGIAN:
         return []
     lex = lemmas(lang)
-    text = ba.block.text
     hits = []
     for toks in _sentence_tokens(ba):
         for i in range(len(toks) - 2):

@@ -87,18 +87,11 @@ def run(args: argparse.Namespace) -> int:
     match_rules(tuple(args.ignore), known, "--ignore: ")
     config = config.with_overrides(select=tuple(args.select), ignore=tuple(args.ignore) + config.ignores_for(path))
     lang = args.lang or config.message_language or document.language
-    [result] = check_documents([(document, config)])
+    # The comment language is only the messages': the text is read in its own language, so
+    # the findings are those `check` gives (tests/test_message_language.py).
+    [result] = check_documents([(document, replace(config, message_language=lang))])
     floor = Severity(args.min_severity).rank
     findings = [f for f in result.findings if f.severity.rank >= floor]
-    if lang != (config.message_language or document.language):
-        # The findings are those `check` gives; only their messages are taken from a run in
-        # the comment language (some analyses read the message language as the text's, and
-        # an English run over Norwegian text would find less).
-        [translated] = check_documents([(document, replace(config, message_language=lang))])
-        messages = {(f.rule, f.start, f.end): f for f in translated.findings}
-        findings = [replace(f, message=messages[(f.rule, f.start, f.end)].message, fixes=messages[(f.rule, f.start, f.end)].fixes)
-                    if (f.rule, f.start, f.end) in messages and len(messages[(f.rule, f.start, f.end)].fixes) == len(f.fixes) else f
-                    for f in findings]
     descriptions = {r.id: r.description for r in config.all_rules()}
     the_plan = plan(findings, document.source, descriptions, lang, changes=not args.no_changes)
     if args.lix_comments:

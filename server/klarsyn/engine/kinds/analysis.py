@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from klarsyn.engine.kinds.base import Rule, RunContext
+from klarsyn.engine.kinds.base import Rule, RunContext, in_language
 from klarsyn.findings import Edit, Finding, Fix, FixSafety
 
 _FIX_TITLES = {
@@ -26,10 +26,10 @@ class AnalysisRule(Rule):
         from klarsyn.checks import ANALYSES
 
         function = ANALYSES[self.analysis]
-        lang = ctx.lang
+        lang = ctx.lang  # the messages'; the analysis reads the text in its own language
         out = []
         for ba in self.blocks(ctx.analysis):
-            for hit in function(ba, lang, ctx.options):
+            for hit in function(ba, ctx.text_lang, ctx.options):
                 fixes = []
                 if hit.replacement is not None:
                     fs = hit.start if hit.fix_start is None else hit.fix_start
@@ -39,5 +39,6 @@ class AnalysisRule(Rule):
                     kind = "replace" if hit.replacement else "delete"
                     title = _FIX_TITLES[kind].get(lang, _FIX_TITLES[kind]["nb"]).format(hit.replacement or old.strip())
                     fixes.append(Fix(title, (Edit(s, e, hit.replacement),), self.fix_safety))
-                out.append(self.finding(ctx, ba.block, hit.start, hit.end, fixes, dict(hit.values), **hit.values))
+                data = {k: in_language(v, lang) if isinstance(v, dict) else v for k, v in hit.values.items()}
+                out.append(self.finding(ctx, ba.block, hit.start, hit.end, fixes, data, **hit.values))
         return out

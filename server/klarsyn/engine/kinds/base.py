@@ -117,6 +117,13 @@ class RunContext:
         """The language of the messages: the project's choice, else the document's."""
         return getattr(self.config, "message_language", None) or self.analysis.document.language
 
+    @property
+    def text_lang(self) -> str:
+        """The language of the text, which decides what is found (lexicon, passive forms,
+        optional forms). Never the message language: English messages on a Bokmål draft
+        must not read the draft as English."""
+        return self.analysis.document.language
+
     def tokens(self, ba: BlockAnalysis) -> list[Token]:
         """Term-matching tokens of a block, computed once for all rules."""
         key = ("term_tokens", ba.index)
@@ -175,6 +182,9 @@ class Rule:
         template = self.message.get(lang) or self.message.get("nb") or next(iter(self.message.values()))
         # A value may be as long as a paragraph (a pattern's match): cut it, and the
         # message, so a finding's text stays a line, whatever the template repeats.
+        # A value worded per language (a dict keyed nb/nn/en, see Rule.finding) is given in
+        # the message's language: an analysis sees the text's language, not the reader's.
+        values = {k: in_language(v, lang) if isinstance(v, dict) else v for k, v in values.items()}
         shown = {k: _cut(v, MAX_VALUE_CHARS) if isinstance(v, str) else v for k, v in values.items()}
         try:
             text = template.format(**shown)
@@ -218,3 +228,8 @@ def _holds(words: tuple[str, ...], word: str) -> bool:
     listed, and none of those listed with a ``!`` (``["!av"]``: any word but «av»)."""
     wanted = [w for w in words if not w.startswith("!")]
     return (not wanted or word in wanted) and f"!{word}" not in words
+
+
+def in_language(value: dict[str, object], lang: str) -> object:
+    """A value worded per language (keys nb, nn, en), in ``lang`` (Bokmål if it has none)."""
+    return value.get(lang) or value.get("nb") or next(iter(value.values()), "")

@@ -197,7 +197,7 @@ class VariantRule(WorkspaceRule):
             words = corpus_words([c.analysis for c in ctxs], allowed)
             ctxs[0].analysis.cache["corpus_words"] = (key, words)
         options = dict(ctxs[0].options)
-        groups = all_groups(self.kind, words, ctxs[0].lang, options, _case_terms(ctxs[0].config) if self.kind == "case" else None)
+        groups = all_groups(self.kind, words, ctxs[0].text_lang, options, _case_terms(ctxs[0].config) if self.kind == "case" else None)
         return self.report(groups, ctxs, only_bare=self.kind == "agreement")
 
 
