@@ -403,3 +403,46 @@ def test_the_real_programmes_are_read_fast(name: str) -> None:
     # Measured 0.01–0.3 s each (the 100-page Word file's 14,451 elements the slowest); the
     # bound leaves room for a loaded machine of 2 shared cores.
     assert time.perf_counter() - started < 1.5
+
+
+ENGLISH = "We want every child to have a good school close to where they live, and we will build more."
+
+
+def _loaded(data: bytes):  # type: ignore[no-untyped-def]
+    """Read through the real loader (the sandboxed worker, as `klarsyn check` reads it)."""
+    from klarsyn.document.loader import settle_language
+    from klarsyn.document.pdf.build import load_pdf
+
+    return settle_language(load_pdf(data, "program.pdf"), None)
+
+
+def _english_page(english: Line, **sect_lang: str) -> bytes:
+    lines = [Line("Skole", size=18, tag="H1"), *[Line(t, y=730 - 30 * i) for i, t in enumerate(NORWEGIAN)]]
+    english.y = 730 - 30 * len(NORWEGIAN)
+    data = build_pdf(**_good(pages=[Page([*lines, english])]))
+    if not sect_lang:
+        return data
+    with pikepdf.open(io.BytesIO(data)) as pdf:  # a /Lang on the element above the text's
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == pikepdf.Name("/Sect"):
+                obj.Lang = pikepdf.String(sect_lang["lang"])
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+
+def test_a_passage_tagged_in_its_language_is_not_reported_as_unmarked() -> None:
+    unmarked = _loaded(_english_page(Line(ENGLISH)))
+    [finding] = _findings(unmarked, ("avsnittsprak",))
+    assert unmarked.source[finding.start : finding.end] == ENGLISH
+    # /Lang on the paragraph, on a span around the text, or on a section above it.
+    for english, lang in ((_english_page(Line(ENGLISH, lang="en-GB")), "en-GB"),
+                          (_english_page(Line(ENGLISH, tag="P/Span", lang="en")), "en"),
+                          (_english_page(Line(ENGLISH, tag="Sect/P"), lang="en-US"), "en-US")):
+        document = _loaded(english)
+        assert [b.attrs.get("lang") for b in document.blocks if b.text == ENGLISH] == [lang]
+        assert not any(b.attrs.get("lang") for b in document.blocks if b.text != ENGLISH)
+        assert _findings(document, ("avsnittsprak",)) == []
+    # Marked, but as Norwegian: still English text a screen reader reads with a Norwegian voice.
+    wrong = _loaded(_english_page(Line(ENGLISH, lang="nb-NO")))
+    assert [f.rule for f in _findings(wrong, ("avsnittsprak",))] == ["avsnittsprak"]

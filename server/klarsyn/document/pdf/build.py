@@ -12,6 +12,7 @@ source line back to its page and its line on the page, for positions such as
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from collections import Counter
 
 from klarsyn.document.layout import BULLETS, LONE_MARKER
@@ -201,6 +202,7 @@ def build_document(messages: list[dict[str, object]], path: str, data: bytes) ->
     texts: list[str] = []
     hints: list[int | None] = []
     where: list[tuple[int, int]] = []
+    langs: list[Counter[str]] = []  # per source line: characters per tagged language
     for page in pages:
         lines, page_hints = _page_lines(page, drop, body, levels, flat_body)
         for number, (line, hint) in enumerate(zip(lines, page_hints), start=1):
@@ -209,19 +211,23 @@ def build_document(messages: list[dict[str, object]], path: str, data: bytes) ->
                 texts.append("")
                 hints.append(None)
                 where.append((page.number, 0))
+                langs.append(Counter())
             texts.append(" ".join(" ".join(s.text.split()) for s in line))
             hints.append(hint)
             where.append((page.number, number))
+            langs.append(Counter({s.lang: len(s.text) for s in line}) if page.tagged else Counter())
         if lines:
             # A page break ends no paragraph by itself; a blank line keeps the next page's
             # first line from being read as part of a heading.
             texts.append("")
             hints.append(None)
             where.append((page.number, 0))
+            langs.append(Counter())
     source = "\n".join(texts) + ("\n" if texts else "")
     document = parse_plaintext(source, path, headings=hints)
     document.format = "pdf"
     document.page_lines = where
+    _mark_languages(document, texts, langs)
     document.raw_digest = hashlib.sha256(data).hexdigest()
     if facts_message is not None:
         from klarsyn.document.pdf.facts import PdfFacts
@@ -231,6 +237,33 @@ def build_document(messages: list[dict[str, object]], path: str, data: bytes) ->
     else:
         document.declared_language = None
     return document
+
+
+# A block is in a tagged language when that language covers this share of its characters
+# (a Norwegian paragraph with one English title in it is still Norwegian).
+_LANG_SHARE = 0.8
+
+
+def _mark_languages(document: Document, texts: list[str], langs: list[Counter[str]]) -> None:
+    """Give each block the language its tags set (``attrs["lang"]``, as the Word and HTML
+    readers do), so a passage the author marked as English is not reported as unmarked."""
+    if not any(c.keys() - {""} for c in langs):
+        return
+    starts, at = [], 0  # where each source line starts (the source is texts joined by \n)
+    for text in texts:
+        starts.append(at)
+        at += len(text) + 1
+    for block in document.blocks:
+        if not block.text:
+            continue
+        start, end = block.source_span(0, len(block.text))
+        first, last = bisect_right(starts, start) - 1, bisect_right(starts, max(end - 1, start)) - 1
+        counts: Counter[str] = Counter()
+        for c in langs[first : last + 1]:
+            counts.update(c)
+        lang, n = counts.most_common(1)[0] if counts else ("", 0)
+        if lang and n >= _LANG_SHARE * sum(counts.values()):
+            block.attrs["lang"] = lang
 
 
 def load_pdf(data: bytes, path: str) -> Document:

@@ -244,11 +244,12 @@ def _utf16(call, handle) -> str:  # type: ignore[no-untyped-def]
 
 
 def page_message(document: pdfium.PdfDocument, index: int, tagged: bool,
-                 roles: dict[int, tuple[str, int]] | None = None) -> dict[str, object]:
+                 roles: dict[int, tuple[str, int, str]] | None = None) -> dict[str, object]:
     """One page: its size and its segments, each ``[text, x0, y0, x1, y1, font size, bold,
-    mcid, mark, role, block]`` (PDF points, y up; ``mark`` is the name of the marked content
-    around the text, "Artifact" for page furniture; ``role`` and ``block`` are the tag tree's
-    running-text element for the mcid and its number, "" and -1 when unknown)."""
+    mcid, mark, role, block, lang]`` (PDF points, y up; ``mark`` is the name of the marked
+    content around the text, "Artifact" for page furniture; ``role`` and ``block`` are the tag
+    tree's running-text element for the mcid and its number, "" and -1 when unknown; ``lang``
+    the tags' language for it, "" when none is set)."""
     roles = roles or {}
     page = document[index]
     try:
@@ -267,9 +268,9 @@ def page_message(document: pdfium.PdfDocument, index: int, tagged: bool,
                 weight = raw.FPDFText_GetFontWeight(textpage.raw, s.first)
                 mcid, tag = objects.of_char(s.first) if objects else (-1, "")
                 joined = " ".join(s.text).replace("\u200b", "").replace("\ufffe", "-").replace("\x02", "-")
-                role, block = roles.get(mcid, ("", -1))
+                role, block, lang = roles.get(mcid, ("", -1, ""))
                 lines.append([joined, round(s.x0, 1), round(s.y0, 1), round(s.x1, 1), round(s.y1, 1),
-                              round(size, 1), weight >= 600, mcid, tag, role, block])
+                              round(size, 1), weight >= 600, mcid, tag, role, block, lang])
         finally:
             textpage.close()
         return {"kind": "page", "index": index, "width": round(width, 1), "height": round(height, 1),

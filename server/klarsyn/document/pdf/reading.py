@@ -45,6 +45,7 @@ class Segment:
     mark: str
     role: str
     block: int
+    lang: str = ""  # the tags' /Lang for this text ("" when none is set)
 
     @property
     def height(self) -> float:
@@ -68,9 +69,9 @@ class Page:
 def page_from_wire(message: dict[str, object]) -> Page:
     segments = []
     for item in message.get("lines", []) or []:  # type: ignore[union-attr]
-        text, x0, y0, x1, y1, size, bold, mcid, mark, role, block = item  # type: ignore[misc]
+        text, x0, y0, x1, y1, size, bold, mcid, mark, role, block, lang = item  # type: ignore[misc]
         segments.append(Segment(str(text), float(x0), float(y0), float(x1), float(y1), float(size), bool(bold),
-                                int(mcid), str(mark), str(role), int(block)))
+                                int(mcid), str(mark), str(role), int(block), str(lang)))
     return Page(int(message["index"]) + 1, float(message["width"]), float(message["height"]), segments)  # type: ignore[arg-type]
 
 

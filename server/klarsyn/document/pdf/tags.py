@@ -41,10 +41,15 @@ def _role(element: pikepdf.Object, rolemap: dict[str, str]) -> str:
     return standard_type(str(element.get("/S", "")).lstrip("/"), rolemap)
 
 
-def page_roles(data: bytes, wanted: set[int] | None = None) -> dict[int, dict[int, tuple[str, int]]]:
+Role = tuple[str, int, str]  # element type, block number, language ("" when none is set)
+
+
+def page_roles(data: bytes, wanted: set[int] | None = None) -> dict[int, dict[int, Role]]:
     """Per page (0-based; the ``wanted`` ones, or all), {mcid: (element type, block
-    number)}; the block number is the same for every id of one paragraph, heading or item
-    (numbers are the elements' object numbers, so two workers reading different pages agree).
+    number, language)}; the block number is the same for every id of one paragraph, heading
+    or item (numbers are the elements' object numbers, so two workers reading different pages
+    agree); the language is the nearest /Lang on the way up from the id's element (a /Span
+    in English inside a Norwegian /P, a /Sect whose passages are English).
     Empty when the file has no usable parent tree; never raises for a damaged tree (the tags
     only refine the text)."""
     try:
@@ -59,7 +64,7 @@ def page_roles(data: bytes, wanted: set[int] | None = None) -> dict[int, dict[in
         pdf.close()
 
 
-def _roles(pdf: pikepdf.Pdf, wanted: set[int] | None) -> dict[int, dict[int, tuple[str, int]]]:
+def _roles(pdf: pikepdf.Pdf, wanted: set[int] | None) -> dict[int, dict[int, Role]]:
     root = pdf.Root.get("/StructTreeRoot")
     if not isinstance(root, pikepdf.Dictionary) or "/ParentTree" not in root:
         return {}
@@ -69,11 +74,12 @@ def _roles(pdf: pikepdf.Pdf, wanted: set[int] | None) -> dict[int, dict[int, tup
         for key, value in raw_map.items():
             rolemap[key.lstrip("/")] = str(value).lstrip("/")
     tree = pikepdf.NumberTree(root.ParentTree)
-    out: dict[int, dict[int, tuple[str, int]]] = {}
+    out: dict[int, dict[int, Role]] = {}
+    languages: dict[tuple[int, int], str] = {}  # element -> its language, shared by all pages
     for index, page in enumerate(pdf.pages):
         if wanted is not None and index not in wanted:
             continue
-        roles: dict[int, tuple[str, int]] = {}
+        roles: dict[int, Role] = {}
         out[index] = roles
         try:
             ids = tree[int(page.obj.get("/StructParents"))]
@@ -85,8 +91,33 @@ def _roles(pdf: pikepdf.Pdf, wanted: set[int] | None) -> dict[int, dict[int, tup
             if not isinstance(element, pikepdf.Dictionary):
                 continue
             kind, block = _block_of(element, rolemap)
-            roles[mcid] = (kind, block)
+            roles[mcid] = (kind, block, _language(element, languages))
     return out
+
+
+def _language(element: pikepdf.Dictionary, known: dict[tuple[int, int], str]) -> str:
+    """The nearest /Lang from ``element`` up to the tree's root ("" when none): a structure
+    element's language holds for everything below it (ISO 32000-1, 14.9.2)."""
+    seen: list[tuple[int, int]] = []
+    found = ""
+    for _ in range(_MAX_STEPS):
+        key = element.objgen if element.is_indirect else None
+        if key is not None and key in known:
+            found = known[key]
+            break
+        if key is not None:
+            seen.append(key)
+        lang = element.get("/Lang")
+        if isinstance(lang, (pikepdf.String, pikepdf.Name)):
+            found = str(lang).lstrip("/").strip()[:35]
+            break
+        parent = element.get("/P")
+        if not isinstance(parent, pikepdf.Dictionary):
+            break
+        element = parent
+    for key in seen:
+        known[key] = found
+    return found
 
 
 def _block_of(element: pikepdf.Dictionary, rolemap: dict[str, str]) -> tuple[str, int]:
