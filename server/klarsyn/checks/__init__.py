@@ -15,6 +15,7 @@ from klarsyn.checks.style import (
     noun_density,
     noun_happens,
     paragraph_of_long_sentences,
+    passive_paragraph,
     passive_voice,
     repeated_preposition,
     weak_verb_noun,
@@ -26,6 +27,7 @@ Analysis = Callable[[BlockAnalysis, str, dict[str, float]], list[Hit]]
 
 ANALYSES: dict[str, Analysis] = {
     "passive": passive_voice,
+    "passive-paragraph": passive_paragraph,
     "weak-verb-noun": weak_verb_noun,
     "noun-happens": noun_happens,
     "noun-density": noun_density,
@@ -43,4 +45,5 @@ ANALYSES: dict[str, Analysis] = {
 OPTIONS: dict[str, dict[str, float]] = {
     "noun-density": {"min_count": 3, "min_share": 0.2},
     "long-sentences-paragraph": {"max_words": 20, "min_count": 3},
+    "passive-paragraph": {"min_count": 3, "min_share": 0.5},
 }

@@ -382,6 +382,8 @@ def find_passives(text: str, lang: str, sentences: list[list[Token]] | None = No
                             break  # "har blitt solbrente innom hytta", "vart glad då eg høyrde"
                     if lang == "nn" and lower[j - 1] in _NN_DEGREE:
                         break  # "vart svært nøgde", "bli litt betre rusta": an adjective
+                    if lower[j] == "sikt" and lower[j - 1] in ("på", "lang", "kort", "lengre", "lengst"):
+                        break  # «blir på lang sikt en fordel»: the noun, not «sikte»'s participle
                     if is_participle(word_j, lang, lex) and lower[j - 1] not in _ARTICLES:
                         found.append(Passive(toks[j][0], toks[j][1], "bli", word_j, agent_after(toks, j, lex)))
                         break
@@ -390,6 +392,8 @@ def find_passives(text: str, lang: str, sentences: list[list[Token]] | None = No
                 continue
             if i > 0 and word[0].isupper():
                 continue  # a name in the genitive: Norges, Osloskolens
+            if i > 0 and lower[i - 1] == "til":
+                continue  # the old genitive after «til»: til sjøs, til fjells, til dels
             if word.endswith("-"):
                 continue  # a cut compound: "undersøkelses- og tiltaksplikt"
             if s_passive_lemma(word, lang, lex) is None:
