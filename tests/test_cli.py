@@ -48,8 +48,8 @@ def test_text_output_format_sorted_and_stable(run_cli, tmp_path: Path) -> None:
     code2, out2, _ = run_cli("check", str(draft), "--select", "lang-setning")
     assert out1 == out2 and code1 == code2 == 0
     lines = [line for line in out1.splitlines() if line.startswith(str(draft))]
-    # 34 words: over the guides' 25, but not over «strong» (34): a hint.
-    assert lines[0] == f"{draft}:5:1: hint lang-setning Lang setning: 34 ord (grensen er 25). Del den gjerne i to."
+    # 34 words: over the limit (27), but not over «strong» (34): a hint.
+    assert lines[0] == f"{draft}:5:1: hint lang-setning Lang setning: 34 ord (grensen er 27). Del den gjerne i to."
     assert lines[1].startswith(f"{draft}:7:1: hint lang-setning")
     assert "2 funn (2 hint)" in out1
 
@@ -60,7 +60,7 @@ def test_english_document_gets_english_messages(run_cli, tmp_path: Path) -> None
                "more young people have a safe and good childhood with play and learning every day."
     draft.write_text(sentence + "\n", encoding="utf-8")
     _, out, _ = run_cli("check", str(draft))
-    assert "Long sentence: 32 words (the limit is 25)" in out
+    assert "Long sentence: 32 words (the limit is 27)" in out
     assert "32 words, 1 sentence; 1 finding (1 hint)" in out
 
 
@@ -147,7 +147,7 @@ def test_lang_flag_overrides_detection(run_cli, tmp_path: Path) -> None:
     draft = tmp_path / "x.md"
     draft.write_text(LONG + "\n", encoding="utf-8")
     _, out, _ = run_cli("check", str(draft), "--lang", "nn", "-q")
-    assert "grensa er 25" in out
+    assert "grensa er 27" in out
     code, _, err = run_cli("check", str(draft), "--lang", "sv")
     assert code == 2 and "unknown language 'sv'" in err
 

@@ -36,7 +36,7 @@ def test_severity_override_and_fail_on_from_config(run_cli, tmp_path: Path) -> N
 def test_rule_off_and_language_from_config(run_cli, tmp_path: Path) -> None:
     draft = project(tmp_path, "language: nn\nrules:\n  langt-ord: off\n")
     _, out, _ = run_cli("check", str(draft), "-q")
-    assert "grensa er 25" in out
+    assert "grensa er 27" in out
 
 
 def test_exclude_skips_files_in_folder_checks(run_cli, tmp_path: Path) -> None:

@@ -142,6 +142,16 @@ def test_wrapped_heading_aside_dash_and_early_line_end() -> None:
     ]
 
 
+def test_a_short_line_ending_in_og_or_a_comma_goes_on() -> None:
+    """A line that ends in a word a sentence cannot end on is never an early end, however
+    short (industri_og_næringspartiet.txt cut «… (ELA) og⏎EUs banktilsynsbyrå …» in two)."""
+    for tail in (" og", " eller", " som", ","):
+        source = ("INP vil ut av byråene til EU fordi de styrer mer enn vi ønsker at de skal gjøre i\n"
+                  f"Norge: energibyrået, jernbanebyrået{tail}\nEUs banktilsynsbyrå er også med.\n")
+        [block] = parse_plaintext(source).blocks
+        assert block.text.endswith(f"jernbanebyrået{tail} EUs banktilsynsbyrå er også med.")
+
+
 def test_an_ordinal_the_line_wrapped_before_is_no_list_item() -> None:
     doc = parse_plaintext("Vi vil ha selvbestemt abort t.o.m.\n12. svangerskapsuke, og vi vil mer.\n")
     assert [b.text for b in doc.blocks] == ["Vi vil ha selvbestemt abort t.o.m. 12. svangerskapsuke, og vi vil mer."]

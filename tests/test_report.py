@@ -38,7 +38,7 @@ def test_report_is_self_contained_and_accessible(run_cli, tmp_path: Path) -> Non
     assert re.search(r"<h1>Lesbarhetsrapport</h1>", page) and "<h2>Sammendrag</h2>" in page
     assert '<span class="f f-hint" title="kanselli: «herunder»' in page
     assert '<mark class="hard">' in page
-    assert "<code>lang-setning</code>: 12" in page
+    assert "<code>lang-setning</code>: 7" in page
 
 
 def _png_pixels(path: Path) -> tuple[int, int, list[bytes]]:

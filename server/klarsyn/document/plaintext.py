@@ -241,9 +241,15 @@ def _ended_early(unit: _Unit, next_content: str) -> bool:
         return False
     if SENTENCE_INSIDE.search(last):
         return False  # «… familiens behov. Partiet⏎Sentrum ønsker»: a sentence began on the line
+    if last[-1] == "," or last.rsplit(maxsplit=1)[-1].lower() in _RUNS_ON:
+        return False  # «… arbeidsmarkedsbyrå (ELA) og⏎EUs banktilsynsbyrå»: the sentence goes on
     width = max(len(line.content) for line in unit.lines)
     first_word = next_content.split(maxsplit=1)[0]
     return len(last) + 1 + len(first_word) < width - 2
+
+
+# Words a sentence cannot end on: a line ending in one goes on, however short it is.
+_RUNS_ON = _WRAP_WORDS | frozenset("at som samt enn eller men der da når hvis fordi den det de en et ei".split())
 
 
 _MODAL_LEAD_INS = frozenset("vil skal må bør ønsker".split())
