@@ -400,7 +400,7 @@ def test_big_answers_arrive_whole_through_a_non_blocking_pipe(raw, tmp_path) -> 
     700 KB then stopped half written when the pipe was full and the editor read broken
     JSON; the server makes its pipes blocking at start (lsp/server.py)."""
     c = raw(nonblocking=True, read_delay=1.5)
-    text = "\n\n".join([SAMPLE_MD.read_text(encoding="utf-8").split("\n---\n", 1)[-1]] * 12)
+    text = "\n\n".join([SAMPLE_MD.read_text(encoding="utf-8").split("\n---\n", 1)[-1]] * 16)
     uri = (tmp_path / "stor.md").as_uri()
     c.notify("window/logMessage", {})  # something seen, so the reader starts its pause
     open_doc(c, uri, text)
