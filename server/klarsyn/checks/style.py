@@ -237,12 +237,34 @@ def noun_density(ba: BlockAnalysis, lang: str, options: dict[str, float]) -> lis
     text = ba.block.text
     hits = []
     for sentence in ba.sentences:
-        words = [text[w.start : w.end].lower() for w in sentence.words]
-        nominal = [w for w in words if len(w) >= 7 and w.endswith(_NOMINAL_ENDINGS)]
+        spans = sentence.words
+        words = [text[w.start : w.end].lower() for w in spans]
+        # Nominals side by side on a list («legalisering, regulering og informering»,
+        # «utdanning, forskning og innovasjon») name things: such a list counts once, as
+        # its nouns are its point. Not when the list takes an object («sikring og
+        # gjenoppretting av vannforsyning»): those are actions a verb would say better.
+        groups: list[list[int]] = []
+        for i, w in enumerate(words):
+            if len(w) < 7 or not w.endswith(_NOMINAL_ENDINGS):
+                continue
+            last = groups[-1][-1] if groups else -10
+            listed = i - last <= 4 and any(
+                words[k] in _LIST_JOINS or "," in text[spans[k].end : spans[k + 1].start] for k in range(max(last, i - 3), i))
+            if listed:
+                groups[-1].append(i)
+            else:
+                groups.append([i])
+        nominal = []
+        for group in groups:
+            takes_object = group[-1] + 1 < len(words) and words[group[-1] + 1] == "av"
+            nominal.extend(words[i] for i in (group if takes_object or len(group) == 1 else group[:1]))
         if len(nominal) >= min_count and words and len(nominal) / len(words) >= min_share:
             hits.append(Hit(sentence.start, sentence.end, {"count": len(nominal), "words": len(words),
                                                            "examples": ", ".join(f"«{w}»" for w in nominal[:3])}))
     return hits
+
+
+_LIST_JOINS = frozenset("og eller samt".split())
 
 
 # -- sentence and paragraph shape ----------------------------------------------------
