@@ -26,7 +26,8 @@ class MetricRule(Rule):
 
     @property
     def local(self) -> bool:
-        return self.metric != "section_lix"
+        # A section's LIX spans blocks; a long word is reported where it first stands.
+        return self.metric not in ("section_lix", "word_letters")
 
     def run(self, ctx: RunContext) -> list[Finding]:
         limit = ctx.options["max"]
@@ -54,6 +55,7 @@ class MetricRule(Rule):
         broken = self.metric in ("paragraph_lix", "sentence_words") and any(n.kind == "ligatures" for n in ctx.analysis.document.notes)
         if broken:
             from klarsyn.checks.broken_words import has_broken_word
+        seen_words: set[str] = set()  # word_letters: each long word once, where it first stands
         for ba in self.blocks(ctx.analysis):
             block = ba.block
             if self.metric == "paragraph_lix":
@@ -72,9 +74,16 @@ class MetricRule(Rule):
                     out.append(self.finding(ctx, block, s.start, s.end, data={"words": len(s.words)},
                                             severity=level(len(s.words)), value=len(s.words), limit=f"{limit:g}"))
                 elif self.metric == "word_letters":
-                    for w in s.words:
+                    for i, w in enumerate(s.words):
                         word = block.text[w.start : w.end]
-                        if w.letters > limit and "-" not in word:
-                            out.append(self.finding(ctx, block, w.start, w.end, data={"letters": w.letters},
-                                                    severity=level(w.letters), value=w.letters, limit=f"{limit:g}", word=word))
+                        if w.letters <= limit or "-" in word:
+                            continue
+                        # A capital inside a sentence is a name («Folkehelseinstituttet»,
+                        # «Personvernkommisjonen»): it cannot be written shorter. And a long
+                        # word is one question for the author, not one per use.
+                        if (i > 0 and word[:1].isupper()) or word.lower() in seen_words:
+                            continue
+                        seen_words.add(word.lower())
+                        out.append(self.finding(ctx, block, w.start, w.end, data={"letters": w.letters},
+                                                severity=level(w.letters), value=w.letters, limit=f"{limit:g}", word=word))
         return out
