@@ -215,7 +215,11 @@ def build_document(messages: list[dict[str, object]], path: str, data: bytes) ->
             texts.append(" ".join(" ".join(s.text.split()) for s in line))
             hints.append(hint)
             where.append((page.number, number))
-            langs.append(Counter({s.lang: len(s.text) for s in line}) if page.tagged else Counter())
+            counts: Counter[str] = Counter()
+            if page.tagged:
+                for s in line:
+                    counts[s.lang] += len(s.text)
+            langs.append(counts)
         if lines:
             # A page break ends no paragraph by itself; a blank line keeps the next page's
             # first line from being read as part of a heading.
