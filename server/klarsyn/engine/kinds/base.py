@@ -182,7 +182,7 @@ class Rule:
         template = self.message.get(lang) or self.message.get("nb") or next(iter(self.message.values()))
         # A value may be as long as a paragraph (a pattern's match): cut it, and the
         # message, so a finding's text stays a line, whatever the template repeats.
-        # A value worded per language (a dict keyed nb/nn/en, see Rule.finding) is given in
+        # A value worded per language (a dict keyed nb/nn/en: checks.base.Hit) is given in
         # the message's language: an analysis sees the text's language, not the reader's.
         values = {k: in_language(v, lang) if isinstance(v, dict) else v for k, v in values.items()}
         shown = {k: _cut(v, MAX_VALUE_CHARS) if isinstance(v, str) else v for k, v in values.items()}
