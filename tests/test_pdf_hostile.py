@@ -172,6 +172,42 @@ def test_steady_but_endless_progress_meets_the_ceiling() -> None:
     assert elapsed < 1.5
 
 
+def test_a_child_kept_off_the_cpu_by_a_busy_machine_gets_the_time_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page that takes 1.2 s against a stall limit of 0.5 s, while the machine's other work
+    kept the child waiting for a CPU (the kernel's schedstat says so: stood in for here, as
+    the load cannot be made on demand). The file is read; the same child with no waiting
+    reported is refused, and so is a child that waits but never answers."""
+    code = ('print(\'{"kind":"start","pages":1}\', flush=True)\ntime.sleep(1.2)\n'
+            'print(\'{"kind":"page","index":0}\\n{"kind":"facts","facts":{}}\\n{"kind":"done"}\', flush=True)')
+    began = time.monotonic()
+    monkeypatch.setattr(sandbox, "_waited_for_cpu", lambda pid: time.monotonic() - began)  # waiting all along
+    result, _ = _run(hostile.valid(), command=_child(code), limits=FAST)
+    assert isinstance(result, list) and [m["kind"] for m in result] == ["start", "page", "facts"]
+    monkeypatch.setattr(sandbox, "_waited_for_cpu", lambda pid: 0.0)  # on the CPU or asleep: no grace
+    result, _ = _run(hostile.valid(), command=_child(code), limits=FAST)
+    assert isinstance(result, InputError) and "page 1 gave no result within 0.5 s" in result.problem
+    # Waiting without end is not given back without end: a cap, then the usual line.
+    monkeypatch.setattr(sandbox, "_MAX_GRACE", 1.0)
+    monkeypatch.setattr(sandbox, "_waited_for_cpu", lambda pid: time.monotonic() - began)
+    began = time.monotonic()
+    result, elapsed = _run(hostile.valid(), command=_child("time.sleep(60)"), limits=FAST)
+    assert isinstance(result, InputError) and result.problem.startswith("took too long to read")
+    assert elapsed < 3.0
+
+
+@pytest.mark.skipif(not Path("/proc/self/schedstat").exists(), reason="Linux schedstat")
+def test_the_cpu_wait_of_a_running_child_is_read_from_the_kernel() -> None:
+    from klarsyn.document.pdf.sandbox import _waited_for_cpu
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.5)"])
+    try:
+        waited = _waited_for_cpu(child.pid)
+        assert waited is not None and waited >= 0.0
+    finally:
+        child.wait()
+    assert _waited_for_cpu(child.pid) is None  # reaped: no such process
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGSEGV") or sys.platform == "win32", reason="POSIX signals")
 def test_a_crash_in_the_library_is_reported_as_a_crash() -> None:
     code = 'print(\'{"kind":"start","pages":1}\', flush=True)\nos.kill(os.getpid(), 11)'

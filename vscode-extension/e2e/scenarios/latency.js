@@ -176,7 +176,9 @@ async function draft(t, name, text, label) {
   await page.evaluate(installKeyClock);
   await t.openFile(name);
   await page.waitForSelector(".monaco-editor .view-lines", { timeout: 30000 });
-  await page.locator(".monaco-editor .squiggly-hint").first().waitFor({ timeout: 120000 });
+  // The first check is over when the status bar shows the draft's LIX (documentStats waits
+  // for it). Not a squiggle: the first screen of a programme (title, contents) may have none.
+  await page.locator(".statusbar-item", { hasText: /LIX \d+/ }).first().waitFor({ timeout: 120000 });
   await page.waitForTimeout(3000); // the consistency pass and the first workspace pull
   t.log(`${label}: ${name} open, ${text.split(/\s+/).length} words`);
   const results = {};

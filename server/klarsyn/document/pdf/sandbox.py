@@ -10,7 +10,10 @@ never a fork of this process's state) that talks JSON lines (see worker.py), and
   only; see worker.limit_memory for macOS and Windows);
 * gives the child STALL_SECONDS for each message (opening the file, then each page, then the
   structure facts) and a ceiling for the whole run that grows with the page count, so a real
-  180-page programme is read and a file that hangs on one page is stopped within seconds;
+  180-page programme is read and a file that hangs on one page is stopped within seconds.
+  Time the child spent waiting for a CPU (a machine busy with other work: on Linux, from
+  /proc/PID/schedstat) is added to both, so a busy machine does not refuse a good file; a
+  child that loops is on the CPU and one that hangs is asleep, and neither gets more;
 * refuses a file of more than MAX_PAGES pages before its pages are read;
 * bounds what the child may send (a line, and all lines), since it all stays in memory here;
 * turns every failure into one InputError line, and kills and reaps the child on every path
@@ -201,9 +204,13 @@ class _Progress:
         self.done = False
         self.ceiling = started + limits.base_seconds + limits.stall_seconds  # until the page count is known
         self.limits = limits
+        # Seconds the child waited for a CPU (see _starved): in all, and before the last message.
+        self.waited = 0.0
+        self.waited_at_heard = 0.0
 
     def deadline(self) -> float:
-        return min(self.heard + self.limits.stall_seconds, self.ceiling)
+        granted = min(self.waited, _MAX_GRACE)
+        return min(self.heard + self.limits.stall_seconds + max(0.0, granted - self.waited_at_heard), self.ceiling + granted)
 
     def where(self) -> str:
         if self.pages is None:
@@ -214,6 +221,7 @@ class _Progress:
 
     def saw(self, message: dict[str, Any]) -> None:
         self.heard = time.monotonic()
+        self.waited_at_heard = self.waited
         kind = message.get("kind")
         if kind == "start":
             pages = message.get("pages")
@@ -240,6 +248,8 @@ def _collect(proc: subprocess.Popen[bytes], lines: queue.Queue[object], progress
         try:
             item = lines.get(timeout=max(wait, 0.0)) if wait > 0 else lines.get_nowait()
         except queue.Empty:
+            if _starved(proc, progress):
+                continue  # kept off the CPU by other work: the time it waited is given back
             _kill(proc)
             raise _Stop(_timeout_problem(progress)) from None
         if item is _EOF:
@@ -267,6 +277,32 @@ def _collect(proc: subprocess.Popen[bytes], lines: queue.Queue[object], progress
         if progress.done:
             return messages  # nothing after "done" is read
         messages.append(message)
+
+
+# At most this much waiting for a CPU is given back (a machine so loaded that a page waits
+# half a minute is better told "took too long" than left waiting).
+_MAX_GRACE = 30.0
+
+
+def _waited_for_cpu(pid: int) -> float | None:
+    """Seconds a running child has spent runnable but waiting for a CPU: the second field of
+    Linux's /proc/PID/schedstat (nanoseconds). None where there is no such file."""
+    try:
+        with open(f"/proc/{pid}/schedstat", "rb") as handle:
+            return int(handle.read().split()[1]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _starved(proc: subprocess.Popen[bytes], progress: _Progress) -> bool:
+    """Whether the child missed its deadline for want of a CPU rather than by looping or
+    hanging: it waited for one longer than the time given back so far. Then that waiting is
+    given back (``progress.waited``), up to _MAX_GRACE."""
+    waited = _waited_for_cpu(proc.pid)
+    if waited is None or waited <= progress.waited + 0.05 or progress.waited >= _MAX_GRACE:
+        return False
+    progress.waited = waited
+    return True
 
 
 def _timeout_problem(progress: _Progress) -> str:
