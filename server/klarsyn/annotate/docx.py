@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
-from klarsyn.annotate.notes import Change, Note, Plan, line_starts
+from klarsyn.annotate.notes import Change, Locator, Note, Plan
 from klarsyn.annotate.package import NOT_XML, rezip
 from klarsyn.document.docx import PKG, DocxSource, W
 from klarsyn.document.rich import LineTrace
@@ -78,8 +78,7 @@ class _Writer:
         self.root = source.root
         self.lines = source.lines
         self.date = date
-        self.starts = line_starts(self.lines)
-        self._piece_starts: dict[int, list[int]] = {}
+        self.locator = Locator(self.lines)
         self.next_id = 0
         self.cuts: dict[etree._Element, set[int]] = {}  # run -> unit offsets to split at
         self.split: dict[etree._Element, list[tuple[int, etree._Element]]] = {}
@@ -109,28 +108,14 @@ class _Writer:
 
     # --- from offsets to runs --------------------------------------------------------
 
-    def _line(self, offset: int, side: str) -> tuple[int, int]:
-        """(line, offset in it) of a start or an end offset of the extracted text."""
-        probe = offset - 1 if side == "end" and offset > 0 else offset
-        line = max(0, bisect_right(self.starts, probe) - 1)
-        line = min(line, len(self.lines) - 1)
-        return line, max(0, min(offset - self.starts[line], self.lines[line].length))
-
     def point(self, offset: int, side: str) -> tuple[etree._Element, int] | tuple[None, LineTrace]:
         """(run, unit offset in it): the character at ``offset`` for a start, the one before
         it for an end; (None, line) when the paragraph has no text."""
-        number, at = self._line(offset, side)
+        number, i, inner = self.locator.locate(offset, side)
         trace = self.lines[number]
-        pieces = trace.pieces
-        if not pieces:
+        if i is None:
             return None, trace
-        starts = self._piece_starts.get(number)
-        if starts is None:
-            starts = self._piece_starts[number] = [p[0] for p in pieces]
-        probe = at - 1 if side == "end" and at > 0 else at
-        i = max(0, min(bisect_right(starts, probe) - 1, len(pieces) - 1))
-        lo, length, element = pieces[i]
-        inner = max(0, min(at - lo, length))
+        element = trace.pieces[i][2]
         run = element.getparent()
         before = 0
         for child in run:

@@ -4,6 +4,8 @@ paragraph), so a Word writer and an OpenDocument writer take the same plan."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from dataclasses import dataclass, field
 
 from klarsyn.findings import Finding, FixSafety
@@ -50,12 +52,42 @@ class Plan:
 
 def line_starts(lines: list) -> list[int]:  # type: ignore[type-arg]
     """Where each line of the extracted text starts (each line is ``length`` characters and
-    a line break): both writers map offsets to lines with it."""
+    a line break)."""
     starts, at = [], 0
     for line in lines:
         starts.append(at)
         at += line.length + 1
     return starts
+
+
+class Locator:
+    """From an offset of the extracted text to the traced piece of the reader's tree it
+    falls in, for both writers (``lines`` are the reader's line traces: each has
+    ``length`` and ``pieces``, each piece starting with its offset in the line and its
+    length). A start is the character at the offset, an end the one before it."""
+
+    def __init__(self, lines: list) -> None:  # type: ignore[type-arg]
+        self.lines = lines
+        self.starts = line_starts(lines)
+        self._piece_starts: dict[int, list[int]] = {}
+
+    def locate(self, offset: int, side: str) -> tuple[int, int | None, int]:
+        """(line number, index of the piece or None for a line without text, offset in
+        that piece; in the line when there is none)."""
+        probe = offset - 1 if side == "end" and offset > 0 else offset
+        number = min(max(0, bisect_right(self.starts, probe) - 1), len(self.lines) - 1)
+        trace = self.lines[number]
+        at = max(0, min(offset - self.starts[number], trace.length))
+        pieces = trace.pieces
+        if not pieces:
+            return number, None, at
+        starts = self._piece_starts.get(number)
+        if starts is None:
+            starts = self._piece_starts[number] = [p[0] for p in pieces]
+        probe = at - 1 if side == "end" and at > 0 else at
+        i = max(0, min(bisect_right(starts, probe) - 1, len(pieces) - 1))
+        lo, length = pieces[i][0], pieces[i][1]
+        return number, i, max(0, min(at - lo, length))
 
 
 def short_reason(description: str) -> str:

@@ -16,14 +16,13 @@ so `mimetype` stays first and stored."""
 from __future__ import annotations
 
 import copy
-from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from lxml import etree
 
 from klarsyn.annotate.docx import AUTHOR, INITIALS, Summary
-from klarsyn.annotate.notes import Change, Note, Plan, line_starts
+from klarsyn.annotate.notes import Change, Locator, Note, Plan
 from klarsyn.annotate.package import NOT_XML, rezip
 from klarsyn.document.odt import DC, OFFICE, TAIL_OF, TEXT, TEXT_OF, WHOLE, OdtSource
 
@@ -98,9 +97,8 @@ class _Writer:
         self.root = source.root
         self.lines = source.lines
         self.date = date
-        self.starts = line_starts(self.lines)
+        self.locator = Locator(self.lines)
         self.marks: list[_Mark] = []
-        self._piece_starts: dict[int, list[int]] = {}
         self.by_element: dict[etree._Element, _Mark] = {}
 
     def mark(self, offset: int, side: str, order: int) -> _Mark:
@@ -112,20 +110,11 @@ class _Writer:
 
     def _location(self, offset: int, side: str) -> tuple[etree._Element, int, int]:
         """(element, TEXT_OF | TAIL_OF, index in that string) of a start or end offset."""
-        probe = offset - 1 if side == "end" and offset > 0 else offset
-        number = min(max(0, bisect_right(self.starts, probe) - 1), len(self.lines) - 1)
+        number, i, inner = self.locator.locate(offset, side)
         trace = self.lines[number]
-        at = max(0, min(offset - self.starts[number], trace.length))
-        pieces = trace.pieces
-        if not pieces:
+        if i is None:
             return trace.element, TEXT_OF, 0  # type: ignore[return-value]  # a paragraph without text
-        starts = self._piece_starts.get(number)
-        if starts is None:
-            starts = self._piece_starts[number] = [p[0] for p in pieces]
-        probe = at - 1 if side == "end" and at > 0 else at
-        i = max(0, min(bisect_right(starts, probe) - 1, len(pieces) - 1))
-        lo, length, (element, kind) = pieces[i]  # type: ignore[misc]
-        inner = max(0, min(at - lo, length))
+        _lo, length, (element, kind) = trace.pieces[i]  # type: ignore[misc]
         if kind != WHOLE:
             return element, kind, inner
         # text:s, text:tab, text:line-break: a mark goes before or after the element (one in
